@@ -1,0 +1,325 @@
+//! The case state machine: replays a history event by event, refusing any
+//! event the lifecycle does not allow at that point (SPEC section 4).
+//!
+//! ```text
+//! new --assigned--> open <--info-requested / customer-replied--> waiting-on-customer
+//!                   open <--fix-requested / fix-available------> waiting-on-fix
+//! any open state --closed--> closed --reopened--> open (same owner)
+//! ```
+//!
+//! Structural rules live here (order of events, states, the escalation
+//! sub-process). Rules that need the policy or a calendar (reopen window,
+//! escalation eligibility, intake channels) are gates checked by the commands
+//! before they record an event, so a later policy change never turns a stored
+//! history illegal.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use super::{CloseReason, EventKind, Header, State};
+use crate::case::Event;
+
+/// Where a case's escalation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalationStatus {
+    /// Requested; the support manager has not followed up yet.
+    Requested,
+    /// The manager followed up; not yet accepted or declined.
+    Reviewed,
+    /// Accepted; updates are due at the agreed frequency.
+    Accepted,
+}
+
+impl EscalationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationStatus::Requested => "requested",
+            EscalationStatus::Reviewed => "reviewed",
+            EscalationStatus::Accepted => "accepted",
+        }
+    }
+}
+
+/// What replaying a history gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replayed {
+    pub header: Header,
+    /// The open escalation, if any.
+    pub escalation: Option<EscalationStatus>,
+}
+
+impl Replayed {
+    /// A stand-in built from a header alone.
+    pub fn from_header(header: &Header) -> Replayed {
+        Replayed {
+            header: header.clone(),
+            escalation: None,
+        }
+    }
+}
+
+/// An event the lifecycle refuses, with the reason and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifecycleError {
+    /// Index of the offending event in the history.
+    pub index: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LifecycleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LifecycleError {}
+
+/// Replays `history` of case `number`.
+pub fn replay(number: u64, history: &[Event]) -> Result<Replayed, LifecycleError> {
+    let Some(first) = history.first() else {
+        return Err(LifecycleError {
+            index: 0,
+            message: "the history is empty; it must start with a created event".into(),
+        });
+    };
+    let EventKind::Created(intake) = &first.kind else {
+        return Err(LifecycleError {
+            index: 0,
+            message: format!(
+                "the history starts with {}; it must start with created",
+                first.kind.name()
+            ),
+        });
+    };
+    let mut replayed = Replayed {
+        header: Header {
+            number,
+            title: intake.title.clone(),
+            account: intake.account.clone(),
+            plan: intake.plan.clone(),
+            region: intake.region.clone(),
+            language: intake.language.clone(),
+            severity: intake.severity,
+            state: State::New,
+            owner: None,
+            contacts: intake.contacts.clone(),
+            related: intake.related.clone(),
+            policy_version: intake.policy_version.clone(),
+        },
+        escalation: None,
+    };
+    let mut previous_at = first.at;
+    for (index, event) in history.iter().enumerate().skip(1) {
+        let refuse = |message: String| LifecycleError { index, message };
+        if event.at < previous_at {
+            return Err(refuse(format!(
+                "{} at {} is earlier than the event before it ({}); events are recorded in time order",
+                event.kind.name(),
+                rfc3339(event.at),
+                rfc3339(previous_at)
+            )));
+        }
+        previous_at = event.at;
+        apply(&mut replayed, event).map_err(refuse)?;
+    }
+    Ok(replayed)
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Applies one event after the first; the error says why it is refused.
+fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
+    let header = &mut replayed.header;
+    let number = header.number;
+    let state = header.state;
+    let closed_refusal = || {
+        format!(
+            "case {number} is closed; {} is not allowed (reopen it first: cases reopen {number})",
+            event.kind.name()
+        )
+    };
+    match &event.kind {
+        EventKind::Created(_) => return Err(format!("case {number} was already created")),
+        EventKind::Note { .. } => {}
+        _ if state == State::Closed && !matches!(event.kind, EventKind::Reopened { .. }) => {
+            return Err(closed_refusal())
+        }
+        EventKind::PhoneContact { .. } | EventKind::Responded { .. } => {}
+        EventKind::Assigned { owner } => {
+            header.owner = Some(owner.clone());
+            if state == State::New {
+                header.state = State::Open;
+            }
+        }
+        EventKind::InfoRequested { .. } => {
+            require(state, &[State::Open], number, "request information")?;
+            header.state = State::WaitingOnCustomer;
+        }
+        EventKind::FollowUp { .. } => {
+            require(
+                state,
+                &[State::WaitingOnCustomer],
+                number,
+                "record a follow-up",
+            )?;
+        }
+        EventKind::CustomerReplied { .. } => {
+            if state == State::WaitingOnCustomer {
+                header.state = State::Open;
+            }
+        }
+        EventKind::SeverityChanged { from, to, .. } => {
+            if *from != header.severity {
+                return Err(format!(
+                    "severity-changed says from {from} but case {number} is severity {}",
+                    header.severity
+                ));
+            }
+            if from == to {
+                return Err(format!("case {number} is already severity {to}"));
+            }
+            header.severity = *to;
+        }
+        EventKind::FixRequested { .. } => {
+            require(state, &[State::Open], number, "request a fix")?;
+            header.state = State::WaitingOnFix;
+        }
+        EventKind::FixAvailable { .. } => {
+            require(
+                state,
+                &[State::WaitingOnFix],
+                number,
+                "record an available fix",
+            )?;
+            header.state = State::Open;
+        }
+        EventKind::Closed { reason, .. } => {
+            if *reason == CloseReason::NoResponse && state != State::WaitingOnCustomer {
+                return Err(format!(
+                    "case {number} is {state}; only a case waiting on the customer closes as no-response"
+                ));
+            }
+            header.state = State::Closed;
+            replayed.escalation = None;
+        }
+        EventKind::Reopened { .. } => {
+            require(state, &[State::Closed], number, "reopen")?;
+            header.state = if header.owner.is_some() {
+                State::Open
+            } else {
+                State::New
+            };
+        }
+        EventKind::ContactAdded { contact } => {
+            if header
+                .contacts
+                .iter()
+                .any(|c| c.email.eq_ignore_ascii_case(&contact.email))
+            {
+                return Err(format!("{contact} is already a contact of case {number}"));
+            }
+            header.contacts.push(contact.clone());
+        }
+        EventKind::ContactRemoved { contact } => {
+            let before = header.contacts.len();
+            header
+                .contacts
+                .retain(|c| !c.email.eq_ignore_ascii_case(&contact.email));
+            if header.contacts.len() == before {
+                return Err(format!("{contact} is not a contact of case {number}"));
+            }
+            if header.contacts.is_empty() {
+                return Err(format!("case {number} must keep at least one contact"));
+            }
+        }
+        EventKind::EscalationRequested { .. } => {
+            if let Some(status) = replayed.escalation {
+                return Err(format!(
+                    "case {number} already has an open escalation ({}); close, decline or de-escalate it first",
+                    status.as_str()
+                ));
+            }
+            replayed.escalation = Some(EscalationStatus::Requested);
+        }
+        EventKind::EscalationReviewed { .. } => {
+            require_escalation(replayed, &[EscalationStatus::Requested], "review")?;
+            replayed.escalation = Some(EscalationStatus::Reviewed);
+        }
+        EventKind::EscalationAccepted { .. } => {
+            require_escalation(
+                replayed,
+                &[EscalationStatus::Requested, EscalationStatus::Reviewed],
+                "accept",
+            )?;
+            replayed.escalation = Some(EscalationStatus::Accepted);
+        }
+        EventKind::EscalationDeclined { .. } => {
+            require_escalation(
+                replayed,
+                &[EscalationStatus::Requested, EscalationStatus::Reviewed],
+                "decline",
+            )?;
+            replayed.escalation = None;
+        }
+        EventKind::EscalationUpdate { .. } => {
+            require_escalation(
+                replayed,
+                &[EscalationStatus::Accepted],
+                "send an update for",
+            )?;
+        }
+        EventKind::EscalationClosed { .. } => {
+            require_escalation(replayed, &[EscalationStatus::Accepted], "close")?;
+            replayed.escalation = None;
+        }
+        EventKind::DeEscalated { .. } => {
+            require_escalation(
+                replayed,
+                &[
+                    EscalationStatus::Requested,
+                    EscalationStatus::Reviewed,
+                    EscalationStatus::Accepted,
+                ],
+                "de-escalate",
+            )?;
+            replayed.escalation = None;
+        }
+    }
+    Ok(())
+}
+
+fn require(state: State, allowed: &[State], number: u64, action: &str) -> Result<(), String> {
+    if allowed.contains(&state) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    Err(format!(
+        "case {number} is {state}; can only {action} a case that is {}",
+        names.join(" or ")
+    ))
+}
+
+fn require_escalation(
+    replayed: &Replayed,
+    allowed: &[EscalationStatus],
+    action: &str,
+) -> Result<(), String> {
+    let number = replayed.header.number;
+    match replayed.escalation {
+        Some(status) if allowed.contains(&status) => Ok(()),
+        Some(status) => {
+            let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+            Err(format!(
+                "the escalation of case {number} is {}; can only {action} an escalation that is {}",
+                status.as_str(),
+                names.join(" or ")
+            ))
+        }
+        None => Err(format!(
+            "case {number} has no open escalation to {action} (request one: cases escalate request {number})"
+        )),
+    }
+}

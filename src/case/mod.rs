@@ -1,0 +1,462 @@
+//! The case model: a header of facts and an append-only history of events
+//! (SPEC sections 4 and 5).
+//!
+//! The header is never edited directly: it is what [`lifecycle::replay`] of
+//! the history gives. A command builds one [`Event`] and calls
+//! [`Case::record`], which runs the state machine and refuses illegal moves
+//! before anything is written. Pure: no I/O, no clock.
+
+pub mod lifecycle;
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+
+pub use lifecycle::{replay, EscalationStatus, LifecycleError, Replayed};
+
+/// A case's place in the lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Queued, no owner.
+    New,
+    /// Owned by a product specialist.
+    Open,
+    WaitingOnCustomer,
+    /// Development is engaged; a product update is pending.
+    WaitingOnFix,
+    Closed,
+}
+
+impl State {
+    /// Every state, in lifecycle order.
+    pub const ALL: [State; 5] = [
+        State::New,
+        State::Open,
+        State::WaitingOnCustomer,
+        State::WaitingOnFix,
+        State::Closed,
+    ];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Open => "open",
+            State::WaitingOnCustomer => "waiting-on-customer",
+            State::WaitingOnFix => "waiting-on-fix",
+            State::Closed => "closed",
+        }
+    }
+
+    /// Parses a state name.
+    pub fn parse(text: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// True for every state but closed.
+    pub fn is_open(self) -> bool {
+        self != State::Closed
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A customer contact, written `Name <email>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+}
+
+impl Contact {
+    /// Parses `Name <email>`; the name may not be empty or contain `<`/`>`,
+    /// the email needs one `@` with text on both sides.
+    pub fn parse(text: &str) -> Option<Contact> {
+        let text = text.trim();
+        let (name, rest) = text.split_once('<')?;
+        let email = rest.strip_suffix('>')?;
+        let name = name.trim();
+        let valid_email = email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && !host.is_empty() && !host.contains('@')
+        }) && !email.contains([' ', '<', '>']);
+        let valid_name = !name.is_empty() && !name.contains(['<', '>', '\n']);
+        (valid_email && valid_name).then(|| Contact {
+            name: name.to_string(),
+            email: email.to_string(),
+        })
+    }
+
+    /// True when `text` names this contact by name or email (case-insensitive).
+    pub fn matches(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.name.eq_ignore_ascii_case(text)
+            || self.email.eq_ignore_ascii_case(text)
+            || Contact::parse(text).is_some_and(|c| c.email.eq_ignore_ascii_case(&self.email))
+    }
+}
+
+impl fmt::Display for Contact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} <{}>", self.name, self.email)
+    }
+}
+
+/// Why a case was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CloseReason {
+    /// The customer agreed the case can be closed.
+    CustomerConfirmed,
+    /// Closed by the auto-close rule after unanswered follow-ups.
+    NoResponse,
+}
+
+impl CloseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::CustomerConfirmed => "customer-confirmed",
+            CloseReason::NoResponse => "no-response",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CloseReason> {
+        match text {
+            "customer-confirmed" => Some(CloseReason::CustomerConfirmed),
+            "no-response" => Some(CloseReason::NoResponse),
+            _ => None,
+        }
+    }
+}
+
+/// The facts a case is opened with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub title: String,
+    pub account: String,
+    pub plan: String,
+    pub region: String,
+    pub language: String,
+    pub severity: u8,
+    pub channel: String,
+    pub contacts: Vec<Contact>,
+    pub related: Vec<u64>,
+    pub policy_version: String,
+}
+
+/// What happened, with the fields of that kind of event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    Created(Intake),
+    PhoneContact {
+        note: Option<String>,
+    },
+    Assigned {
+        owner: String,
+    },
+    Responded {
+        message: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    InfoRequested {
+        message: Option<String>,
+    },
+    FollowUp {
+        message: Option<String>,
+    },
+    CustomerReplied {
+        message: Option<String>,
+    },
+    SeverityChanged {
+        from: u8,
+        to: u8,
+        agreed_by: String,
+    },
+    FixRequested {
+        ticket: String,
+    },
+    FixAvailable {
+        release: String,
+    },
+    Closed {
+        reason: CloseReason,
+        confirmed_by: Option<String>,
+        rule: Option<String>,
+    },
+    Reopened {
+        reason: Option<String>,
+    },
+    ContactAdded {
+        contact: Contact,
+    },
+    ContactRemoved {
+        contact: Contact,
+    },
+    EscalationRequested {
+        requester: String,
+        role: String,
+        channel: String,
+        justification: String,
+    },
+    EscalationReviewed {
+        note: Option<String>,
+    },
+    EscalationAccepted {
+        manager: String,
+        update_every: Duration,
+    },
+    EscalationDeclined {
+        explanation: String,
+    },
+    EscalationUpdate {
+        message: String,
+    },
+    EscalationClosed {
+        outcome: String,
+        summary: String,
+    },
+    DeEscalated {
+        reason: String,
+    },
+}
+
+impl EventKind {
+    /// The event's name as written in case files (`escalation-accepted`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Created(_) => "created",
+            EventKind::PhoneContact { .. } => "phone-contact",
+            EventKind::Assigned { .. } => "assigned",
+            EventKind::Responded { .. } => "responded",
+            EventKind::Note { .. } => "note",
+            EventKind::InfoRequested { .. } => "info-requested",
+            EventKind::FollowUp { .. } => "follow-up",
+            EventKind::CustomerReplied { .. } => "customer-replied",
+            EventKind::SeverityChanged { .. } => "severity-changed",
+            EventKind::FixRequested { .. } => "fix-requested",
+            EventKind::FixAvailable { .. } => "fix-available",
+            EventKind::Closed { .. } => "closed",
+            EventKind::Reopened { .. } => "reopened",
+            EventKind::ContactAdded { .. } => "contact-added",
+            EventKind::ContactRemoved { .. } => "contact-removed",
+            EventKind::EscalationRequested { .. } => "escalation-requested",
+            EventKind::EscalationReviewed { .. } => "escalation-reviewed",
+            EventKind::EscalationAccepted { .. } => "escalation-accepted",
+            EventKind::EscalationDeclined { .. } => "escalation-declined",
+            EventKind::EscalationUpdate { .. } => "escalation-update",
+            EventKind::EscalationClosed { .. } => "escalation-closed",
+            EventKind::DeEscalated { .. } => "de-escalated",
+        }
+    }
+}
+
+/// One entry of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// When it happened (whole seconds, UTC).
+    pub at: DateTime<Utc>,
+    /// Who recorded it.
+    pub by: String,
+    pub kind: EventKind,
+}
+
+/// The header fields of a case: exactly what replaying its history gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub number: u64,
+    pub title: String,
+    pub account: String,
+    pub plan: String,
+    pub region: String,
+    pub language: String,
+    pub severity: u8,
+    pub state: State,
+    pub owner: Option<String>,
+    pub contacts: Vec<Contact>,
+    pub related: Vec<u64>,
+    pub policy_version: String,
+}
+
+/// A case: its header and its history. Constructed by [`Case::open`] or
+/// [`Case::from_parts`], both of which guarantee the header matches the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    header: Header,
+    history: Vec<Event>,
+}
+
+impl Case {
+    /// A new case numbered `number`, opened by `event` (a `created` event).
+    pub fn open(number: u64, event: Event) -> Result<Case, LifecycleError> {
+        let history = vec![event];
+        let replayed = replay(number, &history)?;
+        Ok(Case {
+            header: replayed.header,
+            history,
+        })
+    }
+
+    /// A case from a stored header and history; fails when the history is
+    /// illegal or the header is not what it replays to (the differing fields
+    /// are named).
+    pub fn from_parts(header: Header, history: Vec<Event>) -> Result<Case, CaseDefect> {
+        let replayed = replay(header.number, &history).map_err(CaseDefect::History)?;
+        let mismatches = header_mismatches(&header, &replayed.header);
+        if !mismatches.is_empty() {
+            return Err(CaseDefect::HeaderMismatch(mismatches));
+        }
+        Ok(Case { header, history })
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    pub fn history(&self) -> &[Event] {
+        &self.history
+    }
+
+    pub fn number(&self) -> u64 {
+        self.header.number
+    }
+
+    /// When the case was opened (its `created` event).
+    pub fn opened_at(&self) -> DateTime<Utc> {
+        self.history[0].at
+    }
+
+    /// The lifecycle facts of the current history.
+    pub fn replayed(&self) -> Replayed {
+        // The history was checked on construction, so replay succeeds.
+        replay(self.header.number, &self.history)
+            .unwrap_or_else(|_| Replayed::from_header(&self.header))
+    }
+
+    /// The case as it stood at `instant`: only the events recorded at or
+    /// before it; `None` when it was opened later.
+    pub fn as_of(&self, instant: DateTime<Utc>) -> Option<Case> {
+        let history = history_as_of(&self.history, instant).to_vec();
+        let replayed = replay(self.header.number, &history).ok()?;
+        Some(Case {
+            header: replayed.header,
+            history,
+        })
+    }
+
+    /// Appends `event` if the lifecycle allows it; on refusal the case is unchanged.
+    pub fn record(&mut self, event: Event) -> Result<(), LifecycleError> {
+        let mut history = self.history.clone();
+        history.push(event);
+        let replayed = replay(self.header.number, &history)?;
+        self.history = history;
+        self.header = replayed.header;
+        Ok(())
+    }
+}
+
+/// The events of `history` recorded at or before `instant`.
+pub fn history_as_of(history: &[Event], instant: DateTime<Utc>) -> &[Event] {
+    let end = history.partition_point(|event| event.at <= instant);
+    &history[..end]
+}
+
+/// Why a stored case cannot be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseDefect {
+    /// The history breaks a lifecycle rule.
+    History(LifecycleError),
+    /// Header fields that disagree with the history: `(field, stored, replayed)`.
+    HeaderMismatch(Vec<(&'static str, String, String)>),
+}
+
+impl fmt::Display for CaseDefect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseDefect::History(error) => write!(f, "history: {error}"),
+            CaseDefect::HeaderMismatch(fields) => {
+                let parts: Vec<String> = fields
+                    .iter()
+                    .map(|(field, stored, replayed)| {
+                        format!("{field} is {stored} but the history gives {replayed}")
+                    })
+                    .collect();
+                write!(f, "header disagrees with its history: {}", parts.join("; "))
+            }
+        }
+    }
+}
+
+fn header_mismatches(stored: &Header, replayed: &Header) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut compare = |field: &'static str, a: String, b: String| {
+        if a != b {
+            out.push((field, a, b));
+        }
+    };
+    let list = |items: &[Contact]| {
+        let texts: Vec<String> = items.iter().map(Contact::to_string).collect();
+        format!("[{}]", texts.join(", "))
+    };
+    let numbers = |items: &[u64]| format!("{items:?}");
+    compare("title", stored.title.clone(), replayed.title.clone());
+    compare("account", stored.account.clone(), replayed.account.clone());
+    compare("plan", stored.plan.clone(), replayed.plan.clone());
+    compare("region", stored.region.clone(), replayed.region.clone());
+    compare(
+        "language",
+        stored.language.clone(),
+        replayed.language.clone(),
+    );
+    compare(
+        "severity",
+        stored.severity.to_string(),
+        replayed.severity.to_string(),
+    );
+    compare(
+        "state",
+        stored.state.to_string(),
+        replayed.state.to_string(),
+    );
+    let owner = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
+    compare("owner", owner(&stored.owner), owner(&replayed.owner));
+    compare("contacts", list(&stored.contacts), list(&replayed.contacts));
+    compare(
+        "related",
+        numbers(&stored.related),
+        numbers(&replayed.related),
+    );
+    compare(
+        "policy_version",
+        stored.policy_version.clone(),
+        replayed.policy_version.clone(),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_parse_name_and_email() {
+        let contact = Contact::parse("Jane Doe <jane@acme.example>").unwrap();
+        assert_eq!(contact.name, "Jane Doe");
+        assert_eq!(contact.email, "jane@acme.example");
+        assert_eq!(contact.to_string(), "Jane Doe <jane@acme.example>");
+        assert!(contact.matches("JANE@acme.example"));
+        assert!(contact.matches("jane doe"));
+        for bad in [
+            "jane@acme.example",
+            "Jane <jane>",
+            "<jane@x.y>",
+            "Jane <a@b@c>",
+            "Jane <j@x.y",
+        ] {
+            assert_eq!(Contact::parse(bad), None, "{bad}");
+        }
+    }
+}

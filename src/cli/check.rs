@@ -1,0 +1,175 @@
+//! `cases check`: validates the policy and every case file, lists every
+//! problem (file, line, column, what is wrong) and exits 1 on any.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{output, CommandError, Context, Format, Outcome};
+use crate::case::Case;
+use crate::policy::{Policy, PolicyError};
+use crate::store::StoreError;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {}
+
+/// One problem `check` found.
+struct Problem {
+    file: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, CommandError> {
+    let mut problems = Vec::new();
+    let policy = match ctx.policy() {
+        Ok(policy) => Some(policy),
+        Err(_) => {
+            // Reload to get every problem, not the rendered message.
+            let path = ctx
+                .global
+                .policy
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("policy.yaml"));
+            match std::fs::read_to_string(&path)
+                .map(|text| Policy::parse(&text, &path.display().to_string()))
+            {
+                Ok(Err(PolicyError {
+                    origin,
+                    problems: found,
+                })) => problems.extend(found.into_iter().map(|p| Problem {
+                    file: origin.clone(),
+                    line: p.line,
+                    column: p.column,
+                    message: if p.path.is_empty() {
+                        p.message
+                    } else {
+                        format!("{}: {}", p.path, p.message)
+                    },
+                })),
+                Ok(Ok(_)) => {}
+                Err(e) => {
+                    return Err(CommandError::unreadable(format!(
+                        "policy {}: {e}",
+                        path.display()
+                    )))
+                }
+            }
+            None
+        }
+    };
+    let store = ctx.store()?;
+    let listing = store.list_files()?;
+    let files = listing.cases;
+    for stray in listing.strays {
+        problems.push(Problem {
+            file: stray.path.display().to_string(),
+            line: 0,
+            column: 0,
+            message: stray.reason.to_string(),
+        });
+    }
+    for (number, path) in &files {
+        match store.read_path(*number, path) {
+            Ok(case) => {
+                if let Some(policy) = &policy {
+                    for message in policy_problems(&case, policy, ctx) {
+                        problems.push(Problem {
+                            file: path.display().to_string(),
+                            line: 1,
+                            column: 1,
+                            message,
+                        });
+                    }
+                }
+            }
+            Err(StoreError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            }) => problems.push(Problem {
+                file: path.display().to_string(),
+                line,
+                column,
+                message,
+            }),
+            Err(other) => problems.push(Problem {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+                message: other.to_string(),
+            }),
+        }
+    }
+    if ctx.format() == Format::Json {
+        let items: Vec<_> = problems
+            .iter()
+            .map(|p| json!({"file": p.file, "line": p.line, "column": p.column, "message": p.message}))
+            .collect();
+        ctx.out.push_str(&output::json(&json!({
+            "policy_valid": policy.is_some(),
+            "cases_checked": files.len(),
+            "problems": items,
+        })));
+    } else {
+        for p in &problems {
+            if p.line == 0 {
+                ctx.out.push_str(&format!("{}: {}\n", p.file, p.message));
+            } else {
+                ctx.out.push_str(&format!(
+                    "{}:{}:{}: {}\n",
+                    p.file, p.line, p.column, p.message
+                ));
+            }
+        }
+        ctx.out.push_str(&format!(
+            "checked the policy and {} case file{}: {}\n",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            match problems.len() {
+                0 => "no problems".to_string(),
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            }
+        ));
+    }
+    Ok(if problems.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// What in a valid case file the policy does not know.
+fn policy_problems(case: &Case, policy: &Policy, ctx: &Context) -> Vec<String> {
+    let h = case.header();
+    let mut problems = Vec::new();
+    if !policy.has_plan(&h.plan) {
+        problems.push(format!(
+            "plan {:?} is not in the policy (allowed: {})",
+            h.plan,
+            policy.plans.join(", ")
+        ));
+    }
+    match policy.region(&h.region) {
+        None => problems.push(format!("region {:?} is not in the policy", h.region)),
+        Some(region) if !region.languages.contains(&h.language) => problems.push(format!(
+            "language {:?} is not supported in {} (allowed: {})",
+            h.language,
+            region.name,
+            region.languages.join(", ")
+        )),
+        Some(_) => {}
+    }
+    if policy.severity(h.severity).is_none() {
+        problems.push(format!("severity {} is not in the policy", h.severity));
+    }
+    if problems.is_empty() {
+        if let Err(error) = crate::clock::clocks(case, policy, ctx.now) {
+            problems.push(error.to_string());
+        }
+    }
+    problems
+}

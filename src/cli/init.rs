@@ -1,0 +1,65 @@
+//! `cases init [DIR]`: a new store, the default policy and git setup.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command as Process;
+
+use super::{CommandError, Context, Outcome};
+use crate::policy::DEFAULT_POLICY_YAML;
+use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to create the store and policy (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Creates `DIR/cases/` and `DIR/policy.yaml` (kept if present) and, when git
+/// is installed and DIR is not in a repository yet, runs `git init`.
+/// Running it twice changes nothing.
+pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandError> {
+    let dir = args.dir;
+    let unreadable = |path: &PathBuf, e: std::io::Error| {
+        CommandError::unreadable(format!("{}: {e}", path.display()))
+    };
+    fs::create_dir_all(&dir).map_err(|e| unreadable(&dir, e))?;
+    let store_path = dir.join("cases");
+    let existed = store_path.is_dir();
+    Store::create(&store_path)?;
+    ctx.out.push_str(&format!(
+        "{} store {}\n",
+        if existed { "kept" } else { "created" },
+        store_path.display()
+    ));
+    let policy_path = dir.join("policy.yaml");
+    if policy_path.exists() {
+        ctx.out
+            .push_str(&format!("kept policy {}\n", policy_path.display()));
+    } else {
+        fs::write(&policy_path, DEFAULT_POLICY_YAML).map_err(|e| unreadable(&policy_path, e))?;
+        ctx.out
+            .push_str(&format!("wrote default policy {}\n", policy_path.display()));
+    }
+    let inside_repository = Process::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(&dir)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !inside_repository {
+        match Process::new("git")
+            .args(["init", "--quiet"])
+            .current_dir(&dir)
+            .status()
+        {
+            Ok(status) if status.success() => ctx.out.push_str(&format!(
+                "initialised git repository in {}\n",
+                dir.display()
+            )),
+            _ => ctx
+                .err
+                .push_str("cases: note: git is not available; the store works without it\n"),
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,175 @@
+//! `cases new`: opens a case after checking every field against the policy.
+
+use super::read::case_json;
+use super::{output, CommandError, Context, Format, Outcome};
+use crate::case::{Case, Contact, Event, EventKind, Intake};
+use crate::policy::{Policy, ResponseStart};
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// One line saying what is wrong.
+    #[arg(long)]
+    pub title: String,
+    /// The customer account.
+    #[arg(long)]
+    pub account: String,
+    /// The account's support plan (basic, plus, premium in the default policy).
+    #[arg(long)]
+    pub plan: String,
+    /// The support region (north-america, emea in the default policy).
+    #[arg(long)]
+    pub region: String,
+    /// Severity level or name: 1/critical, 2/major, 3/minor, 4/request.
+    #[arg(long)]
+    pub severity: String,
+    /// How the case came in: community or phone (email is refused).
+    #[arg(long)]
+    pub channel: String,
+    /// A customer contact, "Name <email>"; repeat for more.
+    #[arg(long = "contact", required = true, value_name = "NAME <EMAIL>")]
+    pub contacts: Vec<String>,
+    /// The case language [default: the region's first language].
+    #[arg(long)]
+    pub language: Option<String>,
+    /// An earlier case this one refers to (e.g. one closed too long ago to reopen).
+    #[arg(long = "related", value_name = "N")]
+    pub related: Vec<u64>,
+}
+
+pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let intake = validate(&policy, args)?;
+    for &number in &intake.related {
+        if !store.path_of(number).exists() {
+            return Err(CommandError::usage(format!(
+                "--related {number}: no case {number} in {}",
+                store.root().display()
+            )));
+        }
+    }
+    let event = Event {
+        at: ctx.now,
+        by: ctx.actor()?,
+        kind: EventKind::Created(intake),
+    };
+    let case = store.create_case(|number| Case::open(number, event))??;
+    let number = case.number();
+    match ctx.format() {
+        Format::Json => ctx
+            .out
+            .push_str(&output::json(&case_json(&case, &policy, ctx.now)?)),
+        _ => ctx.out.push_str(&format!("{number}\n")),
+    }
+    let header = case.header();
+    let rule = policy.severity(header.severity);
+    if let (Some(rule), Some(region)) = (rule, policy.region(&header.region)) {
+        if rule.response_starts == ResponseStart::FirstPhoneContact {
+            ctx.err.push_str(&format!(
+                "case {number} is severity {} ({}): call support now on {} ({}); the initial-response clock starts with the call (record it: cases phone {number})\n",
+                rule.level,
+                rule.name,
+                region.phones.join(" or "),
+                region.name,
+            ));
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// Checks every field of `new` against the policy; the error names the
+/// option and what is allowed.
+fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
+    let allowed = |items: &[String]| items.join(", ");
+    if policy.intake.refused.contains(&args.channel) {
+        return Err(CommandError::refused(format!(
+            "--channel {}: {}",
+            args.channel, policy.intake.refused_message
+        )));
+    }
+    if !policy.intake.channels.contains(&args.channel) {
+        return Err(CommandError::usage(format!(
+            "--channel {:?} is not a channel (allowed: {})",
+            args.channel,
+            allowed(&policy.intake.channels)
+        )));
+    }
+    if !policy.has_plan(&args.plan) {
+        return Err(CommandError::usage(format!(
+            "--plan {:?} is not a plan (allowed: {})",
+            args.plan,
+            allowed(&policy.plans)
+        )));
+    }
+    let region = policy.region(&args.region).ok_or_else(|| {
+        let names: Vec<String> = policy.regions.iter().map(|r| r.name.clone()).collect();
+        CommandError::usage(format!(
+            "--region {:?} is not a region (allowed: {})",
+            args.region,
+            allowed(&names)
+        ))
+    })?;
+    let severity = policy.parse_severity(&args.severity).ok_or_else(|| {
+        let names: Vec<String> = policy
+            .severities
+            .iter()
+            .map(|s| format!("{}/{}", s.level, s.name))
+            .collect();
+        CommandError::usage(format!(
+            "--severity {:?} is not a severity (allowed: {})",
+            args.severity,
+            allowed(&names)
+        ))
+    })?;
+    let language = args.language.unwrap_or_else(|| region.languages[0].clone());
+    if !region.languages.contains(&language) {
+        return Err(CommandError::usage(format!(
+            "--language {language:?} is not supported in {} (allowed: {})",
+            region.name,
+            allowed(&region.languages)
+        )));
+    }
+    let title = non_empty("--title", &args.title)?;
+    let account = non_empty("--account", &args.account)?;
+    let mut contacts: Vec<Contact> = Vec::new();
+    for text in &args.contacts {
+        let contact = Contact::parse(text).ok_or_else(|| {
+            CommandError::usage(format!(
+                "--contact {text:?} is not a contact (allowed: \"Name <email>\")"
+            ))
+        })?;
+        if contacts
+            .iter()
+            .any(|c| c.email.eq_ignore_ascii_case(&contact.email))
+        {
+            return Err(CommandError::usage(format!(
+                "--contact {text:?} is given twice"
+            )));
+        }
+        contacts.push(contact);
+    }
+    let mut related = args.related;
+    related.sort_unstable();
+    related.dedup();
+    Ok(Intake {
+        title,
+        account,
+        plan: args.plan,
+        region: region.name.clone(),
+        language,
+        severity: severity.level,
+        channel: args.channel,
+        contacts,
+        related,
+        policy_version: policy.version.clone(),
+    })
+}
+
+/// A required free-text option: trimmed, non-empty, one line.
+pub fn non_empty(option: &str, text: &str) -> Result<String, CommandError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CommandError::usage(format!("{option} must not be empty")));
+    }
+    Ok(text.to_string())
+}

@@ -1,0 +1,237 @@
+//! The `cases` command line: argument definitions, the shared [`Context`]
+//! (store, policy, now, actor, format) and dispatch to one module per
+//! command group. Commands write their output into the context; [`main`]
+//! prints it, so a closed pipe (`cases list | head`) is a clean exit.
+
+mod check;
+mod completions;
+mod error;
+mod init;
+mod intake;
+mod lifecycle;
+mod output;
+mod read;
+mod sla;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::policy::Policy;
+use crate::store::Store;
+
+pub use error::{CommandError, ErrorKind, Outcome};
+pub use output::Format;
+
+/// Support-case management as code: cases are YAML files in git, SLAs come
+/// from policy.yaml.
+#[derive(Debug, Parser)]
+#[command(name = "cases", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// The case store directory.
+    #[arg(
+        long,
+        global = true,
+        env = "CASES_STORE",
+        default_value = "cases",
+        value_name = "DIR"
+    )]
+    pub store: PathBuf,
+    /// The policy file [default: ./policy.yaml, else the built-in default policy].
+    #[arg(long, global = true, env = "CASES_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The current instant, RFC 3339 (e.g. 2026-11-27T14:05:00Z) [default: the system clock].
+    #[arg(long, global = true, env = "CASES_NOW", value_name = "RFC3339", value_parser = parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    /// Who is acting [default: git's user.name, else $USER].
+    #[arg(long, global = true, env = "CASES_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Output format for data.
+    #[arg(long, global = true, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Parses an RFC 3339 instant, truncated to whole seconds.
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
+        .map_err(|e| format!("{e}; expected RFC 3339 such as 2026-11-27T14:05:00Z"))
+}
+
+/// Parses a duration such as `2h` or `1h30m`.
+pub fn parse_duration_arg(text: &str) -> Result<chrono::Duration, String> {
+    crate::policy::parse_duration(text)
+        .ok_or_else(|| format!("expected {}", crate::policy::DURATION_HELP))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store: cases/, the default policy.yaml, and git setup.
+    Init(init::InitArgs),
+    /// Open a case and print its number.
+    New(intake::NewArgs),
+    /// Show one case: header, clocks, gates and history.
+    Show(read::ShowArgs),
+    /// List cases, ordered by number.
+    List(read::ListArgs),
+    /// Validate the policy and every case file; exit 1 on any problem.
+    Check(check::CheckArgs),
+    /// Every clock of every open case; --check fails a CI job on breaches.
+    Sla(sla::SlaArgs),
+    /// Record a phone contact with the customer (starts the severity 1 clock).
+    Phone(lifecycle::PhoneArgs),
+    /// Record a response to the customer (the first stops the initial-response clock).
+    Respond(lifecycle::RespondArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+}
+
+/// What every command runs with.
+pub struct Context {
+    pub global: GlobalArgs,
+    /// The instant the command acts at.
+    pub now: DateTime<Utc>,
+    /// What goes to standard output.
+    pub out: String,
+    /// What goes to standard error (notices, one line per breach).
+    pub err: String,
+}
+
+impl Context {
+    pub fn new(global: GlobalArgs, system_now: DateTime<Utc>) -> Self {
+        let now = global.now.unwrap_or_else(|| system_now.trunc_subsecs(0));
+        Self {
+            global,
+            now,
+            out: String::new(),
+            err: String::new(),
+        }
+    }
+
+    pub fn format(&self) -> Format {
+        self.global.format
+    }
+
+    /// The store named by `--store`.
+    pub fn store(&self) -> Result<Store, CommandError> {
+        Ok(Store::open(&self.global.store)?)
+    }
+
+    /// The policy: `--policy`, else `./policy.yaml`, else the built-in default.
+    pub fn policy(&self) -> Result<Policy, CommandError> {
+        let (path, explicit) = match &self.global.policy {
+            Some(path) => (path.clone(), true),
+            None => (PathBuf::from("policy.yaml"), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Policy::parse(&text, &path.display().to_string())?),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !explicit => {
+                Ok(Policy::default_policy())
+            }
+            Err(e) => Err(CommandError::unreadable(format!(
+                "policy {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Who is acting: `--actor`, else git's user.name, else `$USER`.
+    pub fn actor(&self) -> Result<String, CommandError> {
+        if let Some(actor) = self
+            .global
+            .actor
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            return Ok(actor.to_string());
+        }
+        let from_git = std::process::Command::new("git")
+            .args(["config", "user.name"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty());
+        from_git
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.trim().is_empty()))
+            .ok_or_else(|| CommandError::usage("no actor: pass --actor NAME or set CASES_ACTOR"))
+    }
+}
+
+/// Runs one parsed command.
+pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError> {
+    match command {
+        Command::Init(args) => init::cmd_init(ctx, args),
+        Command::New(args) => intake::cmd_new(ctx, args),
+        Command::Show(args) => read::cmd_show(ctx, args),
+        Command::List(args) => read::cmd_list(ctx, args),
+        Command::Check(args) => check::cmd_check(ctx, args),
+        Command::Sla(args) => sla::cmd_sla(ctx, args),
+        Command::Phone(args) => lifecycle::cmd_phone(ctx, args),
+        Command::Respond(args) => lifecycle::cmd_respond(ctx, args),
+        Command::Completions(args) => completions::cmd_completions(ctx, args),
+    }
+}
+
+/// The whole program: parse, run, print, exit with the documented code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let mut ctx = Context::new(cli.global, Utc::now());
+    let result = run(cli.command, &mut ctx);
+    let printed = io::stdout()
+        .lock()
+        .write_all(ctx.out.as_bytes())
+        .and_then(|()| io::stdout().flush());
+    if let Err(error) = printed {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("cases: error: standard output: {error}");
+            return ExitCode::from(ErrorKind::Unreadable.exit_code());
+        }
+    }
+    let _ = io::stderr().write_all(ctx.err.as_bytes());
+    match result {
+        Ok(outcome) => outcome.exit_code(),
+        Err(error) => {
+            eprintln!("cases: error: {}", error.message);
+            ExitCode::from(error.kind.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn instants_are_truncated_to_seconds() {
+        let t = parse_instant("2026-11-27T09:05:30.75-05:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-27T14:05:30+00:00");
+        assert!(parse_instant("2026-11-27 09:05").is_err());
+    }
+}

@@ -1,0 +1,95 @@
+//! Output formats for data: a plain table for people, JSON for programs,
+//! CSV for spreadsheets and Markdown for CI job summaries.
+
+use clap::ValueEnum;
+use comfy_table::{presets, Table};
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Rows with named columns, rendered in any [`Format`] but JSON (which each
+/// command shapes itself).
+pub struct Rows {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Rows {
+    pub fn new(headers: Vec<&'static str>) -> Self {
+        Self {
+            headers,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    /// A plain table with a header rule; no borders, no wrapping.
+    pub fn table(&self) -> String {
+        let mut table = Table::new();
+        table.load_style(presets::NOTHING).force_no_tty();
+        table.set_header(self.headers.clone());
+        for row in &self.rows {
+            table.add_row(row.clone());
+        }
+        let mut text = String::new();
+        for (index, line) in table.lines().enumerate() {
+            text.push_str(line.trim_end());
+            text.push('\n');
+            if index == 0 {
+                let width = line.trim_end().len();
+                text.push_str(&"-".repeat(width));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    pub fn markdown(&self) -> String {
+        let escape = |cell: &str| cell.replace('|', "\\|").replace('\n', " ");
+        let mut text = format!("| {} |\n", self.headers.join(" | "));
+        text.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+            text.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        text
+    }
+
+    /// RFC 4180 CSV with a header line.
+    pub fn csv(&self) -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&self.headers);
+        for row in &self.rows {
+            let _ = writer.write_record(row);
+        }
+        let bytes = writer.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The rows in `format`; JSON is not a row format and renders as a table.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Csv => self.csv(),
+            Format::Markdown => self.markdown(),
+            Format::Table | Format::Json => self.table(),
+        }
+    }
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn json(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}

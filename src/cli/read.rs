@@ -1,0 +1,316 @@
+//! Read-only commands: `cases show N` and `cases list`.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::output::{self, Rows};
+use super::{CommandError, Context, Format, Outcome};
+use crate::case::{Case, State};
+use crate::clock::{self, local_time, ClockReading};
+use crate::policy::{format_duration, Policy};
+use crate::store::{event_json, format_instant, Store};
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The case number.
+    pub number: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only cases in this state (new, open, waiting-on-customer, waiting-on-fix, closed).
+    #[arg(long, value_parser = parse_state)]
+    pub state: Option<State>,
+    /// Only cases of this severity (level or name).
+    #[arg(long)]
+    pub severity: Option<String>,
+    /// Only cases on this plan.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Only cases of this region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only cases owned by this person ("none" for unowned cases).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only cases of this account.
+    #[arg(long)]
+    pub account: Option<String>,
+}
+
+fn parse_state(text: &str) -> Result<State, String> {
+    State::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
+        format!("allowed: {}", names.join(", "))
+    })
+}
+
+fn instant_json(t: Option<DateTime<Utc>>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(format_instant(t)))
+}
+
+/// A clock reading as JSON: `{clock, started_at, due_at, stopped_at, status}`.
+pub fn clock_json(reading: &ClockReading) -> Value {
+    json!({
+        "clock": reading.clock.as_str(),
+        "started_at": instant_json(reading.started_at),
+        "due_at": instant_json(reading.due_at),
+        "stopped_at": instant_json(reading.stopped_at),
+        "status": reading.status.as_str(),
+    })
+}
+
+/// The JSON of `cases show N --format json` (and `cases new --format json`).
+pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Value, CommandError> {
+    let header = case.header();
+    let clocks = clock::clocks(case, policy, now)?;
+    let gates = clock::gates(case, policy, now)?;
+    Ok(json!({
+        "number": header.number,
+        "title": header.title,
+        "account": header.account,
+        "plan": header.plan,
+        "region": header.region,
+        "language": header.language,
+        "severity": header.severity,
+        "state": header.state.as_str(),
+        "owner": header.owner,
+        "contacts": header.contacts.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        "related": header.related,
+        "policy_version": header.policy_version,
+        "opened_at": format_instant(case.opened_at()),
+        "escalation_eligible_at": instant_json(gates.escalation_eligible_at),
+        "autoclose_at": instant_json(gates.autoclose_at),
+        "reopen_until": instant_json(gates.reopen_until),
+        "clocks": clocks.iter().map(clock_json).collect::<Vec<_>>(),
+        "history": case.history().iter().map(event_json).collect::<Vec<_>>(),
+    }))
+}
+
+pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let case = ctx.store()?.read(args.number)?;
+    let text = match ctx.format() {
+        Format::Json => output::json(&case_json(&case, &policy, ctx.now)?),
+        _ => show_text(&case, &policy, ctx.now)?,
+    };
+    ctx.out.push_str(&text);
+    Ok(Outcome::Success)
+}
+
+/// The readable form of one case.
+fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String, CommandError> {
+    let header = case.header();
+    let region = policy.region(&header.region);
+    let tz = region.map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let severity_name = policy
+        .severity(header.severity)
+        .map_or(String::new(), |s| format!(" ({})", s.name));
+    let contacts: Vec<String> = header.contacts.iter().map(|c| c.to_string()).collect();
+    let related: Vec<String> = header.related.iter().map(u64::to_string).collect();
+    let mut text = format!("case {}: {}\n", header.number, header.title);
+    let mut field = |name: &str, value: String| text.push_str(&format!("  {name:<10} {value}\n"));
+    field("account", header.account.clone());
+    field("plan", header.plan.clone());
+    field("region", format!("{} ({})", header.region, tz.name()));
+    field("language", header.language.clone());
+    field("severity", format!("{}{severity_name}", header.severity));
+    field("state", header.state.to_string());
+    field(
+        "owner",
+        header.owner.clone().unwrap_or_else(|| "(unowned)".into()),
+    );
+    field("contacts", contacts.join(", "));
+    if !related.is_empty() {
+        field("related", related.join(", "));
+    }
+    field("opened", local_time(case.opened_at(), tz));
+    field("policy", header.policy_version.clone());
+
+    text.push_str("clocks\n");
+    for reading in clock::clocks(case, policy, now)? {
+        text.push_str(&format!(
+            "  {:<18} {}\n",
+            reading.clock.as_str(),
+            describe_clock(&reading, now)
+        ));
+    }
+    let gates = clock::gates(case, policy, now)?;
+    text.push_str("gates\n");
+    let gate =
+        |t: Option<DateTime<Utc>>, never: &str| t.map_or(never.to_string(), |t| local_time(t, tz));
+    text.push_str(&format!(
+        "  {:<18} {}\n",
+        "escalation from",
+        gate(
+            gates.escalation_eligible_at,
+            "never (not eligible for escalation)"
+        )
+    ));
+    if gates.autoclose_at.is_some() {
+        text.push_str(&format!(
+            "  {:<18} {}\n",
+            "auto-close at",
+            gate(gates.autoclose_at, "")
+        ));
+    }
+    if gates.reopen_until.is_some() {
+        text.push_str(&format!(
+            "  {:<18} {}\n",
+            "reopen until",
+            gate(gates.reopen_until, "")
+        ));
+    }
+    text.push_str("history\n");
+    for event in case.history() {
+        let mut details: Vec<String> = Vec::new();
+        if let Value::Object(fields) = event_json(event) {
+            for (key, value) in fields {
+                if ["at", "event", "by"].contains(&key.as_str()) {
+                    continue;
+                }
+                let value = match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                details.push(format!("{key}: {}", value.replace('\n', " ")));
+            }
+        }
+        text.push_str(&format!(
+            "  {}  {} by {}{}\n",
+            event.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            event.kind.name(),
+            event.by,
+            if details.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", details.join("; "))
+            }
+        ));
+    }
+    Ok(text)
+}
+
+/// `running, due 2026-11-30 14:00 America/Toronto (in 2h30m)` and the like.
+pub fn describe_clock(reading: &ClockReading, now: DateTime<Utc>) -> String {
+    let tz = reading.time_zone;
+    let due = reading.due_at.map(|t| local_time(t, tz));
+    match (reading.status, reading.due_at, reading.stopped_at) {
+        (clock::ClockStatus::Waiting, ..) => "waiting (starts with the first phone contact)".into(),
+        (status, Some(due_at), Some(stopped)) => {
+            format!(
+                "{}, due {}, stopped {}",
+                status.as_str(),
+                due.unwrap_or_default(),
+                local_time(stopped, tz)
+            ) + &if stopped > due_at {
+                format!(" ({} late)", format_duration(stopped - due_at))
+            } else {
+                String::new()
+            }
+        }
+        (status, Some(due_at), None) => format!(
+            "{}, due {} ({})",
+            status.as_str(),
+            due.unwrap_or_default(),
+            remaining(due_at, now)
+        ),
+        (status, None, _) => status.as_str().to_string(),
+    }
+}
+
+/// `in 2h30m` or `overdue 15m`.
+pub fn remaining(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if now < due_at {
+        format!("in {}", format_duration(due_at - now))
+    } else {
+        format!("overdue {}", format_duration(now - due_at))
+    }
+}
+
+pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let severity = match &args.severity {
+        None => None,
+        Some(text) => Some(
+            policy
+                .parse_severity(text)
+                .ok_or_else(|| {
+                    CommandError::usage(format!(
+                        "--severity {text:?} is not a severity of the policy"
+                    ))
+                })?
+                .level,
+        ),
+    };
+    let cases = load_all(&store)?;
+    let matching: Vec<&Case> = cases
+        .iter()
+        .filter(|case| {
+            let h = case.header();
+            args.state.is_none_or(|s| h.state == s)
+                && severity.is_none_or(|s| h.severity == s)
+                && args.plan.as_ref().is_none_or(|p| &h.plan == p)
+                && args.region.as_ref().is_none_or(|r| &h.region == r)
+                && args
+                    .account
+                    .as_ref()
+                    .is_none_or(|a| h.account.eq_ignore_ascii_case(a))
+                && args.owner.as_ref().is_none_or(|o| match &h.owner {
+                    None => o == "none",
+                    Some(owner) => owner == o,
+                })
+        })
+        .collect();
+    if ctx.format() == Format::Json {
+        let items: Vec<Value> = matching
+            .iter()
+            .map(|case| {
+                let h = case.header();
+                json!({
+                    "number": h.number,
+                    "title": h.title,
+                    "account": h.account,
+                    "plan": h.plan,
+                    "region": h.region,
+                    "severity": h.severity,
+                    "state": h.state.as_str(),
+                    "owner": h.owner,
+                    "opened_at": format_instant(case.opened_at()),
+                })
+            })
+            .collect();
+        ctx.out.push_str(&output::json(&Value::Array(items)));
+        return Ok(Outcome::Success);
+    }
+    let mut rows = Rows::new(vec![
+        "number", "sev", "plan", "region", "state", "owner", "account", "title",
+    ]);
+    for case in matching {
+        let h = case.header();
+        rows.push(vec![
+            h.number.to_string(),
+            h.severity.to_string(),
+            h.plan.clone(),
+            h.region.clone(),
+            h.state.to_string(),
+            h.owner.clone().unwrap_or_else(|| "-".into()),
+            h.account.clone(),
+            h.title.clone(),
+        ]);
+    }
+    ctx.out.push_str(&rows.render(ctx.format()));
+    Ok(Outcome::Success)
+}
+
+/// Every case of the store, in number order; the first unreadable or
+/// invalid file stops the command (exit 4), naming file, line and column.
+pub fn load_all(store: &Store) -> Result<Vec<Case>, CommandError> {
+    store
+        .list_files()?
+        .cases
+        .iter()
+        .map(|(number, path)| store.read_path(*number, path).map_err(CommandError::from))
+        .collect()
+}

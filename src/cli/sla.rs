@@ -1,0 +1,221 @@
+//! `cases sla`: every clock of every open case, for people and for CI.
+//! `--check` exits 1 when any clock is breached (one line per breach on
+//! standard error); `--at-risk 2h` flags running clocks due within 2 hours
+//! (and `--fail-on-risk` fails on them too); `--as-of` replays the store as
+//! it stood at a past instant.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+
+use super::output::{self, Rows};
+use super::read::{clock_json, load_all, remaining};
+use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
+use crate::case::Case;
+use crate::clock::{self, local_time, ClockReading, ClockStatus};
+use crate::policy::format_duration;
+
+#[derive(Debug, clap::Args)]
+pub struct SlaArgs {
+    /// Exit 1 when any clock is breached, with one line per breach on stderr.
+    #[arg(long)]
+    pub check: bool,
+    /// Flag running clocks due within this window (e.g. 2h, 1h30m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub at_risk: Option<Duration>,
+    /// With --check and --at-risk, also fail on clocks at risk.
+    #[arg(long, requires = "at_risk")]
+    pub fail_on_risk: bool,
+    /// Report the store as it stood at this past instant (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// One clock of one open case, as `sla` reports it.
+struct Line<'a> {
+    case: &'a Case,
+    reading: ClockReading,
+    at_risk: bool,
+}
+
+pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let now = args.as_of.unwrap_or(ctx.now);
+    let cases: Vec<Case> = load_all(&store)?
+        .into_iter()
+        .filter_map(|case| {
+            if args.as_of.is_some() {
+                case.as_of(now)
+            } else {
+                Some(case)
+            }
+        })
+        .filter(|case| case.header().state.is_open())
+        .collect();
+    let mut per_case: Vec<(&Case, Vec<Line>)> = Vec::new();
+    for case in &cases {
+        let lines = clock::clocks(case, &policy, now)?
+            .into_iter()
+            .map(|reading| {
+                let at_risk = reading.status == ClockStatus::Running
+                    && args
+                        .at_risk
+                        .zip(reading.due_at)
+                        .is_some_and(|(window, due)| due - now <= window);
+                Line {
+                    case,
+                    reading,
+                    at_risk,
+                }
+            })
+            .collect();
+        per_case.push((case, lines));
+    }
+    let mut lines: Vec<&Line> = per_case
+        .iter()
+        .flat_map(|(_, lines)| lines.iter())
+        .collect();
+    lines.sort_by_key(|line| {
+        (
+            line.reading.due_at.is_none(),
+            line.reading.due_at,
+            line.case.number(),
+        )
+    });
+
+    let breached = lines
+        .iter()
+        .filter(|l| l.reading.status == ClockStatus::Breached)
+        .count();
+    let at_risk = lines.iter().filter(|l| l.at_risk).count();
+    let summary = format!(
+        "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" },
+        cases.len(),
+        if cases.len() == 1 { "" } else { "s" },
+        crate::store::format_instant(now),
+    );
+
+    match ctx.format() {
+        Format::Json => {
+            let items: Vec<Value> = per_case
+                .iter()
+                .map(|(case, lines)| {
+                    let h = case.header();
+                    let clocks: Vec<Value> = lines
+                        .iter()
+                        .map(|line| {
+                            let mut value = clock_json(&line.reading);
+                            value["at_risk"] = Value::Bool(line.at_risk);
+                            value
+                        })
+                        .collect();
+                    json!({
+                        "number": h.number,
+                        "severity": h.severity,
+                        "plan": h.plan,
+                        "region": h.region,
+                        "state": h.state.as_str(),
+                        "clocks": clocks,
+                    })
+                })
+                .collect();
+            ctx.out.push_str(&output::json(&Value::Array(items)));
+        }
+        format => {
+            let mut rows = Rows::new(vec![
+                "case",
+                "sev",
+                "plan",
+                "region",
+                "state",
+                "clock",
+                "status",
+                "due",
+                "remaining",
+            ]);
+            for line in &lines {
+                let h = line.case.header();
+                let status = if line.at_risk {
+                    "at-risk"
+                } else {
+                    line.reading.status.as_str()
+                };
+                rows.push(vec![
+                    h.number.to_string(),
+                    h.severity.to_string(),
+                    h.plan.clone(),
+                    h.region.clone(),
+                    h.state.to_string(),
+                    line.reading.clock.as_str().to_string(),
+                    status.to_string(),
+                    line.reading
+                        .due_at
+                        .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
+                    remaining_text(&line.reading, now),
+                ]);
+            }
+            match format {
+                Format::Markdown => {
+                    let verdict = if breached > 0 {
+                        "SLA breached"
+                    } else {
+                        "SLA met"
+                    };
+                    ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
+                    ctx.out.push_str(&rows.markdown());
+                }
+                Format::Csv => ctx.out.push_str(&rows.csv()),
+                _ => {
+                    ctx.out.push_str(&rows.table());
+                    ctx.out.push_str(&format!("{summary}\n"));
+                }
+            }
+        }
+    }
+
+    if !args.check {
+        return Ok(Outcome::Success);
+    }
+    let mut failed = false;
+    for line in &lines {
+        let failing =
+            line.reading.status == ClockStatus::Breached || (args.fail_on_risk && line.at_risk);
+        if !failing {
+            continue;
+        }
+        failed = true;
+        let what = if line.reading.status == ClockStatus::Breached {
+            "breached"
+        } else {
+            "at risk"
+        };
+        ctx.err.push_str(&format!(
+            "cases: {what}: case {} {} due {} ({})\n",
+            line.case.number(),
+            line.reading.clock.as_str(),
+            line.reading
+                .due_at
+                .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
+            remaining_text(&line.reading, now),
+        ));
+    }
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
+}
+
+/// How much time is left, how late it is, or how it ended.
+fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
+    match (reading.due_at, reading.stopped_at) {
+        (None, _) => "-".into(),
+        (Some(due), Some(stopped)) if stopped > due => {
+            format!("late {}", format_duration(stopped - due))
+        }
+        (Some(_), Some(_)) => "stopped".into(),
+        (Some(due), None) => remaining(due, now),
+    }
+}

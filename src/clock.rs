@@ -1,0 +1,254 @@
+//! SLA clocks and time gates (SPEC section 3): pure functions of
+//! (case history, policy, now). Nothing computed here is ever stored, so a
+//! policy fix re-computes every case and any past instant can be replayed
+//! with [`Case::as_of`].
+//!
+//! The initial-response clock starts when the case is opened (severity 1:
+//! at the first phone contact at or after opening), runs on the severity's
+//! calendar in the case's region, and stops at the first response. A
+//! severity change re-targets it from the same start; once stopped, the
+//! severity in force when it stopped decides its target.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::calendar::Calendar;
+use crate::case::{history_as_of, Case, Event, EventKind, State};
+use crate::policy::{Policy, ResponseStart, SeverityRule};
+
+/// Which clock a reading is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClockKind {
+    InitialResponse,
+}
+
+impl ClockKind {
+    /// The name used in output (`initial-response`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockKind::InitialResponse => "initial-response",
+        }
+    }
+}
+
+/// Where a clock stands at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClockStatus {
+    /// Not started yet (a severity 1 case with no phone contact).
+    Waiting,
+    /// Started, not stopped, `now < due`.
+    Running,
+    /// Stopped at or before its due time.
+    Met,
+    /// Stopped after its due time, or still running at or past it.
+    Breached,
+}
+
+impl ClockStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockStatus::Waiting => "waiting",
+            ClockStatus::Running => "running",
+            ClockStatus::Met => "met",
+            ClockStatus::Breached => "breached",
+        }
+    }
+}
+
+/// One clock of one case at one instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockReading {
+    pub clock: ClockKind,
+    pub started_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub status: ClockStatus,
+    /// The time zone its due time is shown in (the case region's).
+    pub time_zone: Tz,
+}
+
+/// Instants at which policy gates open for a case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gates {
+    /// From when an escalation may be requested; `None` when never (sev4).
+    pub escalation_eligible_at: Option<DateTime<Utc>>,
+    /// When a case waiting on the customer is due to close as no-response.
+    pub autoclose_at: Option<DateTime<Utc>>,
+    /// Until when a closed case may be reopened.
+    pub reopen_until: Option<DateTime<Utc>>,
+}
+
+/// Why clocks cannot be computed for a case under a policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    #[error("case {number}: region {region:?} is not in the policy")]
+    UnknownRegion { number: u64, region: String },
+    #[error("case {number}: severity {severity} is not in the policy")]
+    UnknownSeverity { number: u64, severity: u8 },
+    #[error("case {number}: plan {plan:?} has no response target in the policy")]
+    UnknownPlan { number: u64, plan: String },
+}
+
+/// The severity in force at `instant`: the last change at or before it.
+pub fn severity_at(history: &[Event], instant: DateTime<Utc>) -> Option<u8> {
+    history_as_of(history, instant)
+        .iter()
+        .rev()
+        .find_map(|event| match &event.kind {
+            EventKind::SeverityChanged { to, .. } => Some(*to),
+            EventKind::Created(intake) => Some(intake.severity),
+            _ => None,
+        })
+}
+
+/// A case's view of the policy: its region's calendar and severity rules.
+struct CaseRules<'a> {
+    policy: &'a Policy,
+    region: &'a crate::policy::Region,
+}
+
+impl<'a> CaseRules<'a> {
+    fn of(case: &Case, policy: &'a Policy) -> Result<Self, ClockError> {
+        let header = case.header();
+        let region = policy
+            .region(&header.region)
+            .ok_or_else(|| ClockError::UnknownRegion {
+                number: header.number,
+                region: header.region.clone(),
+            })?;
+        Ok(CaseRules { policy, region })
+    }
+
+    fn severity(&self, case: &Case, level: u8) -> Result<&'a SeverityRule, ClockError> {
+        self.policy
+            .severity(level)
+            .ok_or(ClockError::UnknownSeverity {
+                number: case.number(),
+                severity: level,
+            })
+    }
+
+    fn calendar(&self, rule: &SeverityRule) -> Calendar {
+        self.policy.severity_calendar(rule, self.region)
+    }
+}
+
+/// Every clock of `case` at `now`. Events after `now` are ignored.
+pub fn clocks(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClockReading>, ClockError> {
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
+    Ok(vec![initial_response(case, history, &rules, now)?])
+}
+
+fn initial_response(
+    case: &Case,
+    history: &[Event],
+    rules: &CaseRules,
+    now: DateTime<Utc>,
+) -> Result<ClockReading, ClockError> {
+    let opened_at = case.opened_at();
+    let first = |wanted: fn(&EventKind) -> bool| {
+        history
+            .iter()
+            .find(|event| event.at >= opened_at && wanted(&event.kind))
+            .map(|event| event.at)
+    };
+    let responded_at = first(|kind| matches!(kind, EventKind::Responded { .. }));
+    let closed_at = first(|kind| matches!(kind, EventKind::Closed { .. }));
+    let stopped_at = responded_at.or(closed_at);
+    let decided_at = stopped_at.unwrap_or(now);
+    let level = severity_at(history, decided_at).unwrap_or(case.header().severity);
+    let rule = rules.severity(case, level)?;
+    let target =
+        rule.response_target(&case.header().plan)
+            .ok_or_else(|| ClockError::UnknownPlan {
+                number: case.number(),
+                plan: case.header().plan.clone(),
+            })?;
+    let started_at = match rule.response_starts {
+        ResponseStart::Opened => Some(opened_at),
+        ResponseStart::FirstPhoneContact => {
+            first(|kind| matches!(kind, EventKind::PhoneContact { .. }))
+        }
+    };
+    let due_at = started_at.map(|start| rules.calendar(rule).add_business_duration(start, target));
+    Ok(ClockReading {
+        clock: ClockKind::InitialResponse,
+        started_at,
+        due_at,
+        stopped_at,
+        status: status(due_at, stopped_at, now),
+        time_zone: rules.region.calendar.time_zone(),
+    })
+}
+
+/// The status of a clock with these instants at `now`.
+pub fn status(
+    due_at: Option<DateTime<Utc>>,
+    stopped_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ClockStatus {
+    match (due_at, stopped_at) {
+        (None, None) => ClockStatus::Waiting,
+        (None, Some(_)) => ClockStatus::Met,
+        (Some(due), Some(stopped)) if stopped <= due => ClockStatus::Met,
+        (Some(_), Some(_)) => ClockStatus::Breached,
+        (Some(due), None) if now < due => ClockStatus::Running,
+        (Some(_), None) => ClockStatus::Breached,
+    }
+}
+
+/// The gates of `case` at `now`.
+pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, ClockError> {
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
+    let level = severity_at(history, now).unwrap_or(case.header().severity);
+    let rule = rules.severity(case, level)?;
+    let escalation_eligible_at = rule
+        .escalation_after
+        .ends_at(case.opened_at(), &rules.calendar(rule));
+
+    // Waiting on the customer since the last information request; closed
+    // since the last closure.
+    let last = |wanted: fn(&EventKind) -> bool| {
+        history
+            .iter()
+            .rev()
+            .find(|event| wanted(&event.kind))
+            .map(|event| event.at)
+    };
+    let waiting_since = last(|kind| matches!(kind, EventKind::InfoRequested { .. }));
+    let closed_at = last(|kind| matches!(kind, EventKind::Closed { .. }));
+    let replayed_state = crate::case::replay(case.number(), history)
+        .map(|r| r.header.state)
+        .unwrap_or(case.header().state);
+    let region_calendar = Calendar::Business(rules.region.calendar.clone());
+    let autoclose_at = match (replayed_state, waiting_since) {
+        (State::WaitingOnCustomer, Some(since)) => {
+            policy.auto_close.after.ends_at(since, &region_calendar)
+        }
+        _ => None,
+    };
+    let reopen_until = match (replayed_state, closed_at) {
+        (State::Closed, Some(closed)) => Some(closed + policy.reopen_window),
+        _ => None,
+    };
+    Ok(Gates {
+        escalation_eligible_at,
+        autoclose_at,
+        reopen_until,
+    })
+}
+
+/// `t` in `tz` as people read it: `2026-11-30 14:00 America/Toronto`.
+pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
+    format!(
+        "{} {}",
+        t.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+        tz.name()
+    )
+}

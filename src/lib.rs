@@ -1,0 +1,15 @@
+//! `cases`: support-case management as code.
+//!
+//! The pure domain — [`calendar`] (business time), [`case`] (model and state
+//! machine) and [`clock`] (SLA clocks and gates) — takes "now" as a parameter
+//! and never touches the file system. [`policy`] loads and validates
+//! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
+//! atomic writes, locking); [`cli`] is the command line at the edge.
+
+pub mod calendar;
+pub mod case;
+pub mod cli;
+pub mod clock;
+pub mod policy;
+pub mod source_map;
+pub mod store;

@@ -1,0 +1,320 @@
+//! The support policy (`policy.yaml`, SPEC section 1): plans, severities and
+//! their response targets, regions and their business calendars, holidays,
+//! intake channels, escalation, auto-close and reopen rules.
+//!
+//! [`Policy::parse`] validates the whole file and reports every problem with
+//! its line, column and what is allowed; a [`Policy`] that exists is valid, so
+//! the rest of the crate never re-checks it. The default policy is the
+//! repository's `policy.yaml`, embedded at build time ([`DEFAULT_POLICY_YAML`]).
+
+mod duration;
+mod raw;
+mod validate;
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::calendar::{BusinessCalendar, Calendar};
+use crate::source_map::SourceMap;
+
+pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
+
+/// The default policy, byte for byte the repository's `policy.yaml`.
+pub const DEFAULT_POLICY_YAML: &str = include_str!("../../policy.yaml");
+
+/// A validated support policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Recorded in every case opened under this policy.
+    pub version: String,
+    pub plans: Vec<String>,
+    /// Ordered by level, most severe first.
+    pub severities: Vec<SeverityRule>,
+    /// In the order the policy lists them.
+    pub regions: Vec<Region>,
+    pub holidays: Vec<NamedHoliday>,
+    pub intake: Intake,
+    pub escalation: EscalationRules,
+    pub auto_close: AutoCloseRule,
+    /// How long after closing a case may be reopened (calendar time).
+    pub reopen_window: Duration,
+}
+
+/// One severity level and everything the policy attaches to it.
+#[derive(Debug, Clone)]
+pub struct SeverityRule {
+    pub level: u8,
+    pub name: String,
+    pub description: String,
+    pub examples: Vec<String>,
+    pub clock: ClockCalendar,
+    pub response_starts: ResponseStart,
+    /// `(plan, target)` for every plan, in the policy's plan order.
+    pub response_targets: Vec<(String, Duration)>,
+    pub escalation_after: Wait,
+    pub escalation_follow_up_clock: FollowUpCalendar,
+}
+
+/// The calendar a severity's clocks run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockCalendar {
+    /// Every instant, holidays included (`24x7`).
+    AlwaysOpen,
+    /// The case region's business hours (`business-hours`).
+    BusinessHours,
+}
+
+/// When the initial-response clock starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseStart {
+    /// When the case is opened.
+    Opened,
+    /// At the first phone contact recorded at or after opening.
+    FirstPhoneContact,
+}
+
+/// The calendar of the manager's follow-up after an escalation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowUpCalendar {
+    AlwaysOpen,
+    /// The escalation desk's hours.
+    Desk,
+}
+
+/// A support region: its business calendar, languages and phone numbers.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub calendar: BusinessCalendar,
+    pub languages: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+/// A holiday with the name the policy gives it.
+#[derive(Debug, Clone)]
+pub struct NamedHoliday {
+    pub name: String,
+    pub rule: crate::calendar::Holiday,
+}
+
+/// Which channels open a case, and what to say to the others.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Channels a case may be opened through.
+    pub channels: Vec<String>,
+    /// Known channels that are refused with [`Intake::refused_message`].
+    pub refused: Vec<String>,
+    pub refused_message: String,
+}
+
+/// Rules of the escalation process.
+#[derive(Debug, Clone)]
+pub struct EscalationRules {
+    /// The escalation desk's hours (phone requests, manager follow-up).
+    pub desk: BusinessCalendar,
+    /// The manager follows up within this much desk time.
+    pub follow_up: Duration,
+    /// Roles allowed to request an escalation.
+    pub roles: Vec<String>,
+    /// Outcomes that close an escalation.
+    pub closing_outcomes: Vec<String>,
+}
+
+/// When a case waiting on the customer is closed as no-response.
+#[derive(Debug, Clone)]
+pub struct AutoCloseRule {
+    /// Follow-ups that must have been made first.
+    pub follow_ups: u32,
+    /// Time since the case started waiting, on the region's calendar.
+    pub after: Wait,
+}
+
+/// One problem found in a policy file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyProblem {
+    pub line: usize,
+    pub column: usize,
+    /// The dotted path of the offending node, e.g. `regions.emea.time_zone`.
+    pub path: String,
+    pub message: String,
+}
+
+/// Every problem found in a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyError {
+    pub origin: String,
+    pub problems: Vec<PolicyProblem>,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.problems.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: ", self.origin, problem.line, problem.column)?;
+            if !problem.path.is_empty() {
+                write!(f, "{}: ", problem.path)?;
+            }
+            write!(f, "{}", problem.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+impl Policy {
+    /// Parses and validates `text`; `origin` names the file in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
+        let raw: raw::RawPolicy = serde_yaml::from_str(text).map_err(|error| {
+            let location = error.location();
+            PolicyError {
+                origin: origin.to_string(),
+                problems: vec![PolicyProblem {
+                    line: location.as_ref().map_or(1, |l| l.line()),
+                    column: location.as_ref().map_or(1, |l| l.column()),
+                    path: String::new(),
+                    message: error.to_string(),
+                }],
+            }
+        })?;
+        validate::validate(raw).map_err(|problems| {
+            let map = SourceMap::new(text);
+            PolicyError {
+                origin: origin.to_string(),
+                problems: problems
+                    .into_iter()
+                    .map(|(path, message)| {
+                        let location = map.locate(&path);
+                        PolicyProblem {
+                            line: location.map_or(1, |l| l.line),
+                            column: location.map_or(1, |l| l.column),
+                            path,
+                            message,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+    }
+
+    /// The embedded default policy.
+    pub fn default_policy() -> Policy {
+        match Policy::parse(DEFAULT_POLICY_YAML, "<embedded policy.yaml>") {
+            Ok(policy) => policy,
+            // Unreachable: a unit test parses the embedded policy.
+            Err(error) => panic!("the embedded default policy is invalid: {error}"),
+        }
+    }
+
+    /// The rule for severity `level`.
+    pub fn severity(&self, level: u8) -> Option<&SeverityRule> {
+        self.severities.iter().find(|s| s.level == level)
+    }
+
+    /// Resolves a severity given as its level (`2`) or its name (`major`).
+    pub fn parse_severity(&self, text: &str) -> Option<&SeverityRule> {
+        self.severities
+            .iter()
+            .find(|s| s.level.to_string() == text || s.name.eq_ignore_ascii_case(text))
+    }
+
+    /// The region called `name`.
+    pub fn region(&self, name: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.name == name)
+    }
+
+    /// True when `plan` is one of the policy's plans.
+    pub fn has_plan(&self, plan: &str) -> bool {
+        self.plans.iter().any(|p| p == plan)
+    }
+
+    /// The calendar severity `rule`'s clocks run on in `region`.
+    pub fn severity_calendar(&self, rule: &SeverityRule, region: &Region) -> Calendar {
+        match rule.clock {
+            ClockCalendar::AlwaysOpen => Calendar::AlwaysOpen,
+            ClockCalendar::BusinessHours => Calendar::Business(region.calendar.clone()),
+        }
+    }
+
+    /// The calendar of the manager's follow-up for severity `rule`.
+    pub fn follow_up_calendar(&self, rule: &SeverityRule) -> Calendar {
+        match rule.escalation_follow_up_clock {
+            FollowUpCalendar::AlwaysOpen => Calendar::AlwaysOpen,
+            FollowUpCalendar::Desk => Calendar::Business(self.escalation.desk.clone()),
+        }
+    }
+}
+
+impl SeverityRule {
+    /// The initial-response target for `plan`.
+    pub fn response_target(&self, plan: &str) -> Option<Duration> {
+        self.response_targets
+            .iter()
+            .find(|(p, _)| p == plan)
+            .map(|(_, target)| *target)
+    }
+}
+
+impl Wait {
+    /// The instant this wait ends when it starts at `from` on `calendar`;
+    /// `None` for [`Wait::Never`].
+    pub fn ends_at(&self, from: DateTime<Utc>, calendar: &Calendar) -> Option<DateTime<Utc>> {
+        match *self {
+            Wait::After(duration) => Some(calendar.add_business_duration(from, duration)),
+            Wait::BusinessDays(days) => Some(calendar.add_business_days(from, days)),
+            Wait::Never => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_policy_is_valid_and_complete() {
+        let policy = Policy::parse(DEFAULT_POLICY_YAML, "policy.yaml").unwrap();
+        assert_eq!(policy.plans, ["basic", "plus", "premium"]);
+        let hours = |level: u8, plan: &str| {
+            policy
+                .severity(level)
+                .unwrap()
+                .response_target(plan)
+                .unwrap()
+                .num_hours()
+        };
+        let table: Vec<[i64; 3]> = (1..=4)
+            .map(|level| {
+                [
+                    hours(level, "basic"),
+                    hours(level, "plus"),
+                    hours(level, "premium"),
+                ]
+            })
+            .collect();
+        assert_eq!(table, [[4, 2, 1], [8, 4, 2], [12, 12, 6], [24, 24, 12]]);
+        assert_eq!(
+            policy.severity(1).unwrap().escalation_after,
+            Wait::After(Duration::hours(24))
+        );
+        assert_eq!(
+            policy.severity(2).unwrap().escalation_after,
+            Wait::BusinessDays(2)
+        );
+        assert_eq!(
+            policy.severity(3).unwrap().escalation_after,
+            Wait::BusinessDays(5)
+        );
+        assert_eq!(policy.severity(4).unwrap().escalation_after, Wait::Never);
+        assert_eq!(policy.reopen_window, Duration::days(30));
+        assert_eq!(policy.auto_close.follow_ups, 2);
+        assert_eq!(policy.auto_close.after, Wait::BusinessDays(4));
+        assert_eq!(policy.escalation.follow_up, Duration::minutes(60));
+        assert_eq!(policy.holidays.len(), 3);
+        let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["north-america", "emea"]);
+    }
+}

@@ -1,0 +1,410 @@
+//! Turns a [`RawPolicy`] into a [`Policy`], collecting every problem as
+//! `(path, message)` instead of stopping at the first one.
+
+use std::str::FromStr;
+
+use chrono::Duration;
+use chrono_tz::Tz;
+
+use super::duration::{parse_duration, parse_wait, DURATION_HELP};
+use super::raw::{RawHoliday, RawPolicy, RawShift};
+use super::*;
+use crate::calendar::{parse_weekday, BusinessCalendar, Holiday, Nth, TimeOfDay, WeeklyShift};
+
+type Problems = Vec<(String, String)>;
+
+pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
+    let mut problems = Problems::new();
+    let mut problem = |path: String, message: String| problems.push((path, message));
+
+    if raw.version.trim().is_empty() {
+        problem("version".into(), "must not be empty".into());
+    }
+    check_names("plans", &raw.plans, &mut problem);
+
+    let holidays: Vec<NamedHoliday> = raw
+        .holidays
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            holiday(h)
+                .map_err(|m| problem(format!("holidays[{i}]"), m))
+                .ok()
+        })
+        .collect();
+    let holiday_rules: Vec<Holiday> = holidays.iter().map(|h| h.rule).collect();
+
+    let mut severities = Vec::new();
+    if raw.severities.is_empty() {
+        problem(
+            "severities".into(),
+            "at least one severity is required".into(),
+        );
+    }
+    for (i, s) in raw.severities.iter().enumerate() {
+        let path = format!("severities[{i}]");
+        if raw.severities[..i]
+            .iter()
+            .any(|other| other.level == s.level)
+        {
+            problem(
+                format!("{path}.level"),
+                format!("level {} is defined twice", s.level),
+            );
+        }
+        if raw.severities[..i].iter().any(|other| other.name == s.name) {
+            problem(
+                format!("{path}.name"),
+                format!("name {:?} is used twice", s.name),
+            );
+        }
+        if s.level == 0 || s.name.trim().is_empty() {
+            problem(
+                path.clone(),
+                "a severity needs a level of 1 or more and a name".into(),
+            );
+        }
+        let clock = match s.clock.as_str() {
+            "24x7" => Some(ClockCalendar::AlwaysOpen),
+            "business-hours" => Some(ClockCalendar::BusinessHours),
+            other => {
+                problem(
+                    format!("{path}.clock"),
+                    format!("unknown clock {other:?} (allowed: 24x7, business-hours)"),
+                );
+                None
+            }
+        };
+        let response_starts = match s.response_starts.as_str() {
+            "opened" => Some(ResponseStart::Opened),
+            "first-phone-contact" => Some(ResponseStart::FirstPhoneContact),
+            other => {
+                problem(
+                    format!("{path}.response_starts"),
+                    format!("unknown start {other:?} (allowed: opened, first-phone-contact)"),
+                );
+                None
+            }
+        };
+        let follow_up = match s.escalation_follow_up_clock.as_str() {
+            "24x7" => Some(FollowUpCalendar::AlwaysOpen),
+            "desk" => Some(FollowUpCalendar::Desk),
+            other => {
+                problem(
+                    format!("{path}.escalation_follow_up_clock"),
+                    format!("unknown clock {other:?} (allowed: 24x7, desk)"),
+                );
+                None
+            }
+        };
+        let escalation_after = parse_wait(&s.escalation_after).or_else(|| {
+            problem(
+                format!("{path}.escalation_after"),
+                format!(
+                    "bad wait {:?} (allowed: {DURATION_HELP}, \"N business days\", or never)",
+                    s.escalation_after
+                ),
+            );
+            None
+        });
+        let mut targets = Vec::new();
+        for plan in &raw.plans {
+            match s.response_targets.get(plan) {
+                None => problem(
+                    format!("{path}.response_targets"),
+                    format!(
+                        "missing the target for plan {plan:?} (severity {})",
+                        s.level
+                    ),
+                ),
+                Some(text) => match parse_duration(text) {
+                    Some(target) if target > Duration::zero() => {
+                        targets.push((plan.clone(), target))
+                    }
+                    _ => problem(
+                        format!("{path}.response_targets.{plan}"),
+                        format!("bad duration {text:?} (allowed: {DURATION_HELP}, more than zero)"),
+                    ),
+                },
+            }
+        }
+        for plan in s.response_targets.keys() {
+            if !raw.plans.contains(plan) {
+                problem(
+                    format!("{path}.response_targets.{plan}"),
+                    format!("unknown plan {plan:?} (allowed: {})", raw.plans.join(", ")),
+                );
+            }
+        }
+        if let (Some(clock), Some(response_starts), Some(follow_up), Some(escalation_after)) =
+            (clock, response_starts, follow_up, escalation_after)
+        {
+            severities.push(SeverityRule {
+                level: s.level,
+                name: s.name.clone(),
+                description: s.description.trim().to_string(),
+                examples: s.examples.clone(),
+                clock,
+                response_starts,
+                response_targets: targets,
+                escalation_after,
+                escalation_follow_up_clock: follow_up,
+            });
+        }
+    }
+    severities.sort_by_key(|s| s.level);
+
+    let mut regions = Vec::new();
+    if raw.regions.is_empty() {
+        problem("regions".into(), "at least one region is required".into());
+    }
+    for (name, r) in &raw.regions {
+        let path = format!("regions.{name}");
+        if !is_name(name) {
+            problem(path.clone(), format!("region name {name:?} {NAME_RULE}"));
+        }
+        check_names(&format!("{path}.languages"), &r.languages, &mut problem);
+        let calendar = calendar(&path, &r.time_zone, &r.shifts, &holiday_rules, &mut problem);
+        if let Some(calendar) = calendar {
+            regions.push(Region {
+                name: name.clone(),
+                calendar,
+                languages: r.languages.clone(),
+                phones: r.phones.clone(),
+            });
+        }
+    }
+
+    check_names("intake.channels", &raw.intake.channels, &mut problem);
+    let desk = calendar(
+        "escalation.desk",
+        &raw.escalation.desk.time_zone,
+        &raw.escalation.desk.shifts,
+        &holiday_rules,
+        &mut problem,
+    );
+    let follow_up = positive_duration(
+        "escalation.follow_up",
+        &raw.escalation.follow_up,
+        &mut problem,
+    );
+    check_names("escalation.roles", &raw.escalation.roles, &mut problem);
+    check_names(
+        "escalation.closing_outcomes",
+        &raw.escalation.closing_outcomes,
+        &mut problem,
+    );
+
+    let auto_close_after = parse_wait(&raw.auto_close.after).filter(|w| *w != Wait::Never);
+    if auto_close_after.is_none() {
+        problem(
+            "auto_close.after".into(),
+            format!(
+                "bad wait {:?} (allowed: {DURATION_HELP} or \"N business days\")",
+                raw.auto_close.after
+            ),
+        );
+    }
+    let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
+
+    match (desk, follow_up, auto_close_after, reopen_window) {
+        (Some(desk), Some(follow_up), Some(after), Some(reopen_window)) if problems.is_empty() => {
+            Ok(Policy {
+                version: raw.version,
+                plans: raw.plans,
+                severities,
+                regions,
+                holidays,
+                intake: Intake {
+                    channels: raw.intake.channels,
+                    refused: raw.intake.refused,
+                    refused_message: raw.intake.refused_message.trim().to_string(),
+                },
+                escalation: EscalationRules {
+                    desk,
+                    follow_up,
+                    roles: raw.escalation.roles,
+                    closing_outcomes: raw.escalation.closing_outcomes,
+                },
+                auto_close: AutoCloseRule {
+                    follow_ups: raw.auto_close.follow_ups,
+                    after,
+                },
+                reopen_window,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+const NAME_RULE: &str = "must be lowercase letters, digits and dashes";
+
+/// Names used on the command line: lowercase words joined by dashes.
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A non-empty list of distinct command-line names.
+fn check_names(path: &str, names: &[String], problem: &mut impl FnMut(String, String)) {
+    if names.is_empty() {
+        problem(path.into(), "must list at least one name".into());
+    }
+    for (i, name) in names.iter().enumerate() {
+        if !is_name(name) {
+            problem(format!("{path}[{i}]"), format!("{name:?} {NAME_RULE}"));
+        } else if names[..i].contains(name) {
+            problem(format!("{path}[{i}]"), format!("{name:?} is listed twice"));
+        }
+    }
+}
+
+fn positive_duration(
+    path: &str,
+    text: &str,
+    problem: &mut impl FnMut(String, String),
+) -> Option<Duration> {
+    match parse_duration(text) {
+        Some(d) if d > Duration::zero() => Some(d),
+        _ => {
+            problem(
+                path.into(),
+                format!("bad duration {text:?} (allowed: {DURATION_HELP}, more than zero)"),
+            );
+            None
+        }
+    }
+}
+
+fn calendar(
+    path: &str,
+    time_zone: &str,
+    shifts: &[RawShift],
+    holidays: &[Holiday],
+    problem: &mut impl FnMut(String, String),
+) -> Option<BusinessCalendar> {
+    let tz = Tz::from_str(time_zone)
+        .map_err(|_| {
+            problem(
+                format!("{path}.time_zone"),
+                format!("unknown time zone {time_zone:?} (allowed: an IANA name such as America/Toronto or Etc/GMT)"),
+            )
+        })
+        .ok();
+    let mut weekly = Vec::new();
+    let mut shifts_ok = true;
+    for (i, shift) in shifts.iter().enumerate() {
+        let shift_path = format!("{path}.shifts[{i}]");
+        let start = TimeOfDay::parse(&shift.start).filter(|t| t.minutes() < 1440);
+        let end = TimeOfDay::parse(&shift.end);
+        if start.is_none() {
+            problem(
+                format!("{shift_path}.start"),
+                format!(
+                    "bad start {:?} (allowed: HH:MM from 00:00 to 23:59)",
+                    shift.start
+                ),
+            );
+        }
+        if end.is_none() {
+            problem(
+                format!("{shift_path}.end"),
+                format!("bad end {:?} (allowed: HH:MM from 00:00 to 24:00; an end at or before the start is on the next day)", shift.end),
+            );
+        }
+        if shift.days.is_empty() {
+            problem(
+                format!("{shift_path}.days"),
+                "must list at least one day".into(),
+            );
+        }
+        shifts_ok &= start.is_some() && end.is_some();
+        for (d, day) in shift.days.iter().enumerate() {
+            match (parse_weekday(day), start, end) {
+                (Some(weekday), Some(start), Some(end)) => weekly.push((
+                    i,
+                    WeeklyShift {
+                        weekday,
+                        start,
+                        end,
+                    },
+                )),
+                (None, _, _) => {
+                    shifts_ok = false;
+                    problem(
+                        format!("{shift_path}.days[{d}]"),
+                        format!("unknown day {day:?} (allowed: mon, tue, wed, thu, fri, sat, sun)"),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    if shifts.is_empty() {
+        problem(
+            format!("{path}.shifts"),
+            "at least one shift is required".into(),
+        );
+        return None;
+    }
+    let tz = tz?;
+    if !shifts_ok {
+        return None;
+    }
+    let sources: Vec<usize> = weekly.iter().map(|(i, _)| *i).collect();
+    let weekly: Vec<WeeklyShift> = weekly.into_iter().map(|(_, s)| s).collect();
+    BusinessCalendar::new(tz, weekly, holidays.to_vec())
+        .map_err(|error| {
+            let at = match &error {
+                crate::calendar::CalendarError::Overlap { second, .. } => {
+                    format!("{path}.shifts[{}]", sources[*second])
+                }
+                _ => format!("{path}.shifts"),
+            };
+            let message = match &error {
+                crate::calendar::CalendarError::Overlap { a, b, .. } => {
+                    format!("shifts overlap: {a} and {b} (shifts must not share any minute)")
+                }
+                other => other.to_string(),
+            };
+            problem(at, message)
+        })
+        .ok()
+}
+
+fn holiday(raw: &RawHoliday) -> Result<NamedHoliday, String> {
+    const ALLOWED: &str = "allowed: {name, month, day} or {name, month, weekday, nth: first|second|third|fourth|last}";
+    if !(1..=12).contains(&raw.month) {
+        return Err(format!("month {} is not 1-12 ({ALLOWED})", raw.month));
+    }
+    let rule = match (raw.day, &raw.weekday, &raw.nth) {
+        (Some(day), None, None) => {
+            let longest = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][raw.month as usize - 1];
+            if !(1..=longest).contains(&day) {
+                return Err(format!("day {day} does not exist in month {}", raw.month));
+            }
+            Holiday::Fixed {
+                month: raw.month,
+                day,
+            }
+        }
+        (None, Some(weekday), Some(nth)) => Holiday::NthWeekday {
+            month: raw.month,
+            weekday: parse_weekday(weekday)
+                .ok_or_else(|| format!("unknown weekday {weekday:?} (allowed: mon ... sun)"))?,
+            nth: Nth::parse(nth).ok_or_else(|| format!("unknown nth {nth:?} ({ALLOWED})"))?,
+        },
+        _ => {
+            return Err(format!(
+                "unknown holiday rule for {:?} ({ALLOWED})",
+                raw.name
+            ))
+        }
+    };
+    Ok(NamedHoliday {
+        name: raw.name.clone(),
+        rule,
+    })
+}

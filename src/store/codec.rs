@@ -1,0 +1,562 @@
+//! The one place case files are encoded and decoded.
+//!
+//! Canonical form: header keys then `history`, in a fixed order; events as
+//! flat mappings `at`, `event`, `by`, then the fields of that kind in a fixed
+//! order, absent fields omitted; UTC timestamps with `Z`; block style; LF;
+//! one trailing newline. Encoding is a pure function of the case, so writing
+//! an unchanged case gives identical bytes and `git diff` shows only events.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::{
+    Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, Intake, State,
+};
+use crate::policy::{format_duration, parse_duration};
+use crate::source_map::SourceMap;
+
+/// Why a case file could not be decoded, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    number: u64,
+    title: String,
+    account: String,
+    plan: String,
+    region: String,
+    language: String,
+    severity: u8,
+    state: String,
+    owner: Option<String>,
+    contacts: Vec<String>,
+    related: Vec<u64>,
+    policy_version: String,
+    history: Vec<EventRecord>,
+}
+
+/// An event as written: every field any kind may carry, in canonical order.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EventRecord {
+    at: String,
+    event: String,
+    by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contacts: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirmed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requester: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manager: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_every: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+/// Formats an instant the canonical way: `2026-11-27T14:05:00Z`.
+pub fn format_instant(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Encodes `case` in canonical form.
+pub fn encode(case: &Case) -> String {
+    let header = case.header();
+    let file = CaseFile {
+        number: header.number,
+        title: header.title.clone(),
+        account: header.account.clone(),
+        plan: header.plan.clone(),
+        region: header.region.clone(),
+        language: header.language.clone(),
+        severity: header.severity,
+        state: header.state.as_str().to_string(),
+        owner: header.owner.clone(),
+        contacts: header.contacts.iter().map(Contact::to_string).collect(),
+        related: header.related.clone(),
+        policy_version: header.policy_version.clone(),
+        history: case.history().iter().map(record_of).collect(),
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_yaml::to_string(&file).unwrap_or_default()
+}
+
+/// Decodes a case file; the error says where and what is wrong.
+pub fn decode(text: &str) -> Result<Case, DecodeError> {
+    if let Some((line, marker)) = conflict_marker(text) {
+        return Err(DecodeError {
+            line,
+            column: 1,
+            message: format!(
+                "unresolved git conflict marker `{marker}`; resolve the merge (cases merge-file) before using this case"
+            ),
+        });
+    }
+    let file: CaseFile = serde_yaml::from_str(text).map_err(|error| {
+        let location = error.location();
+        DecodeError {
+            line: location.as_ref().map_or(1, |l| l.line()),
+            column: location.as_ref().map_or(1, |l| l.column()),
+            message: error.to_string(),
+        }
+    })?;
+    let located = |path: String, message: String| {
+        let location = SourceMap::new(text).locate(&path);
+        DecodeError {
+            line: location.map_or(1, |l| l.line),
+            column: location.map_or(1, |l| l.column),
+            message: format!("{path}: {message}"),
+        }
+    };
+    let state = State::parse(&file.state).ok_or_else(|| {
+        located(
+            "state".into(),
+            format!(
+                "unknown state {:?} (allowed: new, open, waiting-on-customer, waiting-on-fix, closed)",
+                file.state
+            ),
+        )
+    })?;
+    let contacts = file
+        .contacts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| contact(c).map_err(|m| located(format!("contacts[{i}]"), m)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let history = file
+        .history
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            event_of(record).map_err(|(field, m)| located(format!("history[{i}]{field}"), m))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let header = Header {
+        number: file.number,
+        title: file.title,
+        account: file.account,
+        plan: file.plan,
+        region: file.region,
+        language: file.language,
+        severity: file.severity,
+        state,
+        owner: file.owner,
+        contacts,
+        related: file.related,
+        policy_version: file.policy_version,
+    };
+    Case::from_parts(header, history).map_err(|defect| match defect {
+        CaseDefect::History(error) => located(format!("history[{}]", error.index), error.message),
+        CaseDefect::HeaderMismatch(ref fields) => {
+            let first = fields.first().map_or("number", |(field, ..)| *field);
+            let message = defect.to_string();
+            let location = SourceMap::new(text).locate(first);
+            DecodeError {
+                line: location.map_or(1, |l| l.line),
+                column: location.map_or(1, |l| l.column),
+                message,
+            }
+        }
+    })
+}
+
+/// The first line that is a git conflict marker, if any.
+fn conflict_marker(text: &str) -> Option<(usize, &'static str)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        ["<<<<<<<", "|||||||", "=======", ">>>>>>>"]
+            .into_iter()
+            .find(|marker| line.starts_with(marker))
+            .map(|marker| (i + 1, marker))
+    })
+}
+
+fn contact(text: &str) -> Result<Contact, String> {
+    Contact::parse(text).ok_or_else(|| format!("bad contact {text:?} (allowed: \"Name <email>\")"))
+}
+
+fn instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!("bad timestamp {text:?} (allowed: RFC 3339 UTC such as 2026-11-27T14:05:00Z)")
+        })
+}
+
+fn record_of(event: &Event) -> EventRecord {
+    let mut r = EventRecord {
+        at: format_instant(event.at),
+        event: event.kind.name().to_string(),
+        by: event.by.clone(),
+        ..EventRecord::default()
+    };
+    match &event.kind {
+        EventKind::Created(intake) => {
+            r.title = Some(intake.title.clone());
+            r.account = Some(intake.account.clone());
+            r.plan = Some(intake.plan.clone());
+            r.region = Some(intake.region.clone());
+            r.language = Some(intake.language.clone());
+            r.severity = Some(intake.severity);
+            r.channel = Some(intake.channel.clone());
+            r.contacts = Some(intake.contacts.iter().map(Contact::to_string).collect());
+            r.related = Some(intake.related.clone());
+            r.policy_version = Some(intake.policy_version.clone());
+        }
+        EventKind::PhoneContact { note } => r.note = note.clone(),
+        EventKind::Assigned { owner } => r.owner = Some(owner.clone()),
+        EventKind::Responded { message }
+        | EventKind::InfoRequested { message }
+        | EventKind::FollowUp { message }
+        | EventKind::CustomerReplied { message } => r.message = message.clone(),
+        EventKind::Note { text } => r.text = Some(text.clone()),
+        EventKind::SeverityChanged {
+            from,
+            to,
+            agreed_by,
+        } => {
+            r.from = Some(*from);
+            r.to = Some(*to);
+            r.agreed_by = Some(agreed_by.clone());
+        }
+        EventKind::FixRequested { ticket } => r.ticket = Some(ticket.clone()),
+        EventKind::FixAvailable { release } => r.release = Some(release.clone()),
+        EventKind::Closed {
+            reason,
+            confirmed_by,
+            rule,
+        } => {
+            r.reason = Some(reason.as_str().to_string());
+            r.confirmed_by = confirmed_by.clone();
+            r.rule = rule.clone();
+        }
+        EventKind::Reopened { reason } => r.reason = reason.clone(),
+        EventKind::ContactAdded { contact } | EventKind::ContactRemoved { contact } => {
+            r.contact = Some(contact.to_string())
+        }
+        EventKind::EscalationRequested {
+            requester,
+            role,
+            channel,
+            justification,
+        } => {
+            r.requester = Some(requester.clone());
+            r.role = Some(role.clone());
+            r.channel = Some(channel.clone());
+            r.justification = Some(justification.clone());
+        }
+        EventKind::EscalationReviewed { note } => r.note = note.clone(),
+        EventKind::EscalationAccepted {
+            manager,
+            update_every,
+        } => {
+            r.manager = Some(manager.clone());
+            r.update_every = Some(format_duration(*update_every));
+        }
+        EventKind::EscalationDeclined { explanation } => r.explanation = Some(explanation.clone()),
+        EventKind::EscalationUpdate { message } => r.message = Some(message.clone()),
+        EventKind::EscalationClosed { outcome, summary } => {
+            r.outcome = Some(outcome.clone());
+            r.summary = Some(summary.clone());
+        }
+        EventKind::DeEscalated { reason } => r.reason = Some(reason.clone()),
+    }
+    r
+}
+
+/// Takes the fields of one event record, refusing missing and foreign ones.
+struct Fields {
+    record: EventRecord,
+}
+
+type FieldError = (String, String);
+
+impl Fields {
+    fn required<T>(
+        &mut self,
+        name: &str,
+        take: impl FnOnce(&mut EventRecord) -> Option<T>,
+    ) -> Result<T, FieldError> {
+        take(&mut self.record).ok_or_else(|| {
+            (
+                String::new(),
+                format!("a {} event needs the field `{name}`", self.record.event),
+            )
+        })
+    }
+
+    /// Fails when a field the kind does not take is still present.
+    fn finish(self) -> Result<(), FieldError> {
+        let r = &self.record;
+        let present: Vec<&str> = [
+            ("title", r.title.is_some()),
+            ("account", r.account.is_some()),
+            ("plan", r.plan.is_some()),
+            ("region", r.region.is_some()),
+            ("language", r.language.is_some()),
+            ("severity", r.severity.is_some()),
+            ("channel", r.channel.is_some()),
+            ("contacts", r.contacts.is_some()),
+            ("related", r.related.is_some()),
+            ("policy_version", r.policy_version.is_some()),
+            ("owner", r.owner.is_some()),
+            ("from", r.from.is_some()),
+            ("to", r.to.is_some()),
+            ("agreed_by", r.agreed_by.is_some()),
+            ("ticket", r.ticket.is_some()),
+            ("release", r.release.is_some()),
+            ("reason", r.reason.is_some()),
+            ("confirmed_by", r.confirmed_by.is_some()),
+            ("rule", r.rule.is_some()),
+            ("contact", r.contact.is_some()),
+            ("requester", r.requester.is_some()),
+            ("role", r.role.is_some()),
+            ("justification", r.justification.is_some()),
+            ("manager", r.manager.is_some()),
+            ("update_every", r.update_every.is_some()),
+            ("outcome", r.outcome.is_some()),
+            ("summary", r.summary.is_some()),
+            ("explanation", r.explanation.is_some()),
+            ("message", r.message.is_some()),
+            ("text", r.text.is_some()),
+            ("note", r.note.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, present)| present.then_some(name))
+        .collect();
+        match present.first() {
+            None => Ok(()),
+            Some(field) => Err((
+                format!(".{field}"),
+                format!("a {} event has no field `{field}`", r.event),
+            )),
+        }
+    }
+}
+
+fn event_of(record: EventRecord) -> Result<Event, FieldError> {
+    let at = instant(&record.at).map_err(|m| (".at".to_string(), m))?;
+    let by = record.by.clone();
+    if by.trim().is_empty() {
+        return Err((".by".into(), "the actor must not be empty".into()));
+    }
+    let name = record.event.clone();
+    let mut f = Fields { record };
+    let kind = match name.as_str() {
+        "created" => {
+            let contacts = f.required("contacts", |r| r.contacts.take())?;
+            EventKind::Created(Intake {
+                title: f.required("title", |r| r.title.take())?,
+                account: f.required("account", |r| r.account.take())?,
+                plan: f.required("plan", |r| r.plan.take())?,
+                region: f.required("region", |r| r.region.take())?,
+                language: f.required("language", |r| r.language.take())?,
+                severity: f.required("severity", |r| r.severity.take())?,
+                channel: f.required("channel", |r| r.channel.take())?,
+                contacts: contacts
+                    .iter()
+                    .map(|c| contact(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(|m| (".contacts".to_string(), m))?,
+                related: f.required("related", |r| r.related.take())?,
+                policy_version: f.required("policy_version", |r| r.policy_version.take())?,
+            })
+        }
+        "phone-contact" => EventKind::PhoneContact {
+            note: f.record.note.take(),
+        },
+        "assigned" => EventKind::Assigned {
+            owner: f.required("owner", |r| r.owner.take())?,
+        },
+        "responded" => EventKind::Responded {
+            message: f.record.message.take(),
+        },
+        "note" => EventKind::Note {
+            text: f.required("text", |r| r.text.take())?,
+        },
+        "info-requested" => EventKind::InfoRequested {
+            message: f.record.message.take(),
+        },
+        "follow-up" => EventKind::FollowUp {
+            message: f.record.message.take(),
+        },
+        "customer-replied" => EventKind::CustomerReplied {
+            message: f.record.message.take(),
+        },
+        "severity-changed" => EventKind::SeverityChanged {
+            from: f.required("from", |r| r.from.take())?,
+            to: f.required("to", |r| r.to.take())?,
+            agreed_by: f.required("agreed_by", |r| r.agreed_by.take())?,
+        },
+        "fix-requested" => EventKind::FixRequested {
+            ticket: f.required("ticket", |r| r.ticket.take())?,
+        },
+        "fix-available" => EventKind::FixAvailable {
+            release: f.required("release", |r| r.release.take())?,
+        },
+        "closed" => {
+            let reason = f.required("reason", |r| r.reason.take())?;
+            EventKind::Closed {
+                reason: CloseReason::parse(&reason).ok_or_else(|| {
+                    (
+                        ".reason".to_string(),
+                        format!("unknown close reason {reason:?} (allowed: customer-confirmed, no-response)"),
+                    )
+                })?,
+                confirmed_by: f.record.confirmed_by.take(),
+                rule: f.record.rule.take(),
+            }
+        }
+        "reopened" => EventKind::Reopened {
+            reason: f.record.reason.take(),
+        },
+        "contact-added" | "contact-removed" => {
+            let text = f.required("contact", |r| r.contact.take())?;
+            let contact = contact(&text).map_err(|m| (".contact".to_string(), m))?;
+            if name == "contact-added" {
+                EventKind::ContactAdded { contact }
+            } else {
+                EventKind::ContactRemoved { contact }
+            }
+        }
+        "escalation-requested" => EventKind::EscalationRequested {
+            requester: f.required("requester", |r| r.requester.take())?,
+            role: f.required("role", |r| r.role.take())?,
+            channel: f.required("channel", |r| r.channel.take())?,
+            justification: f.required("justification", |r| r.justification.take())?,
+        },
+        "escalation-reviewed" => EventKind::EscalationReviewed {
+            note: f.record.note.take(),
+        },
+        "escalation-accepted" => {
+            let manager = f.required("manager", |r| r.manager.take())?;
+            let every = f.required("update_every", |r| r.update_every.take())?;
+            let update_every = parse_duration(&every)
+                .filter(|d| *d > Duration::zero())
+                .ok_or_else(|| {
+                    (
+                        ".update_every".to_string(),
+                        format!(
+                            "bad duration {every:?} (allowed: a duration such as 90m, 4h or 1d)"
+                        ),
+                    )
+                })?;
+            EventKind::EscalationAccepted {
+                manager,
+                update_every,
+            }
+        }
+        "escalation-declined" => EventKind::EscalationDeclined {
+            explanation: f.required("explanation", |r| r.explanation.take())?,
+        },
+        "escalation-update" => EventKind::EscalationUpdate {
+            message: f.required("message", |r| r.message.take())?,
+        },
+        "escalation-closed" => EventKind::EscalationClosed {
+            outcome: f.required("outcome", |r| r.outcome.take())?,
+            summary: f.required("summary", |r| r.summary.take())?,
+        },
+        "de-escalated" => EventKind::DeEscalated {
+            reason: f.required("reason", |r| r.reason.take())?,
+        },
+        other => {
+            return Err((
+                ".event".into(),
+                format!(
+                    "unknown event {other:?} (allowed: {})",
+                    EVENT_NAMES.join(", ")
+                ),
+            ))
+        }
+    };
+    f.finish()?;
+    Ok(Event { at, by, kind })
+}
+
+/// Every event name a case file may hold.
+pub const EVENT_NAMES: [&str; 22] = [
+    "created",
+    "phone-contact",
+    "assigned",
+    "responded",
+    "note",
+    "info-requested",
+    "follow-up",
+    "customer-replied",
+    "severity-changed",
+    "fix-requested",
+    "fix-available",
+    "closed",
+    "reopened",
+    "contact-added",
+    "contact-removed",
+    "escalation-requested",
+    "escalation-reviewed",
+    "escalation-accepted",
+    "escalation-declined",
+    "escalation-update",
+    "escalation-closed",
+    "de-escalated",
+];
+
+/// An event as a JSON object with the same field names as its YAML form.
+pub fn event_json(event: &Event) -> serde_json::Value {
+    serde_json::to_value(record_of(event)).unwrap_or_default()
+}

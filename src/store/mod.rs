@@ -1,0 +1,352 @@
+//! The flat-file case store (SPEC section 5).
+//!
+//! Case N lives at `<store>/<N / 1000, 3 digits>/<N>.yaml` (case 1042 at
+//! `001/1042.yaml`): the path depends on the number alone and never changes,
+//! and no directory holds more than 1,000 cases. The next number is one more
+//! than the highest in the highest directory, so allocating one reads one
+//! directory, not the store.
+//!
+//! Every mutation runs under the store's lock file (`.lock`, an advisory
+//! `flock`) and writes through a temporary file in the same directory that
+//! is fsynced and renamed over the case, so a reader sees the old or the new
+//! file, never half of one, and concurrent invocations lose nothing.
+
+pub mod codec;
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::case::Case;
+
+pub use codec::{decode, encode, event_json, format_instant, DecodeError};
+
+/// The number the first case of a store gets.
+pub const FIRST_NUMBER: u64 = 1001;
+
+/// The name of the lock file at the store's root.
+pub const LOCK_FILE: &str = ".lock";
+
+/// Prefix and suffix of temporary files; a leftover one means an
+/// interrupted write and is never read as a case.
+pub const TEMP_PREFIX: &str = ".case-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// What the store's `.gitignore` holds.
+pub const STORE_GITIGNORE: &str =
+    "# written by cases: lock and temporary files are local\n.lock\n.case-*.tmp\n";
+
+/// A store failure, naming the file involved.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store {} does not exist or is not a directory (create one with: cases init)", path.display())]
+    Missing { path: PathBuf },
+    #[error("case {number} does not exist (no file {})", path.display())]
+    NotFound { number: u64, path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl StoreError {
+    fn io(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// A case store rooted at a directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// Held while a mutation runs; dropping it releases the lock.
+pub struct StoreLock {
+    _file: File,
+}
+
+/// What is under a store: case files by number, and everything else.
+#[derive(Debug, Clone, Default)]
+pub struct StoreListing {
+    /// `(number, path)`, ordered by number.
+    pub cases: Vec<(u64, PathBuf)>,
+    /// Files that are not cases, ordered by path.
+    pub strays: Vec<StrayFile>,
+}
+
+/// A file under the store that is not a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrayFile {
+    pub path: PathBuf,
+    pub reason: &'static str,
+}
+
+impl Store {
+    /// Opens an existing store directory.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        let root = root.into();
+        if !root.is_dir() {
+            return Err(StoreError::Missing { path: root });
+        }
+        Ok(Store { root })
+    }
+
+    /// Creates the store directory (and its `.gitignore`) if needed.
+    pub fn create(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
+        let root = root.into();
+        fs::create_dir_all(&root).map_err(|e| StoreError::io(&root, e))?;
+        let ignore = root.join(".gitignore");
+        if !ignore.exists() {
+            fs::write(&ignore, STORE_GITIGNORE).map_err(|e| StoreError::io(&ignore, e))?;
+        }
+        Ok(Store { root })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The path of case `number`, relative to nothing: `<root>/001/1042.yaml`.
+    pub fn path_of(&self, number: u64) -> PathBuf {
+        self.root
+            .join(format!("{:03}", number / 1000))
+            .join(format!("{number}.yaml"))
+    }
+
+    /// Takes the store's lock, waiting for other writers.
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.root.join(LOCK_FILE);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::io(&path, e))?;
+        file.lock().map_err(|e| StoreError::io(&path, e))?;
+        Ok(StoreLock { _file: file })
+    }
+
+    /// Reads and decodes case `number`.
+    pub fn read(&self, number: u64) -> Result<Case, StoreError> {
+        let path = self.path_of(number);
+        match fs::read(&path) {
+            Ok(bytes) => decode_file(&path, &bytes, Some(number)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(StoreError::NotFound { number, path })
+            }
+            Err(e) => Err(StoreError::io(&path, e)),
+        }
+    }
+
+    /// The number the next new case gets: one more than the highest stored.
+    /// Reads only the highest non-empty directory. Call under the lock.
+    pub fn next_number(&self) -> Result<u64, StoreError> {
+        let mut directories: Vec<u64> = numbered_entries(&self.root, true)?;
+        directories.sort_unstable();
+        for directory in directories.into_iter().rev() {
+            let path = self.root.join(format!("{directory:03}"));
+            if let Some(highest) = numbered_entries(&path, false)?.into_iter().max() {
+                return Ok(highest + 1);
+            }
+        }
+        Ok(FIRST_NUMBER)
+    }
+
+    /// Allocates the next number, builds the case with `build` and writes it,
+    /// all under the lock. Nothing is written when `build` fails.
+    pub fn create_case<E>(
+        &self,
+        build: impl FnOnce(u64) -> Result<Case, E>,
+    ) -> Result<Result<Case, E>, StoreError> {
+        let _lock = self.lock()?;
+        let number = self.next_number()?;
+        let case = match build(number) {
+            Ok(case) => case,
+            Err(error) => return Ok(Err(error)),
+        };
+        self.write(&case)?;
+        Ok(Ok(case))
+    }
+
+    /// Reads case `number`, lets `change` modify it, and writes it back when
+    /// it changed, all under the lock. Nothing is written when `change` fails.
+    pub fn update_case<E>(
+        &self,
+        number: u64,
+        change: impl FnOnce(&mut Case) -> Result<(), E>,
+    ) -> Result<Result<Case, E>, StoreError> {
+        let _lock = self.lock()?;
+        let original = self.read(number)?;
+        let mut case = original.clone();
+        if let Err(error) = change(&mut case) {
+            return Ok(Err(error));
+        }
+        if case != original {
+            self.write(&case)?;
+        }
+        Ok(Ok(case))
+    }
+
+    /// Writes `case` atomically: temporary file, fsync, rename, fsync of the
+    /// directory. Call under the lock.
+    pub fn write(&self, case: &Case) -> Result<(), StoreError> {
+        let path = self.path_of(case.number());
+        let directory = path.parent().unwrap_or(&self.root).to_path_buf();
+        fs::create_dir_all(&directory).map_err(|e| StoreError::io(&directory, e))?;
+        let mut temporary = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&directory)
+            .map_err(|e| StoreError::io(&directory, e))?;
+        temporary
+            .write_all(encode(case).as_bytes())
+            .and_then(|()| temporary.as_file().sync_all())
+            .map_err(|e| StoreError::io(temporary.path(), e))?;
+        temporary
+            .persist(&path)
+            .map_err(|e| StoreError::io(&path, e.error))?;
+        File::open(&directory)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| StoreError::io(&directory, e))?;
+        Ok(())
+    }
+
+    /// Every case file path, ordered by case number, and every stray file:
+    /// anything under the store that is not a case where a case belongs.
+    pub fn list_files(&self) -> Result<StoreListing, StoreError> {
+        let mut cases = Vec::new();
+        let mut strays = Vec::new();
+        for (name, path, is_dir) in directory_entries(&self.root)? {
+            if is_dir && is_directory_name(&name) {
+                for (file_name, file_path, file_is_dir) in directory_entries(&path)? {
+                    match case_number_of(&file_name) {
+                        Some(number) if !file_is_dir && format!("{:03}", number / 1000) == name => {
+                            cases.push((number, file_path))
+                        }
+                        Some(_) if !file_is_dir => strays.push(StrayFile {
+                            path: file_path,
+                            reason: "a case file in the wrong directory (case N belongs in N/1000, 3 digits)",
+                        }),
+                        _ if file_name.starts_with(TEMP_PREFIX) && file_name.ends_with(TEMP_SUFFIX) => {
+                            strays.push(StrayFile {
+                                path: file_path,
+                                reason: "a temporary file left by an interrupted write; it is not a case and can be deleted",
+                            })
+                        }
+                        _ => strays.push(StrayFile {
+                            path: file_path,
+                            reason: "not a case file (cases are <NNN>/<number>.yaml)",
+                        }),
+                    }
+                }
+            } else if !ROOT_FILES.contains(&name.as_str()) {
+                strays.push(StrayFile {
+                    path,
+                    reason: "not part of a case store (cases are <NNN>/<number>.yaml)",
+                });
+            }
+        }
+        cases.sort_unstable_by_key(|(number, _)| *number);
+        strays.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(StoreListing { cases, strays })
+    }
+
+    /// Reads and decodes the case file at `path`, expected to hold `number`.
+    pub fn read_path(&self, number: u64, path: &Path) -> Result<Case, StoreError> {
+        let bytes = fs::read(path).map_err(|e| StoreError::io(path, e))?;
+        decode_file(path, &bytes, Some(number))
+    }
+}
+
+fn decode_file(path: &Path, bytes: &[u8], number: Option<u64>) -> Result<Case, StoreError> {
+    let invalid = |line, column, message: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.len()
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        invalid(line, column, "the file is not valid UTF-8".into())
+    })?;
+    let case = decode(text).map_err(|e| invalid(e.line, e.column, e.message))?;
+    if let Some(number) = number {
+        if case.number() != number {
+            return Err(invalid(
+                1,
+                1,
+                format!(
+                    "number: the file holds case {} but its path is that of case {number}",
+                    case.number()
+                ),
+            ));
+        }
+    }
+    Ok(case)
+}
+
+/// Files at the store's root that belong there.
+const ROOT_FILES: [&str; 4] = [LOCK_FILE, ".gitignore", ".gitattributes", ".git"];
+
+/// `(name, path, is_directory)` of every entry of `directory`.
+fn directory_entries(directory: &Path) -> Result<Vec<(String, PathBuf, bool)>, StoreError> {
+    let entries = fs::read_dir(directory).map_err(|e| StoreError::io(directory, e))?;
+    entries
+        .map(|entry| {
+            let entry = entry.map_err(|e| StoreError::io(directory, e))?;
+            let path = entry.path();
+            let is_dir = entry
+                .file_type()
+                .map_err(|e| StoreError::io(&path, e))?
+                .is_dir();
+            Ok((
+                entry.file_name().to_string_lossy().into_owned(),
+                path,
+                is_dir,
+            ))
+        })
+        .collect()
+}
+
+/// `001`, `002`, ... `1000`: a directory of up to 1,000 cases.
+fn is_directory_name(name: &str) -> bool {
+    name.len() >= 3 && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `1042.yaml` -> 1042.
+fn case_number_of(name: &str) -> Option<u64> {
+    let digits = name.strip_suffix(".yaml")?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Numbers named by the entries of `directory`: case files, or case
+/// directories when `want_directories`.
+fn numbered_entries(directory: &Path, want_directories: bool) -> Result<Vec<u64>, StoreError> {
+    Ok(directory_entries(directory)?
+        .into_iter()
+        .filter_map(|(name, _, is_dir)| match (want_directories, is_dir) {
+            (true, true) if is_directory_name(&name) => name.parse().ok(),
+            (false, false) => case_number_of(&name),
+            _ => None,
+        })
+        .collect())
+}
