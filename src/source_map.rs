@@ -112,6 +112,14 @@ impl MarkedEventReceiver for Builder {
         match event {
             Event::Scalar(text, ..) => {
                 let (path, is_key) = self.node_path(Some(&text));
+                if let (true, Some(Frame::Mapping { path: parent, .. })) =
+                    (is_key, self.stack.last())
+                {
+                    // A block mapping's own start mark is unreliable; its
+                    // first key says where it is.
+                    let parent = parent.clone();
+                    self.record(&parent, mark);
+                }
                 self.record(&path, mark);
                 if is_key {
                     if let Some(Frame::Mapping { key, .. }) = self.stack.last_mut() {
@@ -128,7 +136,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let (path, _) = self.node_path(None);
-                self.record(&path, mark);
+                if matches!(event, Event::SequenceStart(..)) {
+                    self.record(&path, mark);
+                }
                 self.stack
                     .push(if matches!(event, Event::MappingStart(..)) {
                         Frame::Mapping { path, key: None }
