@@ -212,28 +212,16 @@ pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, 
         .escalation_after
         .ends_at(case.opened_at(), &rules.calendar(rule));
 
-    // Waiting on the customer since the last information request; closed
-    // since the last closure.
-    let last = |wanted: fn(&EventKind) -> bool| {
-        history
-            .iter()
-            .rev()
-            .find(|event| wanted(&event.kind))
-            .map(|event| event.at)
-    };
-    let waiting_since = last(|kind| matches!(kind, EventKind::InfoRequested { .. }));
-    let closed_at = last(|kind| matches!(kind, EventKind::Closed { .. }));
-    let replayed_state = crate::case::replay(case.number(), history)
+    let closed_at = history
+        .iter()
+        .rev()
+        .find(|event| matches!(event.kind, EventKind::Closed { .. }))
+        .map(|event| event.at);
+    let state = crate::case::replay(case.number(), history)
         .map(|r| r.header.state)
         .unwrap_or(case.header().state);
-    let region_calendar = Calendar::Business(rules.region.calendar.clone());
-    let autoclose_at = match (replayed_state, waiting_since) {
-        (State::WaitingOnCustomer, Some(since)) => {
-            policy.auto_close.after.ends_at(since, &region_calendar)
-        }
-        _ => None,
-    };
-    let reopen_until = match (replayed_state, closed_at) {
+    let autoclose_at = auto_close(case, policy, now)?.map(|a| a.autoclose_at);
+    let reopen_until = match (state, closed_at) {
         (State::Closed, Some(closed)) => Some(closed + policy.reopen_window),
         _ => None,
     };
@@ -251,4 +239,92 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
         t.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
         tz.name()
     )
+}
+
+/// Where a case waiting on the customer stands against the auto-close rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoClose {
+    /// The last information request, which started the wait.
+    pub waiting_since: DateTime<Utc>,
+    /// Follow-ups recorded since then.
+    pub follow_ups_made: u32,
+    /// Follow-ups the policy wants before closing.
+    pub follow_ups_required: u32,
+    /// The next follow-up to make (1-based) and when it is due; `None`
+    /// once all are made.
+    pub next_follow_up: Option<(u32, DateTime<Utc>)>,
+    /// When the case closes as no-response if the follow-ups were made.
+    pub autoclose_at: DateTime<Utc>,
+}
+
+impl AutoClose {
+    /// True when the sweep closes the case at `now`.
+    pub fn closes_at(&self, now: DateTime<Utc>) -> bool {
+        now >= self.autoclose_at && self.follow_ups_made >= self.follow_ups_required
+    }
+
+    /// True when the auto-close time passed but follow-ups are missing.
+    pub fn overdue_without_follow_ups(&self, now: DateTime<Utc>) -> bool {
+        now >= self.autoclose_at && self.follow_ups_made < self.follow_ups_required
+    }
+}
+
+/// The auto-close position of `case` at `now`; `None` unless it is waiting
+/// on the customer. Follow-up k of n is due k/(n+1) of the way through the
+/// wait, counted in whole business days rounded to the nearest (2 follow-ups
+/// over 4 business days: days 1 and 3), or in business time for a wait
+/// given as a duration.
+pub fn auto_close(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Option<AutoClose>, ClockError> {
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
+    let Ok(replayed) = crate::case::replay(case.number(), history) else {
+        return Ok(None);
+    };
+    if replayed.header.state != State::WaitingOnCustomer {
+        return Ok(None);
+    }
+    let Some(since_index) = history
+        .iter()
+        .rposition(|event| matches!(event.kind, EventKind::InfoRequested { .. }))
+    else {
+        return Ok(None);
+    };
+    let waiting_since = history[since_index].at;
+    let follow_ups_made = history[since_index..]
+        .iter()
+        .filter(|event| matches!(event.kind, EventKind::FollowUp { .. }))
+        .count() as u32;
+    let rule = &policy.auto_close;
+    let calendar = Calendar::Business(rules.region.calendar.clone());
+    let autoclose_at = rule
+        .after
+        .ends_at(waiting_since, &calendar)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let required = rule.follow_ups;
+    let next_follow_up = (follow_ups_made < required).then(|| {
+        let k = follow_ups_made + 1;
+        let due = match rule.after {
+            crate::policy::Wait::BusinessDays(days) => {
+                let day = (2 * k * days + required + 1) / (2 * (required + 1));
+                calendar.add_business_days(waiting_since, day)
+            }
+            crate::policy::Wait::After(duration) => {
+                let part = duration * k as i32 / (required as i32 + 1);
+                calendar.add_business_duration(waiting_since, part)
+            }
+            crate::policy::Wait::Never => autoclose_at,
+        };
+        (k, due)
+    });
+    Ok(Some(AutoClose {
+        waiting_since,
+        follow_ups_made,
+        follow_ups_required: required,
+        next_follow_up,
+        autoclose_at,
+    }))
 }

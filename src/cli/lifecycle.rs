@@ -1,11 +1,34 @@
-//! Lifecycle commands that record one event on one case: `phone`, `respond`.
-//! Each reads the case under the store lock, lets the state machine accept
-//! or refuse the event (exit 3, nothing written) and writes it back atomically.
+//! Lifecycle commands that record one event on one case: `assign`,
+//! `respond`, `note`, `phone`, `request-info`, `follow-up`, `customer-reply`,
+//! `severity`, `fix request|available`, `close`, `reopen`, `contact add|remove`.
+//!
+//! Each reads the case under the store lock, checks the policy's gates, lets
+//! the state machine accept or refuse the event (exit 3, nothing written)
+//! and writes the case back atomically.
 
+use clap::Subcommand;
+
+use super::intake::non_empty;
 use super::{CommandError, Context, Outcome};
-use crate::case::{Case, EventKind};
+use crate::case::{Case, CloseReason, Contact, Event, EventKind, State};
 use crate::clock::{self, local_time};
+use crate::policy::Policy;
 use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct CaseArg {
+    /// The case number.
+    pub number: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MessageArgs {
+    /// The case number.
+    pub number: u64,
+    /// What was said or sent.
+    #[arg(long)]
+    pub message: Option<String>,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct PhoneArgs {
@@ -17,40 +40,155 @@ pub struct PhoneArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RespondArgs {
+pub struct AssignArgs {
     /// The case number.
     pub number: u64,
-    /// The response sent to the customer.
+    /// The product specialist who takes ownership.
     #[arg(long)]
-    pub message: Option<String>,
+    pub to: String,
 }
 
-/// Records `kind` on case `number` at `ctx.now` by the actor.
+#[derive(Debug, clap::Args)]
+pub struct NoteArgs {
+    /// The case number.
+    pub number: u64,
+    /// The note (internal; not sent to the customer).
+    #[arg(long)]
+    pub text: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SeverityArgs {
+    /// The case number.
+    pub number: u64,
+    /// The new severity: level or name (1/critical ... 4/request).
+    pub level: String,
+    /// The customer agreed to the change (required by the policy).
+    #[arg(long)]
+    pub customer_agreed: bool,
+    /// Which contact agreed [default: the case's first contact].
+    #[arg(long, value_name = "CONTACT")]
+    pub agreed_by: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FixCommand {
+    /// Development is engaged: the case waits on a fix.
+    Request {
+        /// The case number.
+        number: u64,
+        /// The development ticket reference.
+        #[arg(long)]
+        ticket: String,
+    },
+    /// A fix is released: the customer is notified; the case stays open.
+    Available {
+        /// The case number.
+        number: u64,
+        /// The release that carries the fix.
+        #[arg(long)]
+        release: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CloseArgs {
+    /// The case number.
+    pub number: u64,
+    /// The contact who agreed the case can be closed (name or email).
+    #[arg(long, value_name = "CONTACT")]
+    pub confirmed_by: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReopenArgs {
+    /// The case number.
+    pub number: u64,
+    /// Why the customer asked to reopen.
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// Add a contact to a case.
+    Add {
+        /// The case number.
+        number: u64,
+        /// "Name <email>".
+        contact: String,
+    },
+    /// Remove a contact from a case (a case keeps at least one).
+    Remove {
+        /// The case number.
+        number: u64,
+        /// The contact's name, email or "Name <email>".
+        contact: String,
+    },
+}
+
+/// Records the event `build` makes from the current case on case `number`
+/// at `ctx.now` by the actor; `build` may refuse (exit 3).
+pub fn record_with(
+    ctx: &Context,
+    store: &Store,
+    number: u64,
+    build: impl FnOnce(&Case) -> Result<EventKind, CommandError>,
+) -> Result<Case, CommandError> {
+    let by = ctx.actor()?;
+    let at = ctx.now;
+    let case = store.update_case(number, |case| {
+        let kind = build(case)?;
+        case.record(Event { at, by, kind })
+            .map_err(CommandError::from)
+    })??;
+    Ok(case)
+}
+
+/// Records `kind` on case `number`.
 pub fn record(
     ctx: &Context,
     store: &Store,
     number: u64,
     kind: EventKind,
 ) -> Result<Case, CommandError> {
-    let by = ctx.actor()?;
-    let at = ctx.now;
-    let case = store.update_case(number, |case| {
-        case.record(crate::case::Event { at, by, kind })
-    })??;
+    record_with(ctx, store, number, |_| Ok(kind))
+}
+
+/// Records a simple event and prints `case N: <what>`.
+fn record_simple(
+    ctx: &mut Context,
+    number: u64,
+    kind: EventKind,
+    what: &str,
+) -> Result<Case, CommandError> {
+    let store = ctx.store()?;
+    let case = record(ctx, &store, number, kind)?;
+    ctx.out.push_str(&format!(
+        "case {}: {what} ({})\n",
+        case.number(),
+        case.header().state
+    ));
     Ok(case)
+}
+
+fn optional_text(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, CommandError> {
+    let owner = non_empty("--to", &args.to)?;
+    let what = format!("assigned to {owner}");
+    record_simple(ctx, args.number, EventKind::Assigned { owner }, &what)?;
+    Ok(Outcome::Success)
 }
 
 pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
-    let store = ctx.store()?;
-    let case = record(
-        ctx,
-        &store,
-        args.number,
-        EventKind::PhoneContact { note: args.note },
-    )?;
-    ctx.out
-        .push_str(&format!("case {}: phone contact recorded\n", case.number()));
+    let kind = EventKind::PhoneContact {
+        note: optional_text(args.note),
+    };
+    let case = record_simple(ctx, args.number, kind, "phone contact recorded")?;
     for reading in clock::clocks(&case, &policy, ctx.now)? {
         if let (Some(started), Some(due)) = (reading.started_at, reading.due_at) {
             if started == ctx.now && reading.stopped_at.is_none() {
@@ -65,25 +203,269 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
     Ok(Outcome::Success)
 }
 
-pub fn cmd_respond(ctx: &mut Context, args: RespondArgs) -> Result<Outcome, CommandError> {
+pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
-    let store = ctx.store()?;
-    let case = record(
-        ctx,
-        &store,
-        args.number,
-        EventKind::Responded {
-            message: args.message,
-        },
-    )?;
-    ctx.out
-        .push_str(&format!("case {}: response recorded\n", case.number()));
+    let kind = EventKind::Responded {
+        message: optional_text(args.message),
+    };
+    let case = record_simple(ctx, args.number, kind, "response recorded")?;
     for reading in clock::clocks(&case, &policy, ctx.now)? {
         if reading.stopped_at == Some(ctx.now) {
             ctx.out.push_str(&format!(
                 "{} clock stopped: {}\n",
                 reading.clock.as_str(),
                 reading.status.as_str()
+            ));
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandError> {
+    let text = non_empty("--text", &args.text)?;
+    record_simple(ctx, args.number, EventKind::Note { text }, "note added")?;
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let kind = EventKind::InfoRequested {
+        message: optional_text(args.message),
+    };
+    let case = record_simple(ctx, args.number, kind, "information requested")?;
+    if let Some(plan) = clock::auto_close(&case, &policy, ctx.now)? {
+        let tz = policy
+            .region(&case.header().region)
+            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        if let Some((k, due)) = plan.next_follow_up {
+            ctx.out.push_str(&format!(
+                "follow-up {k} of {} due {}; auto-close at {}\n",
+                plan.follow_ups_required,
+                local_time(due, tz),
+                local_time(plan.autoclose_at, tz)
+            ));
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_follow_up(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
+    let kind = EventKind::FollowUp {
+        message: optional_text(args.message),
+    };
+    record_simple(ctx, args.number, kind, "follow-up recorded")?;
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
+    let kind = EventKind::CustomerReplied {
+        message: optional_text(args.message),
+    };
+    record_simple(ctx, args.number, kind, "customer reply recorded")?;
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let rule = policy.parse_severity(&args.level).ok_or_else(|| {
+        let names: Vec<String> = policy
+            .severities
+            .iter()
+            .map(|s| format!("{}/{}", s.level, s.name))
+            .collect();
+        CommandError::usage(format!(
+            "severity {:?} is not a severity (allowed: {})",
+            args.level,
+            names.join(", ")
+        ))
+    })?;
+    let to = rule.level;
+    let number = args.number;
+    let case = record_with(ctx, &store, number, |case| {
+        if !args.customer_agreed {
+            return Err(CommandError::refused(format!(
+                "case {number}: a severity change needs the customer's agreement; pass --customer-agreed (and --agreed-by CONTACT)"
+            )));
+        }
+        let contacts = &case.header().contacts;
+        let agreed_by = match &args.agreed_by {
+            None => contacts[0].to_string(),
+            Some(text) => contacts
+                .iter()
+                .find(|c| c.matches(text))
+                .map(Contact::to_string)
+                .ok_or_else(|| not_a_contact(case, text))?,
+        };
+        Ok(EventKind::SeverityChanged {
+            from: case.header().severity,
+            to,
+            agreed_by,
+        })
+    })?;
+    ctx.out.push_str(&format!(
+        "case {}: severity {} ({})\n",
+        case.number(),
+        to,
+        rule.name
+    ));
+    for reading in clock::clocks(&case, &policy, ctx.now)? {
+        ctx.out.push_str(&format!(
+            "{} {}\n",
+            reading.clock.as_str(),
+            super::read::describe_clock(&reading, ctx.now)
+        ));
+    }
+    Ok(Outcome::Success)
+}
+
+fn not_a_contact(case: &Case, text: &str) -> CommandError {
+    let names: Vec<String> = case
+        .header()
+        .contacts
+        .iter()
+        .map(Contact::to_string)
+        .collect();
+    CommandError::refused(format!(
+        "{text:?} is not a contact of case {} (contacts: {})",
+        case.number(),
+        names.join(", ")
+    ))
+}
+
+pub fn cmd_fix(ctx: &mut Context, command: FixCommand) -> Result<Outcome, CommandError> {
+    match command {
+        FixCommand::Request { number, ticket } => {
+            let ticket = non_empty("--ticket", &ticket)?;
+            let what = format!("fix requested ({ticket})");
+            record_simple(ctx, number, EventKind::FixRequested { ticket }, &what)?;
+        }
+        FixCommand::Available { number, release } => {
+            let release = non_empty("--release", &release)?;
+            let what = format!("fix available in {release}; notify the customer, the case stays open until they agree to close");
+            record_simple(ctx, number, EventKind::FixAvailable { release }, &what)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandError> {
+    let store = ctx.store()?;
+    let number = args.number;
+    record_with(ctx, &store, number, |case| {
+        let Some(text) = &args.confirmed_by else {
+            let names: Vec<String> = case
+                .header()
+                .contacts
+                .iter()
+                .map(Contact::to_string)
+                .collect();
+            return Err(CommandError::refused(format!(
+                "case {number} stays open until the customer agrees to close it; pass --confirmed-by CONTACT (one of: {})",
+                names.join(", ")
+            )));
+        };
+        let contact = case
+            .header()
+            .contacts
+            .iter()
+            .find(|c| c.matches(text))
+            .ok_or_else(|| not_a_contact(case, text))?;
+        Ok(EventKind::Closed {
+            reason: CloseReason::CustomerConfirmed,
+            confirmed_by: Some(contact.to_string()),
+            rule: None,
+        })
+    })?;
+    ctx.out
+        .push_str(&format!("case {number}: closed (customer-confirmed)\n"));
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let number = args.number;
+    let now = ctx.now;
+    let case = record_with(ctx, &store, number, |case| {
+        reopen_gate(case, &policy, now)?;
+        Ok(EventKind::Reopened {
+            reason: optional_text(args.reason),
+        })
+    })?;
+    let owner = case
+        .header()
+        .owner
+        .clone()
+        .unwrap_or_else(|| "the queue".into());
+    ctx.out.push_str(&format!(
+        "case {number}: reopened ({}, back to {owner})\n",
+        case.header().state
+    ));
+    Ok(Outcome::Success)
+}
+
+/// A closed case reopens until `reopen_until` (inclusive); after that the
+/// refusal says how to open a related case.
+fn reopen_gate(
+    case: &Case,
+    policy: &Policy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), CommandError> {
+    let number = case.number();
+    if case.header().state != State::Closed {
+        return Err(CommandError::refused(format!(
+            "case {number} is {}; only a closed case can be reopened",
+            case.header().state
+        )));
+    }
+    let gates = clock::gates(case, policy, now)?;
+    let tz = policy
+        .region(&case.header().region)
+        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    match gates.reopen_until {
+        Some(until) if now > until => Err(CommandError::refused(format!(
+            "case {number} can no longer be reopened: the window ended {} ({} after closing); open a new case that refers to it: cases new --related {number} ...",
+            local_time(until, tz),
+            crate::policy::format_duration(policy.reopen_window),
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub fn cmd_contact(ctx: &mut Context, command: ContactCommand) -> Result<Outcome, CommandError> {
+    let store = ctx.store()?;
+    match command {
+        ContactCommand::Add { number, contact } => {
+            let contact = Contact::parse(&contact).ok_or_else(|| {
+                CommandError::usage(format!(
+                    "contact {contact:?} is not a contact (allowed: \"Name <email>\")"
+                ))
+            })?;
+            let text = contact.to_string();
+            record(ctx, &store, number, EventKind::ContactAdded { contact })?;
+            ctx.out
+                .push_str(&format!("case {number}: contact added: {text}\n"));
+        }
+        ContactCommand::Remove { number, contact } => {
+            let case = record_with(ctx, &store, number, |case| {
+                let found = case
+                    .header()
+                    .contacts
+                    .iter()
+                    .find(|c| c.matches(&contact))
+                    .cloned()
+                    .ok_or_else(|| not_a_contact(case, &contact))?;
+                Ok(EventKind::ContactRemoved { contact: found })
+            })?;
+            ctx.out.push_str(&format!(
+                "case {number}: contact removed; contacts: {}\n",
+                case.header()
+                    .contacts
+                    .iter()
+                    .map(Contact::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }

@@ -10,8 +10,10 @@ mod init;
 mod intake;
 mod lifecycle;
 mod output;
+mod queue;
 mod read;
 mod sla;
+mod sweep;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -90,10 +92,38 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Every clock of every open case; --check fails a CI job on breaches.
     Sla(sla::SlaArgs),
+    /// Unowned cases in the order they should be taken.
+    Queue(queue::QueueArgs),
+    /// Take ownership of the next case in the queue, or of case N.
+    Take(queue::TakeArgs),
+    /// Assign a case to a product specialist.
+    Assign(lifecycle::AssignArgs),
     /// Record a phone contact with the customer (starts the severity 1 clock).
     Phone(lifecycle::PhoneArgs),
     /// Record a response to the customer (the first stops the initial-response clock).
-    Respond(lifecycle::RespondArgs),
+    Respond(lifecycle::MessageArgs),
+    /// Add an internal note.
+    Note(lifecycle::NoteArgs),
+    /// Ask the customer for information: the case waits on the customer.
+    RequestInfo(lifecycle::MessageArgs),
+    /// Record a follow-up to a customer who has not replied.
+    FollowUp(lifecycle::MessageArgs),
+    /// Record the customer's reply: a waiting case is open again.
+    CustomerReply(lifecycle::MessageArgs),
+    /// Change the severity (needs the customer's agreement); clocks re-target.
+    Severity(lifecycle::SeverityArgs),
+    /// Development fixes: request one, or record that one is available.
+    #[command(subcommand)]
+    Fix(lifecycle::FixCommand),
+    /// Close a case the customer agreed to close.
+    Close(lifecycle::CloseArgs),
+    /// Reopen a case closed within the reopen window (same owner).
+    Reopen(lifecycle::ReopenArgs),
+    /// Add or remove a customer contact.
+    #[command(subcommand)]
+    Contact(lifecycle::ContactCommand),
+    /// Apply the time-driven policy: auto-close, follow-ups due.
+    Sweep(sweep::SweepArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
 }
@@ -181,8 +211,21 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::List(args) => read::cmd_list(ctx, args),
         Command::Check(args) => check::cmd_check(ctx, args),
         Command::Sla(args) => sla::cmd_sla(ctx, args),
+        Command::Queue(args) => queue::cmd_queue(ctx, args),
+        Command::Take(args) => queue::cmd_take(ctx, args),
+        Command::Assign(args) => lifecycle::cmd_assign(ctx, args),
         Command::Phone(args) => lifecycle::cmd_phone(ctx, args),
         Command::Respond(args) => lifecycle::cmd_respond(ctx, args),
+        Command::Note(args) => lifecycle::cmd_note(ctx, args),
+        Command::RequestInfo(args) => lifecycle::cmd_request_info(ctx, args),
+        Command::FollowUp(args) => lifecycle::cmd_follow_up(ctx, args),
+        Command::CustomerReply(args) => lifecycle::cmd_customer_reply(ctx, args),
+        Command::Severity(args) => lifecycle::cmd_severity(ctx, args),
+        Command::Fix(command) => lifecycle::cmd_fix(ctx, command),
+        Command::Close(args) => lifecycle::cmd_close(ctx, args),
+        Command::Reopen(args) => lifecycle::cmd_reopen(ctx, args),
+        Command::Contact(command) => lifecycle::cmd_contact(ctx, command),
+        Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }
 }

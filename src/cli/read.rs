@@ -166,7 +166,10 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
         let mut details: Vec<String> = Vec::new();
         if let Value::Object(fields) = event_json(event) {
             for (key, value) in fields {
-                if ["at", "event", "by"].contains(&key.as_str()) {
+                // The created event's facts are the header shown above.
+                let shown =
+                    matches!(event.kind, crate::case::EventKind::Created(_)) && key != "channel";
+                if shown || ["at", "event", "by"].contains(&key.as_str()) {
                     continue;
                 }
                 let value = match value {

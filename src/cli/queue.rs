@@ -1,0 +1,158 @@
+//! `cases queue` and `cases take [N]`: the unowned cases in the order the
+//! next available product specialist should take them — severity first,
+//! then initial-response due time (a severity 1 still waiting for its phone
+//! call sorts after those with a due time), then opening time, then number.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use super::lifecycle::record_with;
+use super::output::{self, Rows};
+use super::read::{load_all, remaining};
+use super::{CommandError, Context, ErrorKind, Format, Outcome};
+use crate::case::{Case, EventKind, State};
+use crate::clock::{self, local_time, ClockKind};
+use crate::policy::Policy;
+use crate::store::format_instant;
+
+#[derive(Debug, clap::Args)]
+pub struct QueueArgs {}
+
+#[derive(Debug, clap::Args)]
+pub struct TakeArgs {
+    /// Take this case instead of the head of the queue.
+    pub number: Option<u64>,
+}
+
+/// An unowned case with its initial-response due time.
+struct Queued {
+    case: Case,
+    due_at: Option<DateTime<Utc>>,
+}
+
+/// The queue at `now`, in taking order.
+fn queue(
+    cases: Vec<Case>,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Vec<Queued>, CommandError> {
+    let mut queued = Vec::new();
+    for case in cases {
+        if case.header().state != State::New {
+            continue;
+        }
+        let due_at = clock::clocks(&case, policy, now)?
+            .into_iter()
+            .find(|r| r.clock == ClockKind::InitialResponse)
+            .and_then(|r| r.due_at);
+        queued.push(Queued { case, due_at });
+    }
+    queued.sort_by_key(|q| {
+        (
+            q.case.header().severity,
+            q.due_at.is_none(),
+            q.due_at,
+            q.case.opened_at(),
+            q.case.number(),
+        )
+    });
+    Ok(queued)
+}
+
+pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let queued = queue(load_all(&store)?, &policy, ctx.now)?;
+    if ctx.format() == Format::Json {
+        let items: Vec<Value> = queued
+            .iter()
+            .map(|q| {
+                let h = q.case.header();
+                json!({
+                    "number": h.number,
+                    "severity": h.severity,
+                    "plan": h.plan,
+                    "region": h.region,
+                    "title": h.title,
+                    "opened_at": format_instant(q.case.opened_at()),
+                    "due_at": q.due_at.map(format_instant),
+                })
+            })
+            .collect();
+        ctx.out.push_str(&output::json(&Value::Array(items)));
+        return Ok(Outcome::Success);
+    }
+    let mut rows = Rows::new(vec![
+        "case",
+        "sev",
+        "plan",
+        "region",
+        "due",
+        "remaining",
+        "title",
+    ]);
+    for q in &queued {
+        let h = q.case.header();
+        let tz = policy
+            .region(&h.region)
+            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        rows.push(vec![
+            h.number.to_string(),
+            h.severity.to_string(),
+            h.plan.clone(),
+            h.region.clone(),
+            q.due_at.map_or("waiting for the phone call".into(), |due| {
+                local_time(due, tz)
+            }),
+            q.due_at.map_or("-".into(), |due| remaining(due, ctx.now)),
+            h.title.clone(),
+        ]);
+    }
+    ctx.out.push_str(&rows.render(ctx.format()));
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandError> {
+    let store = ctx.store()?;
+    let actor = ctx.actor()?;
+    let candidates: Vec<u64> = match args.number {
+        Some(number) => vec![number],
+        None => {
+            let policy = ctx.policy()?;
+            queue(load_all(&store)?, &policy, ctx.now)?
+                .iter()
+                .map(|q| q.case.number())
+                .collect()
+        }
+    };
+    for number in &candidates {
+        let taken = record_with(ctx, &store, *number, |case| {
+            match &case.header().owner {
+            Some(owner) => Err(CommandError::refused(format!(
+                "case {number} is already owned by {owner}; reassign it with: cases assign {number} --to NAME"
+            ))),
+            None if !case.header().state.is_open() => Err(CommandError::refused(format!(
+                "case {number} is closed; reopen it first: cases reopen {number}"
+            ))),
+            None => Ok(EventKind::Assigned { owner: actor.clone() }),
+        }
+        });
+        match taken {
+            Ok(case) => {
+                ctx.out.push_str(&format!("{}\n", case.number()));
+                ctx.err.push_str(&format!(
+                    "case {}: taken by {actor}: {}\n",
+                    case.number(),
+                    case.header().title
+                ));
+                return Ok(Outcome::Success);
+            }
+            // Taken by someone else since the queue was read: try the next.
+            Err(error) if args.number.is_none() && error.kind == ErrorKind::Refused => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    ctx.err
+        .push_str("cases: the queue is empty: nothing to take\n");
+    Ok(Outcome::Success)
+}

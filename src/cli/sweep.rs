@@ -1,0 +1,108 @@
+//! `cases sweep [--dry-run]`: applies the time-driven policy at `--now`.
+//! Closes as no-response every case waiting on the customer whose auto-close
+//! time has come with the required follow-ups made (an event by the policy
+//! actor, naming the rule), and lists follow-ups that are due and cases that
+//! reached their auto-close time without the follow-ups. Idempotent.
+
+use serde_json::{json, Value};
+
+use super::output;
+use super::read::load_all;
+use super::{CommandError, Context, Format, Outcome};
+use crate::case::{CloseReason, Event, EventKind};
+use crate::clock::{self, local_time};
+use crate::policy::Wait;
+
+/// The actor of events the policy itself records.
+pub const POLICY_ACTOR: &str = "cases-policy";
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Say what would be done; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let now = ctx.now;
+    let rule_text = format!(
+        "auto-close: waiting on the customer, {} follow-ups, {} since waiting, no reply",
+        policy.auto_close.follow_ups,
+        match policy.auto_close.after {
+            Wait::BusinessDays(days) => format!("{days} business days"),
+            Wait::After(d) => crate::policy::format_duration(d),
+            Wait::Never => "never".into(),
+        }
+    );
+    let mut actions: Vec<Value> = Vec::new();
+    for case in load_all(&store)? {
+        let Some(plan) = clock::auto_close(&case, &policy, now)? else {
+            continue;
+        };
+        let number = case.number();
+        let tz = policy
+            .region(&case.header().region)
+            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        if plan.closes_at(now) {
+            if !args.dry_run {
+                let closing = Event {
+                    at: now,
+                    by: POLICY_ACTOR.to_string(),
+                    kind: EventKind::Closed {
+                        reason: CloseReason::NoResponse,
+                        confirmed_by: None,
+                        rule: Some(rule_text.clone()),
+                    },
+                };
+                let policy = &policy;
+                store.update_case(number, |fresh| {
+                    // Re-check under the lock: a reply may have come in.
+                    match clock::auto_close(fresh, policy, now) {
+                        Ok(Some(fresh_plan)) if fresh_plan.closes_at(now) => {
+                            fresh.record(closing).map_err(CommandError::from)
+                        }
+                        Ok(_) => Ok(()),
+                        Err(error) => Err(error.into()),
+                    }
+                })??;
+            }
+            actions.push(json!({
+                "number": number,
+                "action": if args.dry_run { "would-close" } else { "closed" },
+                "detail": format!("no-response; waiting since {}, {} follow-ups, auto-close at {}",
+                    local_time(plan.waiting_since, tz), plan.follow_ups_made, local_time(plan.autoclose_at, tz)),
+            }));
+        } else if plan.overdue_without_follow_ups(now) {
+            actions.push(json!({
+                "number": number,
+                "action": "autoclose-blocked",
+                "detail": format!("auto-close time {} reached with {} of {} follow-ups made; make the follow-ups first",
+                    local_time(plan.autoclose_at, tz), plan.follow_ups_made, plan.follow_ups_required),
+            }));
+        } else if let Some((k, due)) = plan.next_follow_up.filter(|(_, due)| *due <= now) {
+            actions.push(json!({
+                "number": number,
+                "action": "follow-up-due",
+                "detail": format!("follow-up {k} of {} due {}", plan.follow_ups_required, local_time(due, tz)),
+            }));
+        }
+    }
+    if ctx.format() == Format::Json {
+        ctx.out.push_str(&output::json(&Value::Array(actions)));
+    } else {
+        for action in &actions {
+            ctx.out.push_str(&format!(
+                "case {}: {}: {}\n",
+                action["number"],
+                action["action"].as_str().unwrap_or_default(),
+                action["detail"].as_str().unwrap_or_default()
+            ));
+        }
+        if actions.is_empty() {
+            ctx.out.push_str("nothing to do\n");
+        }
+    }
+    Ok(Outcome::Success)
+}
