@@ -20,6 +20,10 @@ use crate::policy::{Policy, ResponseStart, SeverityRule};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClockKind {
     InitialResponse,
+    /// The support manager's follow-up after an escalation request.
+    EscalationFollowUp,
+    /// One interval of the agreed update frequency of an accepted escalation.
+    EscalationUpdate,
 }
 
 impl ClockKind {
@@ -27,6 +31,8 @@ impl ClockKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ClockKind::InitialResponse => "initial-response",
+            ClockKind::EscalationFollowUp => "escalation-follow-up",
+            ClockKind::EscalationUpdate => "escalation-update",
         }
     }
 }
@@ -65,6 +71,8 @@ pub struct ClockReading {
     pub status: ClockStatus,
     /// The time zone its due time is shown in (the case region's).
     pub time_zone: Tz,
+    /// For escalation clocks, which escalation of the case (1 for the first).
+    pub escalation: Option<usize>,
 }
 
 /// Instants at which policy gates open for a case.
@@ -133,15 +141,59 @@ impl<'a> CaseRules<'a> {
     }
 }
 
-/// Every clock of `case` at `now`. Events after `now` are ignored.
+/// Every clock of `case` at `now`: the initial response, then for each
+/// escalation its follow-up and every update interval. Events after `now`
+/// are ignored.
 pub fn clocks(
     case: &Case,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<ClockReading>, ClockError> {
     let rules = CaseRules::of(case, policy)?;
-    let history = history_as_of(case.history(), now);
-    Ok(vec![initial_response(case, history, &rules, now)?])
+    let Some(case) = case.as_of(now) else {
+        return Ok(Vec::new());
+    };
+    let mut readings = vec![initial_response(&case, case.history(), &rules, now)?];
+    let time_zone = rules.region.calendar.time_zone();
+    for (index, escalation) in crate::escalation::escalations(&case).iter().enumerate() {
+        let reading = |clock,
+                       started: DateTime<Utc>,
+                       due: DateTime<Utc>,
+                       stopped: Option<DateTime<Utc>>| ClockReading {
+            clock,
+            started_at: Some(started),
+            due_at: Some(due),
+            stopped_at: stopped,
+            status: status(Some(due), stopped, now),
+            time_zone,
+            escalation: Some(index + 1),
+        };
+        let calendar = crate::escalation::follow_up_calendar(policy, escalation.severity);
+        let due =
+            calendar.add_business_duration(escalation.requested_at, policy.escalation.follow_up);
+        readings.push(reading(
+            ClockKind::EscalationFollowUp,
+            escalation.requested_at,
+            due,
+            escalation.followed_up_at(),
+        ));
+        if let Some((accepted_at, _, every)) = &escalation.accepted {
+            let ended_at = escalation.ended.as_ref().map(|(at, _)| *at);
+            let starts: Vec<DateTime<Utc>> = std::iter::once(*accepted_at)
+                .chain(escalation.updates.iter().copied())
+                .collect();
+            for (i, start) in starts.iter().enumerate() {
+                let stopped = starts.get(i + 1).copied().or(ended_at);
+                readings.push(reading(
+                    ClockKind::EscalationUpdate,
+                    *start,
+                    *start + *every,
+                    stopped,
+                ));
+            }
+        }
+    }
+    Ok(readings)
 }
 
 fn initial_response(
@@ -183,6 +235,7 @@ fn initial_response(
         stopped_at,
         status: status(due_at, stopped_at, now),
         time_zone: rules.region.calendar.time_zone(),
+        escalation: None,
     })
 }
 

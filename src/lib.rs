@@ -1,7 +1,8 @@
 //! `cases`: support-case management as code.
 //!
 //! The pure domain — [`calendar`] (business time), [`case`] (model and state
-//! machine) and [`clock`] (SLA clocks and gates) — takes "now" as a parameter
+//! machine) and [`clock`] (SLA clocks and gates) and
+//! [`escalation`] — takes "now" as a parameter
 //! and never touches the file system. [`policy`] loads and validates
 //! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
 //! atomic writes, locking); [`cli`] is the command line at the edge.
@@ -10,6 +11,7 @@ pub mod calendar;
 pub mod case;
 pub mod cli;
 pub mod clock;
+pub mod escalation;
 pub mod policy;
 pub mod source_map;
 pub mod store;

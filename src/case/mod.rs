@@ -201,6 +201,9 @@ pub enum EventKind {
         role: String,
         channel: String,
         justification: String,
+        /// Support-side stakeholders named on the request.
+        customer_success_manager: Option<String>,
+        customer_manager: Option<String>,
     },
     EscalationReviewed {
         note: Option<String>,

@@ -6,6 +6,7 @@
 mod check;
 mod completions;
 mod error;
+mod escalate;
 mod init;
 mod intake;
 mod lifecycle;
@@ -122,6 +123,9 @@ pub enum Command {
     /// Add or remove a customer contact.
     #[command(subcommand)]
     Contact(lifecycle::ContactCommand),
+    /// The escalation process: request, review, accept or decline, updates, close, de-escalate.
+    #[command(subcommand)]
+    Escalate(escalate::EscalateCommand),
     /// Apply the time-driven policy: auto-close, follow-ups due.
     Sweep(sweep::SweepArgs),
     /// Print a shell completion script.
@@ -225,6 +229,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Close(args) => lifecycle::cmd_close(ctx, args),
         Command::Reopen(args) => lifecycle::cmd_reopen(ctx, args),
         Command::Contact(command) => lifecycle::cmd_contact(ctx, command),
+        Command::Escalate(command) => escalate::cmd_escalate(ctx, command),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }

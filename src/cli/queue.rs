@@ -76,6 +76,7 @@ pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, Command
                     "title": h.title,
                     "opened_at": format_instant(q.case.opened_at()),
                     "due_at": q.due_at.map(format_instant),
+                    "escalated": q.case.replayed().escalation.is_some(),
                 })
             })
             .collect();
@@ -105,6 +106,12 @@ pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, Command
                 local_time(due, tz)
             }),
             q.due_at.map_or("-".into(), |due| remaining(due, ctx.now)),
+            if q.case.replayed().escalation.is_some() {
+                "yes"
+            } else {
+                "-"
+            }
+            .to_string(),
             h.title.clone(),
         ]);
     }

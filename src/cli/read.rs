@@ -7,6 +7,7 @@ use super::output::{self, Rows};
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{Case, State};
 use crate::clock::{self, local_time, ClockReading};
+use crate::escalation::{self, Escalation};
 use crate::policy::{format_duration, Policy};
 use crate::store::{event_json, format_instant, Store};
 
@@ -36,6 +37,9 @@ pub struct ListArgs {
     /// Only cases of this account.
     #[arg(long)]
     pub account: Option<String>,
+    /// Only cases with an open escalation.
+    #[arg(long)]
+    pub escalated: bool,
 }
 
 fn parse_state(text: &str) -> Result<State, String> {
@@ -57,6 +61,31 @@ pub fn clock_json(reading: &ClockReading) -> Value {
         "due_at": instant_json(reading.due_at),
         "stopped_at": instant_json(reading.stopped_at),
         "status": reading.status.as_str(),
+        "escalation": reading.escalation,
+    })
+}
+
+/// One escalation as JSON.
+fn escalation_json(case: &Case, e: &Escalation) -> Value {
+    json!({
+        "status": e.status(),
+        "requested_at": format_instant(e.requested_at),
+        "requester": e.requester,
+        "role": e.role,
+        "channel": e.channel,
+        "justification": e.justification,
+        "severity": e.severity,
+        "reviewed_at": instant_json(e.reviewed_at),
+        "accepted_at": instant_json(e.accepted.as_ref().map(|(at, ..)| *at)),
+        "manager": e.accepted.as_ref().map(|(_, manager, _)| manager.clone()),
+        "update_every": e.accepted.as_ref().map(|(.., every)| format_duration(*every)),
+        "updates": e.updates.iter().map(|t| format_instant(*t)).collect::<Vec<_>>(),
+        "ended_at": instant_json(e.ended.as_ref().map(|(at, _)| *at)),
+        "outcome": e.ended.as_ref().map(|(_, ending)| ending.label().to_string()),
+        "stakeholders": escalation::stakeholders(case, e)
+            .into_iter()
+            .map(|(role, name)| json!({"role": role, "name": name}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -65,6 +94,7 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
     let header = case.header();
     let clocks = clock::clocks(case, policy, now)?;
     let gates = clock::gates(case, policy, now)?;
+    let escalations = escalation::escalations(case);
     Ok(json!({
         "number": header.number,
         "title": header.title,
@@ -82,6 +112,8 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
         "escalation_eligible_at": instant_json(gates.escalation_eligible_at),
         "autoclose_at": instant_json(gates.autoclose_at),
         "reopen_until": instant_json(gates.reopen_until),
+        "escalated": escalations.last().is_some_and(|e| e.is_open()),
+        "escalations": escalations.iter().map(|e| escalation_json(case, e)).collect::<Vec<_>>(),
         "clocks": clocks.iter().map(clock_json).collect::<Vec<_>>(),
         "history": case.history().iter().map(event_json).collect::<Vec<_>>(),
     }))
@@ -129,18 +161,18 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
 
     text.push_str("clocks\n");
     for reading in clock::clocks(case, policy, now)? {
-        text.push_str(&format!(
-            "  {:<18} {}\n",
-            reading.clock.as_str(),
-            describe_clock(&reading, now)
-        ));
+        let name = match reading.escalation {
+            Some(n) => format!("{} #{n}", reading.clock.as_str()),
+            None => reading.clock.as_str().to_string(),
+        };
+        text.push_str(&format!("  {name:<24} {}\n", describe_clock(&reading, now)));
     }
     let gates = clock::gates(case, policy, now)?;
     text.push_str("gates\n");
     let gate =
         |t: Option<DateTime<Utc>>, never: &str| t.map_or(never.to_string(), |t| local_time(t, tz));
     text.push_str(&format!(
-        "  {:<18} {}\n",
+        "  {:<24} {}\n",
         "escalation from",
         gate(
             gates.escalation_eligible_at,
@@ -149,17 +181,59 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
     ));
     if gates.autoclose_at.is_some() {
         text.push_str(&format!(
-            "  {:<18} {}\n",
+            "  {:<24} {}\n",
             "auto-close at",
             gate(gates.autoclose_at, "")
         ));
     }
     if gates.reopen_until.is_some() {
         text.push_str(&format!(
-            "  {:<18} {}\n",
+            "  {:<24} {}\n",
             "reopen until",
             gate(gates.reopen_until, "")
         ));
+    }
+    let escalations = escalation::escalations(case);
+    if !escalations.is_empty() {
+        text.push_str("escalations\n");
+    }
+    for (index, e) in escalations.iter().enumerate() {
+        text.push_str(&format!(
+            "  #{} {}: requested {} by {} ({}, {}): {}\n",
+            index + 1,
+            e.status(),
+            local_time(e.requested_at, tz),
+            e.requester,
+            e.role,
+            e.channel,
+            e.justification.replace('\n', " ")
+        ));
+        if let Some((_, manager, every)) = &e.accepted {
+            text.push_str(&format!(
+                "     manager {manager}, updates every {}, {} sent\n",
+                format_duration(*every),
+                e.updates.len()
+            ));
+        }
+        if let Some((at, ending)) = &e.ended {
+            let detail = match ending {
+                escalation::Ending::Closed { summary, .. } => summary.clone(),
+                escalation::Ending::Declined { explanation } => explanation.clone(),
+                escalation::Ending::DeEscalated { reason } => reason.clone(),
+                escalation::Ending::CaseClosed => "the case was closed".into(),
+            };
+            text.push_str(&format!(
+                "     ended {}: {}: {}\n",
+                local_time(*at, tz),
+                ending.label(),
+                detail.replace('\n', " ")
+            ));
+        }
+        let people: Vec<String> = escalation::stakeholders(case, e)
+            .into_iter()
+            .map(|(role, name)| format!("{name} ({role})"))
+            .collect();
+        text.push_str(&format!("     stakeholders: {}\n", people.join(", ")));
     }
     text.push_str("history\n");
     for event in case.history() {
@@ -264,6 +338,7 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                     None => o == "none",
                     Some(owner) => owner == o,
                 })
+                && (!args.escalated || case.replayed().escalation.is_some())
         })
         .collect();
     if ctx.format() == Format::Json {

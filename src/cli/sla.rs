@@ -11,7 +11,7 @@ use super::output::{self, Rows};
 use super::read::{clock_json, load_all, remaining};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Case;
-use crate::clock::{self, local_time, ClockReading, ClockStatus};
+use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
 use crate::policy::format_duration;
 
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,23 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         .collect();
     let mut per_case: Vec<(&Case, Vec<Line>)> = Vec::new();
     for case in &cases {
-        let lines = clock::clocks(case, &policy, now)?
+        let readings = clock::clocks(case, &policy, now)?;
+        // An update interval followed by another and met is history, not SLA.
+        let superseded = |index: usize, reading: &ClockReading| {
+            reading.clock == ClockKind::EscalationUpdate
+                && reading.status == ClockStatus::Met
+                && readings[index + 1..].iter().any(|later| {
+                    later.clock == ClockKind::EscalationUpdate
+                        && later.escalation == reading.escalation
+                })
+        };
+        let kept: Vec<ClockReading> = readings
+            .iter()
+            .enumerate()
+            .filter(|(index, reading)| !superseded(*index, reading))
+            .map(|(_, reading)| reading.clone())
+            .collect();
+        let lines = kept
             .into_iter()
             .map(|reading| {
                 let at_risk = reading.status == ClockStatus::Running
@@ -148,7 +164,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                     h.plan.clone(),
                     h.region.clone(),
                     h.state.to_string(),
-                    line.reading.clock.as_str().to_string(),
+                    clock_name(&line.reading),
                     status.to_string(),
                     line.reading
                         .due_at
@@ -194,7 +210,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         ctx.err.push_str(&format!(
             "cases: {what}: case {} {} due {} ({})\n",
             line.case.number(),
-            line.reading.clock.as_str(),
+            clock_name(&line.reading),
             line.reading
                 .due_at
                 .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
@@ -217,5 +233,13 @@ fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
         }
         (Some(_), Some(_)) => "stopped".into(),
         (Some(due), None) => remaining(due, now),
+    }
+}
+
+/// `initial-response`, `escalation-update #2`.
+fn clock_name(reading: &ClockReading) -> String {
+    match reading.escalation {
+        Some(n) => format!("{} #{n}", reading.clock.as_str()),
+        None => reading.clock.as_str().to_string(),
     }
 }

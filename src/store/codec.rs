@@ -95,6 +95,10 @@ struct EventRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     justification: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    customer_success_manager: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_manager: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     manager: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     update_every: Option<String>,
@@ -296,11 +300,15 @@ fn record_of(event: &Event) -> EventRecord {
             role,
             channel,
             justification,
+            customer_success_manager,
+            customer_manager,
         } => {
             r.requester = Some(requester.clone());
             r.role = Some(role.clone());
             r.channel = Some(channel.clone());
             r.justification = Some(justification.clone());
+            r.customer_success_manager = customer_success_manager.clone();
+            r.customer_manager = customer_manager.clone();
         }
         EventKind::EscalationReviewed { note } => r.note = note.clone(),
         EventKind::EscalationAccepted {
@@ -369,6 +377,11 @@ impl Fields {
             ("requester", r.requester.is_some()),
             ("role", r.role.is_some()),
             ("justification", r.justification.is_some()),
+            (
+                "customer_success_manager",
+                r.customer_success_manager.is_some(),
+            ),
+            ("customer_manager", r.customer_manager.is_some()),
             ("manager", r.manager.is_some()),
             ("update_every", r.update_every.is_some()),
             ("outcome", r.outcome.is_some()),
@@ -481,6 +494,8 @@ fn event_of(record: EventRecord) -> Result<Event, FieldError> {
             role: f.required("role", |r| r.role.take())?,
             channel: f.required("channel", |r| r.channel.take())?,
             justification: f.required("justification", |r| r.justification.take())?,
+            customer_success_manager: f.record.customer_success_manager.take(),
+            customer_manager: f.record.customer_manager.take(),
         },
         "escalation-reviewed" => EventKind::EscalationReviewed {
             note: f.record.note.take(),

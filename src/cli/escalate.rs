@@ -1,0 +1,231 @@
+//! `cases escalate request|review|accept|decline|update|close|de-escalate N`:
+//! the escalation process with every gate enforced. A refusal exits 3,
+//! writes nothing, and says why with what is allowed.
+
+use clap::Subcommand;
+
+use super::intake::non_empty;
+use super::lifecycle::record_with;
+use super::{parse_duration_arg, CommandError, Context, Outcome};
+use crate::case::EventKind;
+use crate::clock::{self, local_time, ClockKind};
+use crate::escalation;
+
+#[derive(Debug, Subcommand)]
+pub enum EscalateCommand {
+    /// Request an escalation (eligible after 1 day for sev1, 2 business days
+    /// for sev2, 5 for sev3; never for sev4).
+    Request {
+        /// The case number.
+        number: u64,
+        /// Who asks for it.
+        #[arg(long = "by", value_name = "NAME")]
+        requester: String,
+        /// Their role (see `escalation.roles` in policy.yaml, e.g. primary-contact).
+        #[arg(long)]
+        role: String,
+        /// How it came in: community (any time) or phone (escalation desk hours; sev1 any time).
+        #[arg(long)]
+        channel: String,
+        /// Why the case needs more attention.
+        #[arg(long)]
+        justification: String,
+        /// The account's customer success manager, kept informed.
+        #[arg(long, value_name = "NAME")]
+        customer_success_manager: Option<String>,
+        /// The account's customer manager, kept informed.
+        #[arg(long, value_name = "NAME")]
+        customer_manager: Option<String>,
+    },
+    /// The support manager followed up with the customer (stops the follow-up clock).
+    Review {
+        /// The case number.
+        number: u64,
+        /// What was discussed: diagnostic and resolution paths, expectations.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Accept the escalation with an agreed update frequency.
+    Accept {
+        /// The case number.
+        number: u64,
+        /// The support manager in charge.
+        #[arg(long)]
+        manager: String,
+        /// How often the customer gets an update (e.g. 4h, 1d).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        update_every: chrono::Duration,
+    },
+    /// Decline the escalation, with the explanation sent to the customer.
+    Decline {
+        /// The case number.
+        number: u64,
+        /// Why the escalation is refused.
+        #[arg(long)]
+        explanation: String,
+    },
+    /// Record an update sent to the stakeholders (restarts the update clock).
+    Update {
+        /// The case number.
+        number: u64,
+        /// The update.
+        #[arg(long)]
+        message: String,
+    },
+    /// Close the escalation with its outcome and the final summary.
+    Close {
+        /// The case number.
+        number: u64,
+        /// root-cause, timeline or permanent-fix (see `escalation.closing_outcomes`).
+        #[arg(long)]
+        outcome: String,
+        /// The final communication summarising the issue and its resolution.
+        #[arg(long)]
+        summary: String,
+    },
+    /// De-escalate (e.g. the customer did not provide the resources asked for).
+    DeEscalate {
+        /// The case number.
+        number: u64,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let now = ctx.now;
+    let (number, kind, what) = match command {
+        EscalateCommand::Request {
+            number,
+            requester,
+            role,
+            channel,
+            justification,
+            customer_success_manager,
+            customer_manager,
+        } => {
+            if !["phone", "community"].contains(&channel.as_str()) {
+                return Err(CommandError::usage(format!(
+                    "--channel {channel:?} is not an escalation channel (allowed: phone, community)"
+                )));
+            }
+            let requester = non_empty("--by", &requester)?;
+            let justification = non_empty("--justification", &justification)?;
+            let kind = EventKind::EscalationRequested {
+                requester: requester.clone(),
+                role: role.clone(),
+                channel,
+                justification,
+                customer_success_manager,
+                customer_manager,
+            };
+            (
+                number,
+                kind,
+                format!("escalation requested by {requester} ({role})"),
+            )
+        }
+        EscalateCommand::Review { number, note } => (
+            number,
+            EventKind::EscalationReviewed {
+                note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            },
+            "escalation reviewed".to_string(),
+        ),
+        EscalateCommand::Accept {
+            number,
+            manager,
+            update_every,
+        } => {
+            if update_every <= chrono::Duration::zero() {
+                return Err(CommandError::usage("--update-every must be more than zero"));
+            }
+            let manager = non_empty("--manager", &manager)?;
+            let what = format!(
+                "escalation accepted (manager: {manager}, updates every {})",
+                crate::policy::format_duration(update_every)
+            );
+            (
+                number,
+                EventKind::EscalationAccepted {
+                    manager,
+                    update_every,
+                },
+                what,
+            )
+        }
+        EscalateCommand::Decline {
+            number,
+            explanation,
+        } => (
+            number,
+            EventKind::EscalationDeclined {
+                explanation: non_empty("--explanation", &explanation)?,
+            },
+            "escalation declined".to_string(),
+        ),
+        EscalateCommand::Update { number, message } => (
+            number,
+            EventKind::EscalationUpdate {
+                message: non_empty("--message", &message)?,
+            },
+            "escalation update recorded".to_string(),
+        ),
+        EscalateCommand::Close {
+            number,
+            outcome,
+            summary,
+        } => {
+            if !policy.escalation.closing_outcomes.contains(&outcome) {
+                return Err(CommandError::usage(format!(
+                    "--outcome {outcome:?} is not an escalation outcome (allowed: {})",
+                    policy.escalation.closing_outcomes.join(", ")
+                )));
+            }
+            let what = format!("escalation closed ({outcome})");
+            (
+                number,
+                EventKind::EscalationClosed {
+                    outcome,
+                    summary: non_empty("--summary", &summary)?,
+                },
+                what,
+            )
+        }
+        EscalateCommand::DeEscalate { number, reason } => (
+            number,
+            EventKind::DeEscalated {
+                reason: non_empty("--reason", &reason)?,
+            },
+            "de-escalated".to_string(),
+        ),
+    };
+    let is_request = matches!(kind, EventKind::EscalationRequested { .. });
+    let case = record_with(ctx, &store, number, |case| {
+        if let EventKind::EscalationRequested { role, channel, .. } = &kind {
+            // Under the lock, on the case as it is now.
+            escalation::request_gate(case, &policy, now, role, channel)
+                .map_err(CommandError::refused)?;
+        }
+        Ok(kind)
+    })?;
+    ctx.out.push_str(&format!("case {number}: {what}\n"));
+    // Say what is due next.
+    for reading in clock::clocks(&case, &policy, now)? {
+        let next = match reading.clock {
+            ClockKind::EscalationFollowUp if is_request => "manager's follow-up due",
+            ClockKind::EscalationUpdate if reading.started_at == Some(now) => "next update due",
+            _ => continue,
+        };
+        if reading.stopped_at.is_none() {
+            if let Some(due) = reading.due_at {
+                ctx.out
+                    .push_str(&format!("{next} {}\n", local_time(due, reading.time_zone)));
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

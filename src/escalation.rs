@@ -1,0 +1,308 @@
+//! The escalation process (SPEC sections 1, 3 and 4): who may ask, when a
+//! case becomes eligible, the escalation desk's hours, and each escalation's
+//! story read back from the case history. Pure: no clock, no I/O.
+//!
+//! An escalation is requested, reviewed by the support manager (the
+//! follow-up with the customer, within 60 minutes of desk time; round the
+//! clock for severity 1), then accepted with an agreed update frequency or
+//! declined; an accepted one gets updates and ends closed with an outcome, or
+//! de-escalated. Closing the case ends any open escalation.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::calendar::Calendar;
+use crate::case::{Case, EventKind};
+use crate::clock::{local_time, severity_at};
+use crate::policy::{FollowUpCalendar, Policy, Wait};
+
+/// How an escalation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    Closed {
+        outcome: String,
+        summary: String,
+    },
+    Declined {
+        explanation: String,
+    },
+    DeEscalated {
+        reason: String,
+    },
+    /// The case was closed while the escalation was open.
+    CaseClosed,
+}
+
+impl Ending {
+    /// `root-cause`, `timeline`, `permanent-fix`, `declined`, `de-escalated`, `case-closed`.
+    pub fn label(&self) -> &str {
+        match self {
+            Ending::Closed { outcome, .. } => outcome,
+            Ending::Declined { .. } => "declined",
+            Ending::DeEscalated { .. } => "de-escalated",
+            Ending::CaseClosed => "case-closed",
+        }
+    }
+}
+
+/// One escalation of a case, as its events tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalation {
+    pub requested_at: DateTime<Utc>,
+    pub requester: String,
+    pub role: String,
+    pub channel: String,
+    pub justification: String,
+    /// The severity in force when it was requested.
+    pub severity: u8,
+    pub customer_success_manager: Option<String>,
+    pub customer_manager: Option<String>,
+    /// The manager's follow-up with the customer.
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// `(when, support manager, update frequency)`.
+    pub accepted: Option<(DateTime<Utc>, String, Duration)>,
+    /// Instants of the updates sent after acceptance.
+    pub updates: Vec<DateTime<Utc>>,
+    pub ended: Option<(DateTime<Utc>, Ending)>,
+}
+
+impl Escalation {
+    /// True while it is neither closed, declined, de-escalated nor ended by
+    /// the case closing.
+    pub fn is_open(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// The state name: requested, reviewed, accepted, or how it ended.
+    pub fn status(&self) -> String {
+        match (&self.ended, &self.accepted, self.reviewed_at) {
+            (Some((_, ending)), ..) => match ending {
+                Ending::Closed { .. } => "closed".into(),
+                other => other.label().into(),
+            },
+            (None, Some(_), _) => "accepted".into(),
+            (None, None, Some(_)) => "reviewed".into(),
+            (None, None, None) => "requested".into(),
+        }
+    }
+
+    /// The instant the manager's follow-up clock stops: the review, or an
+    /// acceptance, decline or ending that came first.
+    pub fn followed_up_at(&self) -> Option<DateTime<Utc>> {
+        [
+            self.reviewed_at,
+            self.accepted.as_ref().map(|(at, ..)| *at),
+            self.ended.as_ref().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+}
+
+/// Every escalation of `case`, oldest first.
+pub fn escalations(case: &Case) -> Vec<Escalation> {
+    let mut all: Vec<Escalation> = Vec::new();
+    for event in case.history() {
+        let open = all.last_mut().filter(|e| e.is_open());
+        match (&event.kind, open) {
+            (
+                EventKind::EscalationRequested {
+                    requester,
+                    role,
+                    channel,
+                    justification,
+                    customer_success_manager,
+                    customer_manager,
+                },
+                _,
+            ) => all.push(Escalation {
+                requested_at: event.at,
+                requester: requester.clone(),
+                role: role.clone(),
+                channel: channel.clone(),
+                justification: justification.clone(),
+                severity: severity_at(case.history(), event.at).unwrap_or(case.header().severity),
+                customer_success_manager: customer_success_manager.clone(),
+                customer_manager: customer_manager.clone(),
+                reviewed_at: None,
+                accepted: None,
+                updates: Vec::new(),
+                ended: None,
+            }),
+            (EventKind::EscalationReviewed { .. }, Some(e)) => e.reviewed_at = Some(event.at),
+            (
+                EventKind::EscalationAccepted {
+                    manager,
+                    update_every,
+                },
+                Some(e),
+            ) => e.accepted = Some((event.at, manager.clone(), *update_every)),
+            (EventKind::EscalationUpdate { .. }, Some(e)) => e.updates.push(event.at),
+            (EventKind::EscalationDeclined { explanation }, Some(e)) => {
+                e.ended = Some((
+                    event.at,
+                    Ending::Declined {
+                        explanation: explanation.clone(),
+                    },
+                ))
+            }
+            (EventKind::EscalationClosed { outcome, summary }, Some(e)) => {
+                e.ended = Some((
+                    event.at,
+                    Ending::Closed {
+                        outcome: outcome.clone(),
+                        summary: summary.clone(),
+                    },
+                ))
+            }
+            (EventKind::DeEscalated { reason }, Some(e)) => {
+                e.ended = Some((
+                    event.at,
+                    Ending::DeEscalated {
+                        reason: reason.clone(),
+                    },
+                ))
+            }
+            (EventKind::Closed { .. }, Some(e)) => e.ended = Some((event.at, Ending::CaseClosed)),
+            _ => {}
+        }
+    }
+    all
+}
+
+/// The calendar of the manager's follow-up for an escalation of severity `level`.
+pub fn follow_up_calendar(policy: &Policy, level: u8) -> Calendar {
+    match policy.severity(level).map(|s| s.escalation_follow_up_clock) {
+        Some(FollowUpCalendar::AlwaysOpen) => Calendar::AlwaysOpen,
+        _ => Calendar::Business(policy.escalation.desk.clone()),
+    }
+}
+
+/// A request the policy refuses, with why and what is allowed.
+pub type Refusal = String;
+
+/// Checks the policy's gates for an escalation request on `case` at `now`
+/// by someone in `role` through `channel` (the lifecycle checks the rest:
+/// closed case, escalation already open).
+pub fn request_gate(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    role: &str,
+    channel: &str,
+) -> Result<(), Refusal> {
+    let number = case.number();
+    let header = case.header();
+    let tz = policy
+        .region(&header.region)
+        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let Some(rule) = policy.severity(header.severity) else {
+        return Err(format!(
+            "case {number}: severity {} is not in the policy",
+            header.severity
+        ));
+    };
+    if rule.escalation_after == Wait::Never {
+        return Err(format!(
+            "case {number} is severity {} ({}): not eligible for escalation; requests and enhancements go to product management",
+            rule.level, rule.name
+        ));
+    }
+    if !policy.escalation.roles.iter().any(|r| r == role) {
+        return Err(format!(
+            "role {role:?} may not request an escalation (allowed: {})",
+            policy.escalation.roles.join(", ")
+        ));
+    }
+    let gates = crate::clock::gates(case, policy, now).map_err(|e| e.to_string())?;
+    if let Some(eligible) = gates.escalation_eligible_at {
+        if now < eligible {
+            let rule_text = match rule.escalation_after {
+                Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
+                Wait::BusinessDays(days) => {
+                    format!(
+                        "{days} business day{} after opening",
+                        if days == 1 { "" } else { "s" }
+                    )
+                }
+                Wait::Never => String::new(),
+            };
+            return Err(format!(
+                "case {number} is not eligible for escalation until {} (sev{}: {rule_text})",
+                local_time(eligible, tz),
+                rule.level
+            ));
+        }
+    }
+    if channel == "phone" && rule.escalation_follow_up_clock == FollowUpCalendar::Desk {
+        let desk = Calendar::Business(policy.escalation.desk.clone());
+        if !desk.is_covered(now) {
+            let desk_tz = policy.escalation.desk.time_zone();
+            return Err(format!(
+                "escalations by phone are taken during escalation desk hours ({}); the desk opens {}; request through the community at any time",
+                desk_hours(policy),
+                local_time(desk.next_covered_instant(now), desk_tz)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The desk's hours, e.g. `mon-fri 08:00-17:00 America/Toronto`.
+pub fn desk_hours(policy: &Policy) -> String {
+    let desk = &policy.escalation.desk;
+    let shifts: Vec<String> = desk
+        .shifts()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}-{}",
+                crate::calendar::weekday_name(s.weekday),
+                s.start,
+                s.end
+            )
+        })
+        .collect();
+    let mut text = shifts.join(", ");
+    if let (Some(first), Some(last)) = (desk.shifts().first(), desk.shifts().last()) {
+        if desk
+            .shifts()
+            .iter()
+            .all(|s| s.start == first.start && s.end == first.end)
+            && desk.shifts().len() > 1
+        {
+            text = format!(
+                "{}-{} {}-{}",
+                crate::calendar::weekday_name(first.weekday),
+                crate::calendar::weekday_name(last.weekday),
+                first.start,
+                first.end
+            );
+        }
+    }
+    format!("{text} {}", desk.time_zone().name())
+}
+
+/// Who hears about an escalation: the case's contacts, then the
+/// support-side roles recorded on it, as `(role, name)`.
+pub fn stakeholders(case: &Case, escalation: &Escalation) -> Vec<(&'static str, String)> {
+    let mut people: Vec<(&'static str, String)> = case
+        .header()
+        .contacts
+        .iter()
+        .map(|c| ("contact", c.to_string()))
+        .collect();
+    if let Some(owner) = &case.header().owner {
+        people.push(("case owner", owner.clone()));
+    }
+    if let Some((_, manager, _)) = &escalation.accepted {
+        people.push(("support manager", manager.clone()));
+    }
+    if let Some(name) = &escalation.customer_success_manager {
+        people.push(("customer success manager", name.clone()));
+    }
+    if let Some(name) = &escalation.customer_manager {
+        people.push(("customer manager", name.clone()));
+    }
+    people
+}
