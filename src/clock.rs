@@ -9,7 +9,7 @@
 //! severity change re-targets it from the same start; once stopped, the
 //! severity in force when it stopped decides its target.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::Calendar;
@@ -237,6 +237,42 @@ fn initial_response(
         time_zone: rules.region.calendar.time_zone(),
         escalation: None,
     })
+}
+
+/// How long the first response took, from the start of the initial-response clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseTime {
+    pub wall: Duration,
+    /// On the calendar of the severity in force at the response.
+    pub business: Duration,
+}
+
+/// The time to first response of `case` as of `now`; `None` when there was
+/// no response (or the clock never started).
+pub fn first_response_time(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Result<Option<ResponseTime>, ClockError> {
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
+    let reading = initial_response(case, history, &rules, now)?;
+    let responded_at = history
+        .iter()
+        .find(|event| matches!(event.kind, EventKind::Responded { .. }))
+        .map(|event| event.at);
+    let (Some(started), Some(responded)) = (reading.started_at, responded_at) else {
+        return Ok(None);
+    };
+    if reading.stopped_at != Some(responded) || responded < started {
+        return Ok(None);
+    }
+    let level = severity_at(history, responded).unwrap_or(case.header().severity);
+    let calendar = rules.calendar(rules.severity(case, level)?);
+    Ok(Some(ResponseTime {
+        wall: responded - started,
+        business: calendar.business_time_between(started, responded),
+    }))
 }
 
 /// The status of a clock with these instants at `now`.

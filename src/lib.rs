@@ -13,5 +13,6 @@ pub mod cli;
 pub mod clock;
 pub mod escalation;
 pub mod policy;
+pub mod report;
 pub mod source_map;
 pub mod store;

@@ -13,6 +13,7 @@ mod lifecycle;
 mod output;
 mod queue;
 mod read;
+mod report;
 mod sla;
 mod sweep;
 
@@ -126,6 +127,8 @@ pub enum Command {
     /// The escalation process: request, review, accept or decline, updates, close, de-escalate.
     #[command(subcommand)]
     Escalate(escalate::EscalateCommand),
+    /// Attainment, response times, backlog and escalations over a period; --what-if another policy.
+    Report(report::ReportArgs),
     /// Apply the time-driven policy: auto-close, follow-ups due.
     Sweep(sweep::SweepArgs),
     /// Print a shell completion script.
@@ -208,6 +211,11 @@ impl Context {
 
 /// Runs one parsed command.
 pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError> {
+    if ctx.format() == Format::Html && !matches!(command, Command::Report(_)) {
+        return Err(CommandError::usage(
+            "--format html is only for cases report",
+        ));
+    }
     match command {
         Command::Init(args) => init::cmd_init(ctx, args),
         Command::New(args) => intake::cmd_new(ctx, args),
@@ -230,6 +238,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Reopen(args) => lifecycle::cmd_reopen(ctx, args),
         Command::Contact(command) => lifecycle::cmd_contact(ctx, command),
         Command::Escalate(command) => escalate::cmd_escalate(ctx, command),
+        Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
     }

@@ -11,6 +11,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// A self-contained page with charts (`cases report` only).
+    Html,
 }
 
 /// Rows with named columns, rendered in any [`Format`] but JSON (which each
@@ -82,7 +84,7 @@ impl Rows {
         match format {
             Format::Csv => self.csv(),
             Format::Markdown => self.markdown(),
-            Format::Table | Format::Json => self.table(),
+            Format::Table | Format::Json | Format::Html => self.table(),
         }
     }
 }

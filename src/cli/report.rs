@@ -1,0 +1,505 @@
+//! `cases report`: counts, backlog, attainment per clock by any grouping,
+//! time to first response, escalation outcomes and a weekly trend; with
+//! `--what-if OTHER.yaml`, the same figures under another policy side by
+//! side; `--format html` draws them on one self-contained page.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use serde_json::{json, Value};
+
+use super::output::{self, Rows};
+use super::read::load_all;
+use super::{parse_instant, CommandError, Context, Format, Outcome};
+use crate::clock::ClockKind;
+use crate::policy::{format_duration, Policy};
+use crate::report::{self, Attainment, Dimension, Percentiles, Report, ReportRequest};
+use crate::store::format_instant;
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Start of the period: a date (from its 00:00 UTC) or an RFC 3339 instant.
+    #[arg(long, value_parser = parse_bound_start)]
+    pub since: Option<DateTime<Utc>>,
+    /// End of the period: a date (through its end, UTC) or an RFC 3339 instant (exclusive) [default: now].
+    #[arg(long, value_parser = parse_bound_end)]
+    pub until: Option<DateTime<Utc>>,
+    /// Break attainment down by these, comma-separated: severity, plan, region, owner.
+    #[arg(long, value_delimiter = ',', value_parser = parse_dimension, default_value = "severity,plan")]
+    pub by: Vec<Dimension>,
+    /// Evaluate everything as the store stood at this instant (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// Also report under this policy, side by side with the differences.
+    #[arg(long, value_name = "FILE")]
+    pub what_if: Option<PathBuf>,
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
+    match parse_date(text) {
+        Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc()),
+        None => parse_instant(text)
+            .map_err(|_| "expected a date (2026-11-01) or an RFC 3339 instant".into()),
+    }
+}
+
+fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
+    match parse_date(text) {
+        Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc() + Duration::days(1)),
+        None => parse_instant(text)
+            .map_err(|_| "expected a date (2026-11-30) or an RFC 3339 instant".into()),
+    }
+}
+
+fn parse_dimension(text: &str) -> Result<Dimension, String> {
+    Dimension::parse(text).ok_or_else(|| "allowed: severity, plan, region, owner".into())
+}
+
+pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let until = args.until.unwrap_or(ctx.now);
+    if let Some(since) = args.since {
+        if since >= until {
+            return Err(CommandError::usage(format!(
+                "--since {} is not before --until {}",
+                format_instant(since),
+                format_instant(until)
+            )));
+        }
+    }
+    let by = if ctx.format() == Format::Html {
+        vec![Dimension::Severity, Dimension::Plan]
+    } else {
+        args.by.clone()
+    };
+    let request = ReportRequest {
+        since: args.since,
+        until,
+        as_of: Some(args.as_of.unwrap_or(ctx.now)),
+        by,
+    };
+    let what_if = match &args.what_if {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CommandError::unreadable(format!("--what-if {}: {e}", path.display()))
+            })?;
+            Some((
+                path.display().to_string(),
+                Policy::parse(&text, &path.display().to_string())?,
+            ))
+        }
+    };
+    let cases = load_all(&store)?;
+    let current = report::build(&cases, &policy, &request)?;
+    let other = match &what_if {
+        Some((name, other_policy)) => {
+            Some((name.clone(), report::build(&cases, other_policy, &request)?))
+        }
+        None => None,
+    };
+    let text = match ctx.format() {
+        Format::Json => output::json(&report_json(&request, &current, other.as_ref())),
+        Format::Csv => attainment_rows(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
+        Format::Markdown => markdown(&request, &current, other.as_ref()),
+        Format::Html => html(&request, &current),
+        Format::Table => table(&request, &current, other.as_ref()),
+    };
+    ctx.out.push_str(&text);
+    Ok(Outcome::Success)
+}
+
+fn percent_text(attainment: Option<&Attainment>) -> String {
+    attainment
+        .and_then(Attainment::percent)
+        .map_or("-".into(), |p| format!("{p:.1}%"))
+}
+
+fn period_text(request: &ReportRequest) -> String {
+    format!(
+        "{} to {}",
+        request.since.map_or("the beginning".into(), format_instant),
+        format_instant(request.end())
+    )
+}
+
+/// Attainment rows: clock, the groups, counts, attainment (and what-if).
+fn attainment_rows(request: &ReportRequest, report: &Report, other: Option<&Report>) -> Rows {
+    let mut headers = vec!["clock"];
+    headers.extend(request.by.iter().map(|d| d.as_str()));
+    headers.extend(["met", "breached", "running", "waiting", "attainment"]);
+    if other.is_some() {
+        headers.extend(["what-if", "delta"]);
+    }
+    let mut rows = Rows::new(headers);
+    for ((clock, group), attainment) in &report.attainment {
+        let mut row = vec![clock.as_str().to_string()];
+        if group.is_empty() {
+            row.extend(request.by.iter().map(|_| "(all)".to_string()));
+        } else {
+            row.extend(group.iter().cloned());
+        }
+        row.extend([
+            attainment.met.to_string(),
+            attainment.breached.to_string(),
+            attainment.running.to_string(),
+            attainment.waiting.to_string(),
+            percent_text(Some(attainment)),
+        ]);
+        if let Some(other) = other {
+            let theirs = other.attainment.get(&(*clock, group.clone()));
+            row.push(percent_text(theirs));
+            row.push(
+                match (attainment.percent(), theirs.and_then(Attainment::percent)) {
+                    (Some(a), Some(b)) => format!("{:+.1} pts", b - a),
+                    _ => "-".into(),
+                },
+            );
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+fn percentiles_text(p: Option<Percentiles>) -> String {
+    p.map_or("-".into(), |p| {
+        format!(
+            "median {}, p90 {}",
+            format_duration(p.median),
+            format_duration(p.p90)
+        )
+    })
+}
+
+/// The figures above the attainment table, one `(label, value)` per line.
+fn summary_lines(report: &Report) -> Vec<(String, String)> {
+    let c = &report.counts;
+    let mut lines = vec![
+        ("opened".to_string(), c.opened.to_string()),
+        (
+            "closed".to_string(),
+            format!(
+                "{} (customer-confirmed {}, no-response {})",
+                c.closed_customer_confirmed + c.closed_no_response,
+                c.closed_customer_confirmed,
+                c.closed_no_response
+            ),
+        ),
+        ("reopened".to_string(), c.reopened.to_string()),
+        ("escalated".to_string(), c.escalated.to_string()),
+    ];
+    let states: Vec<String> = report
+        .backlog_by_state
+        .iter()
+        .map(|(state, n)| format!("{state} {n}"))
+        .collect();
+    let total: usize = report.backlog_by_state.iter().map(|(_, n)| n).sum();
+    lines.push((
+        "backlog".to_string(),
+        format!("{total} ({})", states.join(", ")),
+    ));
+    let ages: Vec<String> = report
+        .backlog_by_age
+        .iter()
+        .map(|(label, n)| format!("{label} {n}"))
+        .collect();
+    lines.push(("backlog by age".to_string(), ages.join(", ")));
+    let r = &report.response_times;
+    lines.push((
+        "first response".to_string(),
+        format!(
+            "{} measured; business time {}; wall time {}",
+            r.count,
+            percentiles_text(r.business),
+            percentiles_text(r.wall)
+        ),
+    ));
+    let outcomes: Vec<String> = [
+        "root-cause",
+        "timeline",
+        "permanent-fix",
+        "declined",
+        "de-escalated",
+    ]
+    .iter()
+    .map(|label| {
+        format!(
+            "{label} {}",
+            report.escalation_outcomes.get(*label).copied().unwrap_or(0)
+        )
+    })
+    .collect();
+    lines.push(("escalation outcomes".to_string(), outcomes.join(", ")));
+    lines
+}
+
+fn weekly_rows(report: &Report) -> Rows {
+    let mut rows = Rows::new(vec!["week of", "opened", "backlog", "breaches"]);
+    for week in &report.weekly {
+        rows.push(vec![
+            week.start.format("%Y-%m-%d").to_string(),
+            week.opened.to_string(),
+            week.backlog.to_string(),
+            week.breaches.to_string(),
+        ]);
+    }
+    rows
+}
+
+fn table(request: &ReportRequest, report: &Report, other: Option<&(String, Report)>) -> String {
+    let mut text = format!("report for {}\n", period_text(request));
+    for (label, value) in summary_lines(report) {
+        let _ = writeln!(text, "  {label:<20} {value}");
+    }
+    if let Some((name, other)) = other {
+        let _ = writeln!(text, "what-if {name}:");
+        let _ = writeln!(
+            text,
+            "  {:<20} business time {}; wall time {}",
+            "first response",
+            percentiles_text(other.response_times.business),
+            percentiles_text(other.response_times.wall)
+        );
+    }
+    text.push_str("\nattainment\n");
+    text.push_str(&attainment_rows(request, report, other.map(|(_, r)| r)).table());
+    text.push_str("\nweekly\n");
+    text.push_str(&weekly_rows(report).table());
+    text
+}
+
+fn markdown(request: &ReportRequest, report: &Report, other: Option<&(String, Report)>) -> String {
+    let mut text = format!("## Support report\n\n{}\n\n", period_text(request));
+    let mut summary = Rows::new(vec!["figure", "value"]);
+    for (label, value) in summary_lines(report) {
+        summary.push(vec![label, value]);
+    }
+    text.push_str(&summary.markdown());
+    text.push_str("\n### Attainment\n\n");
+    if let Some((name, _)) = other {
+        let _ = writeln!(text, "What-if: `{name}` beside the current policy.\n");
+    }
+    text.push_str(&attainment_rows(request, report, other.map(|(_, r)| r)).markdown());
+    text.push_str("\n### Weekly\n\n");
+    text.push_str(&weekly_rows(report).markdown());
+    text
+}
+
+fn percentiles_json(p: Option<Percentiles>) -> Value {
+    p.map_or(Value::Null, |p| {
+        json!({
+            "median_seconds": p.median.num_seconds(),
+            "p90_seconds": p.p90.num_seconds(),
+            "median": format_duration(p.median),
+            "p90": format_duration(p.p90),
+        })
+    })
+}
+
+fn figures_json(request: &ReportRequest, report: &Report) -> Value {
+    let c = &report.counts;
+    let attainment: Vec<Value> = report
+        .attainment
+        .iter()
+        .map(|((clock, group), a)| {
+            let mut entry = json!({"clock": clock.as_str()});
+            for (index, dimension) in request.by.iter().enumerate() {
+                entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
+            }
+            entry["met"] = json!(a.met);
+            entry["breached"] = json!(a.breached);
+            entry["running"] = json!(a.running);
+            entry["waiting"] = json!(a.waiting);
+            entry["attainment_percent"] = a
+                .percent()
+                .map_or(Value::Null, |p| json!((p * 10.0).round() / 10.0));
+            entry
+        })
+        .collect();
+    json!({
+        "counts": {
+            "opened": c.opened,
+            "closed": c.closed_customer_confirmed + c.closed_no_response,
+            "closed_customer_confirmed": c.closed_customer_confirmed,
+            "closed_no_response": c.closed_no_response,
+            "reopened": c.reopened,
+            "escalated": c.escalated,
+        },
+        "backlog": {
+            "by_state": report.backlog_by_state.iter().map(|(s, n)| (s.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "by_age": report.backlog_by_age.iter().map(|(label, n)| ((*label).to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        },
+        "attainment": attainment,
+        "first_response": {
+            "count": report.response_times.count,
+            "business": percentiles_json(report.response_times.business),
+            "wall": percentiles_json(report.response_times.wall),
+        },
+        "escalation_outcomes": report.escalation_outcomes,
+        "weekly": report.weekly.iter().map(|w| json!({
+            "week_start": format_instant(w.start),
+            "opened": w.opened,
+            "backlog": w.backlog,
+            "breaches": w.breaches,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn report_json(
+    request: &ReportRequest,
+    report: &Report,
+    other: Option<&(String, Report)>,
+) -> Value {
+    let mut value = json!({
+        "since": request.since.map(format_instant),
+        "until": format_instant(request.until),
+        "evaluated_at": format_instant(request.end()),
+        "by": request.by.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+    });
+    if let Value::Object(figures) = figures_json(request, report) {
+        for (key, v) in figures {
+            value[key] = v;
+        }
+    }
+    if let Some((name, other)) = other {
+        let mut theirs = figures_json(request, other);
+        theirs["policy_file"] = json!(name);
+        value["what_if"] = theirs;
+    }
+    value
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One self-contained page: figures, an attainment bar per severity × plan
+/// and the weekly trend as inline SVG. Every drawn figure also sits in a
+/// `data-` attribute so tests (and people) can read it back.
+fn html(request: &ReportRequest, report: &Report) -> String {
+    let mut page = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Support report</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;color:#222}\ntable{border-collapse:collapse}\ntd,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\n.met{fill:#2e7d32}.breached{fill:#c62828}\n.opened{stroke:#1565c0}.backlog{stroke:#6a1b9a}.breaches{stroke:#c62828}\nsvg text{font-size:11px}\n</style>\n</head>\n<body>\n",
+    );
+    let _ = writeln!(
+        page,
+        "<h1>Support report</h1>\n<p>{}</p>",
+        escape(&period_text(request))
+    );
+    page.push_str("<table id=\"figures\">\n");
+    for (label, value) in summary_lines(report) {
+        let _ = writeln!(
+            page,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(&label),
+            escape(&value)
+        );
+    }
+    page.push_str("</table>\n");
+
+    // Attainment per severity x plan, one bar each.
+    let bars: Vec<(&Vec<String>, &Attainment)> = report
+        .attainment
+        .iter()
+        .filter(|((clock, group), _)| *clock == ClockKind::InitialResponse && !group.is_empty())
+        .map(|((_, group), a)| (group, a))
+        .collect();
+    let (row_height, width) = (22, 360.0);
+    let _ = writeln!(
+        page,
+        "<h2>Initial-response attainment by severity and plan</h2>\n<svg id=\"attainment\" xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"{}\" role=\"img\">",
+        row_height * bars.len().max(1) + 10
+    );
+    for (index, (group, a)) in bars.iter().enumerate() {
+        let y = index * row_height + 5;
+        let label = format!(
+            "sev{} {}",
+            group[0],
+            group.get(1).cloned().unwrap_or_default()
+        );
+        let percent = a.percent();
+        let length = percent.map_or(0.0, |p| p / 100.0 * width);
+        let _ = writeln!(
+            page,
+            "<g class=\"bar\" data-severity=\"{}\" data-plan=\"{}\" data-met=\"{}\" data-breached=\"{}\" data-attainment=\"{}\">\n<text x=\"0\" y=\"{}\">{}</text>\n<rect class=\"breached\" x=\"110\" y=\"{}\" width=\"{width:.1}\" height=\"16\"/>\n<rect class=\"met\" x=\"110\" y=\"{}\" width=\"{length:.1}\" height=\"16\"/>\n<text x=\"{:.1}\" y=\"{}\">{}</text>\n</g>",
+            escape(&group[0]),
+            escape(&group.get(1).cloned().unwrap_or_default()),
+            a.met,
+            a.breached,
+            percent.map_or("none".into(), |p| format!("{p:.1}")),
+            y + 12,
+            escape(&label),
+            y,
+            y,
+            110.0 + width + 6.0,
+            y + 12,
+            escape(&percent_text(Some(a))),
+        );
+    }
+    page.push_str("</svg>\n");
+
+    // Weekly trend: three polylines on one scale.
+    let weeks = &report.weekly;
+    let peak = weeks
+        .iter()
+        .flat_map(|w| [w.opened, w.backlog, w.breaches])
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let (chart_width, chart_height) = (560.0, 200.0);
+    let step = if weeks.len() > 1 {
+        chart_width / (weeks.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let point = |i: usize, v: usize| {
+        format!(
+            "{:.1},{:.1}",
+            i as f64 * step + 20.0,
+            chart_height - v as f64 / peak * (chart_height - 20.0) + 5.0
+        )
+    };
+    let _ = writeln!(
+        page,
+        "<h2>Weekly trend</h2>\n<svg id=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\">",
+        chart_width + 40.0,
+        chart_height + 30.0
+    );
+    for (class, pick) in [
+        (
+            "opened",
+            (|w: &report::Week| w.opened) as fn(&report::Week) -> usize,
+        ),
+        ("backlog", |w: &report::Week| w.backlog),
+        ("breaches", |w: &report::Week| w.breaches),
+    ] {
+        let points: Vec<String> = weeks
+            .iter()
+            .enumerate()
+            .map(|(i, w)| point(i, pick(w)))
+            .collect();
+        let values: Vec<String> = weeks.iter().map(|w| pick(w).to_string()).collect();
+        let _ = writeln!(
+            page,
+            "<polyline class=\"{class}\" fill=\"none\" stroke-width=\"2\" points=\"{}\" data-values=\"{}\"/>",
+            points.join(" "),
+            values.join(",")
+        );
+    }
+    let _ = writeln!(
+        page,
+        "<text x=\"20\" y=\"{:.0}\">blue: opened · purple: backlog · red: breaches (weeks from {})</text>\n</svg>",
+        chart_height + 25.0,
+        weeks.first().map_or("-".into(), |w| w.start.format("%Y-%m-%d").to_string())
+    );
+    page.push_str("</body>\n</html>\n");
+    page
+}

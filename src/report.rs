@@ -1,0 +1,395 @@
+//! Management figures over a period (pure): counts of opened, closed,
+//! reopened and escalated cases; the backlog at the end of the period;
+//! attainment of every clock by any grouping; time to first response
+//! (median and 90th percentile, business and wall time); escalation
+//! outcomes; a weekly trend.
+//!
+//! Every figure is evaluated at one instant `end` = the period's end (or the
+//! `--as-of` instant when earlier): cases are replayed as they stood then,
+//! so a report of last month does not change when this month's events land.
+//!
+//! Attainment counts the clocks that *started* in the period and were
+//! decided by `end`: met / (met + breached); running and waiting clocks are
+//! counted apart. Percentiles use the nearest-rank method (the median of an
+//! even count is the lower middle value).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+
+use crate::case::{Case, EventKind, State};
+use crate::clock::{self, ClockError, ClockKind, ClockStatus};
+use crate::policy::Policy;
+
+/// A dimension attainment can be broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dimension {
+    Severity,
+    Plan,
+    Region,
+    Owner,
+}
+
+impl Dimension {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Severity => "severity",
+            Dimension::Plan => "plan",
+            Dimension::Region => "region",
+            Dimension::Owner => "owner",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Dimension> {
+        Some(match text {
+            "severity" => Dimension::Severity,
+            "plan" => Dimension::Plan,
+            "region" => Dimension::Region,
+            "owner" => Dimension::Owner,
+            _ => return None,
+        })
+    }
+
+    fn value_of(self, case: &Case) -> String {
+        let h = case.header();
+        match self {
+            Dimension::Severity => h.severity.to_string(),
+            Dimension::Plan => h.plan.clone(),
+            Dimension::Region => h.region.clone(),
+            Dimension::Owner => h.owner.clone().unwrap_or_else(|| "(unowned)".into()),
+        }
+    }
+}
+
+/// What the report covers.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    /// Start of the period (inclusive); `None` for the beginning of time.
+    pub since: Option<DateTime<Utc>>,
+    /// End of the period (exclusive).
+    pub until: DateTime<Utc>,
+    /// Evaluate as of this instant if earlier than `until`.
+    pub as_of: Option<DateTime<Utc>>,
+    pub by: Vec<Dimension>,
+}
+
+impl ReportRequest {
+    /// The instant every figure is evaluated at.
+    pub fn end(&self) -> DateTime<Utc> {
+        self.as_of.map_or(self.until, |as_of| as_of.min(self.until))
+    }
+
+    fn in_period(&self, t: DateTime<Utc>) -> bool {
+        self.since.is_none_or(|since| t >= since) && t < self.end()
+    }
+}
+
+/// Counts of what happened in the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub opened: usize,
+    pub closed_customer_confirmed: usize,
+    pub closed_no_response: usize,
+    pub reopened: usize,
+    pub escalated: usize,
+}
+
+/// Attainment of one clock in one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attainment {
+    pub met: usize,
+    pub breached: usize,
+    pub running: usize,
+    pub waiting: usize,
+}
+
+impl Attainment {
+    /// met / (met + breached) in percent; `None` when nothing was decided.
+    pub fn percent(&self) -> Option<f64> {
+        let decided = self.met + self.breached;
+        (decided > 0).then(|| 100.0 * self.met as f64 / decided as f64)
+    }
+
+    fn add(&mut self, status: ClockStatus) {
+        match status {
+            ClockStatus::Met => self.met += 1,
+            ClockStatus::Breached => self.breached += 1,
+            ClockStatus::Running => self.running += 1,
+            ClockStatus::Waiting => self.waiting += 1,
+        }
+    }
+}
+
+/// Median and 90th percentile of a set of durations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Percentiles {
+    pub median: Duration,
+    pub p90: Duration,
+}
+
+/// Time from the start of the initial-response clock to the first response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseTimes {
+    /// Responses measured.
+    pub count: usize,
+    pub business: Option<Percentiles>,
+    pub wall: Option<Percentiles>,
+}
+
+/// One week of the trend (weeks start on Monday 00:00 UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    pub start: DateTime<Utc>,
+    pub opened: usize,
+    /// Open cases at the end of the week (or at the report's end).
+    pub backlog: usize,
+    /// Clocks due in the week that were breached.
+    pub breaches: usize,
+}
+
+/// Every figure of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub end: DateTime<Utc>,
+    pub counts: Counts,
+    /// Cases in each open state at the end.
+    pub backlog_by_state: Vec<(State, usize)>,
+    /// Open cases at the end by age since opening.
+    pub backlog_by_age: Vec<(&'static str, usize)>,
+    /// `(clock, group values in the order of `by`)` -> attainment; the empty
+    /// group is the clock's total.
+    pub attainment: BTreeMap<(ClockKind, Vec<String>), Attainment>,
+    pub response_times: ResponseTimes,
+    /// Ended escalations by outcome label.
+    pub escalation_outcomes: BTreeMap<String, usize>,
+    pub weekly: Vec<Week>,
+}
+
+/// Age buckets of the backlog.
+const AGE_BUCKETS: [(&str, i64); 5] = [
+    ("under 1 day", 1),
+    ("1-3 days", 3),
+    ("3-7 days", 7),
+    ("7-30 days", 30),
+    ("30 days or more", i64::MAX),
+];
+
+/// The nearest-rank percentile `p` (0-100] of sorted `values`.
+pub fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
+    Some(sorted[rank - 1])
+}
+
+fn percentiles(mut values: Vec<Duration>) -> Option<Percentiles> {
+    values.sort_unstable();
+    Some(Percentiles {
+        median: percentile(&values, 50)?,
+        p90: percentile(&values, 90)?,
+    })
+}
+
+/// Builds the report of `cases` under `policy`.
+pub fn build(
+    cases: &[Case],
+    policy: &Policy,
+    request: &ReportRequest,
+) -> Result<Report, ClockError> {
+    let end = request.end();
+    let mut counts = Counts::default();
+    let mut backlog_by_state: BTreeMap<State, usize> = BTreeMap::new();
+    let mut backlog_by_age = vec![0usize; AGE_BUCKETS.len()];
+    let mut attainment: BTreeMap<(ClockKind, Vec<String>), Attainment> = BTreeMap::new();
+    let mut business_times = Vec::new();
+    let mut wall_times = Vec::new();
+    let mut escalation_outcomes: BTreeMap<String, usize> = BTreeMap::new();
+
+    let trend_start = request
+        .since
+        .or_else(|| cases.iter().map(Case::opened_at).min())
+        .map(|t| week_start(t.max(end - Duration::weeks(104))));
+    let week_starts: Vec<DateTime<Utc>> = match trend_start {
+        Some(first) => std::iter::successors(Some(first), |w| Some(*w + Duration::weeks(1)))
+            .take_while(|w| *w < end)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut weekly: Vec<Week> = week_starts
+        .iter()
+        .map(|&start| Week {
+            start,
+            opened: 0,
+            backlog: 0,
+            breaches: 0,
+        })
+        .collect();
+
+    for stored in cases {
+        let Some(case) = stored.as_of(end) else {
+            continue;
+        };
+        let opened_at = case.opened_at();
+        if request.in_period(opened_at) {
+            counts.opened += 1;
+        }
+        for event in case.history() {
+            if !request.in_period(event.at) {
+                continue;
+            }
+            match &event.kind {
+                EventKind::Closed { reason, .. } => match reason {
+                    crate::case::CloseReason::CustomerConfirmed => {
+                        counts.closed_customer_confirmed += 1
+                    }
+                    crate::case::CloseReason::NoResponse => counts.closed_no_response += 1,
+                },
+                EventKind::Reopened { .. } => counts.reopened += 1,
+                EventKind::EscalationRequested { .. } => counts.escalated += 1,
+                _ => {}
+            }
+        }
+        let state = case.header().state;
+        if state.is_open() {
+            *backlog_by_state.entry(state).or_default() += 1;
+            let age_days = (end - opened_at).num_days();
+            let bucket = AGE_BUCKETS
+                .iter()
+                .position(|(_, limit)| age_days < *limit)
+                .unwrap_or(AGE_BUCKETS.len() - 1);
+            backlog_by_age[bucket] += 1;
+        }
+
+        let group: Vec<String> = request.by.iter().map(|d| d.value_of(&case)).collect();
+        let readings = clock::clocks(&case, policy, end)?;
+        for reading in &readings {
+            if let Some(due) = reading.due_at {
+                if reading.status == ClockStatus::Breached {
+                    if let Some(week) = weekly.iter_mut().rev().find(|w| w.start <= due) {
+                        if due < week.start + Duration::weeks(1) && due < end {
+                            week.breaches += 1;
+                        }
+                    }
+                }
+            }
+            // A clock waiting to start counts in the period its case opened.
+            let counted = reading
+                .started_at
+                .map_or(request.in_period(opened_at), |started| {
+                    request.in_period(started)
+                });
+            if counted {
+                attainment
+                    .entry((reading.clock, group.clone()))
+                    .or_default()
+                    .add(reading.status);
+                if !group.is_empty() {
+                    attainment
+                        .entry((reading.clock, Vec::new()))
+                        .or_default()
+                        .add(reading.status);
+                }
+            }
+        }
+        if request.in_period(opened_at) {
+            if let Some(times) = clock::first_response_time(&case, policy, end)? {
+                business_times.push(times.business);
+                wall_times.push(times.wall);
+            }
+        }
+        for escalation in crate::escalation::escalations(&case) {
+            if let Some((at, ending)) = &escalation.ended {
+                if request.in_period(*at) && *ending != crate::escalation::Ending::CaseClosed {
+                    *escalation_outcomes
+                        .entry(ending.label().to_string())
+                        .or_default() += 1;
+                }
+            }
+        }
+        // Open or closed at the end of each week: walk the closures and
+        // reopenings alongside the weeks.
+        let toggles: Vec<(DateTime<Utc>, bool)> = case
+            .history()
+            .iter()
+            .filter_map(|event| match event.kind {
+                EventKind::Closed { .. } => Some((event.at, false)),
+                EventKind::Reopened { .. } => Some((event.at, true)),
+                _ => None,
+            })
+            .collect();
+        let (mut open, mut next_toggle) = (true, 0);
+        for week in weekly.iter_mut() {
+            let week_end = (week.start + Duration::weeks(1)).min(end);
+            if opened_at >= week.start && opened_at < week_end {
+                week.opened += 1;
+            }
+            if opened_at >= week_end {
+                continue;
+            }
+            while next_toggle < toggles.len() && toggles[next_toggle].0 < week_end {
+                open = toggles[next_toggle].1;
+                next_toggle += 1;
+            }
+            if open {
+                week.backlog += 1;
+            }
+        }
+    }
+
+    Ok(Report {
+        end,
+        counts,
+        backlog_by_state: State::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| (*s, backlog_by_state.get(s).copied().unwrap_or(0)))
+            .collect(),
+        backlog_by_age: AGE_BUCKETS
+            .iter()
+            .zip(backlog_by_age)
+            .map(|((label, _), count)| (*label, count))
+            .collect(),
+        attainment,
+        response_times: ResponseTimes {
+            count: wall_times.len(),
+            business: percentiles(business_times),
+            wall: percentiles(wall_times),
+        },
+        escalation_outcomes,
+        weekly,
+    })
+}
+
+/// Monday 00:00 UTC of `t`'s week.
+fn week_start(t: DateTime<Utc>) -> DateTime<Utc> {
+    let date = t.date_naive() - Duration::days(i64::from(t.weekday().num_days_from_monday()));
+    date.and_time(NaiveTime::MIN).and_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let minutes = |v: &[i64]| v.iter().map(|m| Duration::minutes(*m)).collect::<Vec<_>>();
+        let values = minutes(&[10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+        assert_eq!(percentile(&values, 50), Some(Duration::minutes(50)));
+        assert_eq!(percentile(&values, 90), Some(Duration::minutes(90)));
+        assert_eq!(percentile(&minutes(&[7]), 90), Some(Duration::minutes(7)));
+        assert_eq!(
+            percentile(&minutes(&[1, 2]), 50),
+            Some(Duration::minutes(1))
+        );
+        assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn weeks_start_on_monday_utc() {
+        let friday = DateTime::parse_from_rfc3339("2026-11-27T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(week_start(friday).to_rfc3339(), "2026-11-23T00:00:00+00:00");
+    }
+}
