@@ -12,6 +12,8 @@ pub mod case;
 pub mod cli;
 pub mod clock;
 pub mod escalation;
+pub mod gitops;
+pub mod merge;
 pub mod policy;
 pub mod report;
 pub mod source_map;

@@ -142,8 +142,12 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
         )
     };
     match &event.kind {
-        EventKind::Created(_) => return Err(format!("case {number} was already created")),
-        EventKind::Note { .. } => {}
+        EventKind::Created(_) => {
+            return Err(format!(
+                "a second created event: two different cases were recorded as case {number} (a number collision between clones; resolve it during the merge with: cases renumber {number})"
+            ))
+        }
+        EventKind::Note { .. } | EventKind::Renumbered { .. } => {}
         _ if state == State::Closed && !matches!(event.kind, EventKind::Reopened { .. }) => {
             return Err(closed_refusal())
         }

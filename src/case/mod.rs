@@ -225,6 +225,10 @@ pub enum EventKind {
     DeEscalated {
         reason: String,
     },
+    /// The case was given a new number after two clones opened the same one.
+    Renumbered {
+        old_number: u64,
+    },
 }
 
 impl EventKind {
@@ -253,6 +257,51 @@ impl EventKind {
             EventKind::EscalationUpdate { .. } => "escalation-update",
             EventKind::EscalationClosed { .. } => "escalation-closed",
             EventKind::DeEscalated { .. } => "de-escalated",
+            EventKind::Renumbered { .. } => "renumbered",
+        }
+    }
+
+    /// One line for a commit message or a log: `escalation accepted (manager: Mona)`.
+    pub fn summary(&self) -> String {
+        match self {
+            EventKind::Created(intake) => format!(
+                "opened: {} (sev{}, {}, {})",
+                intake.title, intake.severity, intake.plan, intake.region
+            ),
+            EventKind::PhoneContact { .. } => "phone contact".into(),
+            EventKind::Assigned { owner } => format!("assigned to {owner}"),
+            EventKind::Responded { .. } => "responded".into(),
+            EventKind::Note { .. } => "note".into(),
+            EventKind::InfoRequested { .. } => "information requested".into(),
+            EventKind::FollowUp { .. } => "follow-up".into(),
+            EventKind::CustomerReplied { .. } => "customer replied".into(),
+            EventKind::SeverityChanged {
+                from,
+                to,
+                agreed_by,
+            } => {
+                format!("severity {from} -> {to} (agreed by {agreed_by})")
+            }
+            EventKind::FixRequested { ticket } => format!("fix requested ({ticket})"),
+            EventKind::FixAvailable { release } => format!("fix available ({release})"),
+            EventKind::Closed { reason, .. } => format!("closed ({})", reason.as_str()),
+            EventKind::Reopened { .. } => "reopened".into(),
+            EventKind::ContactAdded { contact } => format!("contact added: {contact}"),
+            EventKind::ContactRemoved { contact } => format!("contact removed: {contact}"),
+            EventKind::EscalationRequested {
+                requester, role, ..
+            } => {
+                format!("escalation requested by {requester} ({role})")
+            }
+            EventKind::EscalationReviewed { .. } => "escalation reviewed".into(),
+            EventKind::EscalationAccepted { manager, .. } => {
+                format!("escalation accepted (manager: {manager})")
+            }
+            EventKind::EscalationDeclined { .. } => "escalation declined".into(),
+            EventKind::EscalationUpdate { .. } => "escalation update".into(),
+            EventKind::EscalationClosed { outcome, .. } => format!("escalation closed ({outcome})"),
+            EventKind::DeEscalated { .. } => "de-escalated".into(),
+            EventKind::Renumbered { old_number } => format!("renumbered from {old_number}"),
         }
     }
 }

@@ -95,6 +95,24 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                 column,
                 message,
             }),
+            Err(StoreError::WrongNumber {
+                path,
+                holds,
+                expected,
+            }) => {
+                let other = store.path_of(holds);
+                let also = if other.exists() {
+                    format!("; {} also claims case {holds}", other.display())
+                } else {
+                    String::new()
+                };
+                problems.push(Problem {
+                    file: path.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: format!("number: the file holds case {holds} but its path is that of case {expected}{also}"),
+                })
+            }
             Err(other) => problems.push(Problem {
                 file: path.display().to_string(),
                 line: 0,

@@ -61,5 +61,16 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
                 .push_str("cases: note: git is not available; the store works without it\n"),
         }
     }
+    if crate::gitops::Git::at(&store_path).is_repository() {
+        match super::git::setup(&store_path) {
+            Ok(attributes) => ctx.out.push_str(&format!(
+                "case files use the cases merge driver ({})\n",
+                attributes.display()
+            )),
+            Err(error) => ctx
+                .err
+                .push_str(&format!("cases: note: merge driver not set up: {error}\n")),
+        }
+    }
     Ok(Outcome::Success)
 }

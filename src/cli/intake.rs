@@ -55,6 +55,10 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     };
     let case = store.create_case(|number| Case::open(number, event))??;
     let number = case.number();
+    ctx.changed(
+        store.path_of(number),
+        format!("case {number}: {}", case.history()[0].kind.summary()),
+    );
     match ctx.format() {
         Format::Json => ctx
             .out

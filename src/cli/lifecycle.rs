@@ -142,6 +142,12 @@ pub fn record_with(
         case.record(Event { at, by, kind })
             .map_err(CommandError::from)
     })??;
+    if let Some(event) = case.history().last() {
+        ctx.changed(
+            store.path_of(number),
+            format!("case {number}: {}", event.kind.summary()),
+        );
+    }
     Ok(case)
 }
 

@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod error;
 mod escalate;
+mod git;
 mod init;
 mod intake;
 mod lifecycle;
@@ -17,6 +18,7 @@ mod report;
 mod sla;
 mod sweep;
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +67,10 @@ pub struct GlobalArgs {
     /// Output format for data.
     #[arg(long, global = true, value_enum, default_value = "table")]
     pub format: Format,
+    /// Commit the case files a command changes, one commit per command
+    /// (also on when git config cases.commit is true).
+    #[arg(long, global = true, env = "CASES_COMMIT")]
+    pub commit: bool,
 }
 
 /// Parses an RFC 3339 instant, truncated to whole seconds.
@@ -131,6 +137,14 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Apply the time-driven policy: auto-close, follow-ups due.
     Sweep(sweep::SweepArgs),
+    /// Set up git for this store: .gitattributes and the case-file merge driver.
+    GitSetup(git::GitSetupArgs),
+    /// The merge driver git calls: structured three-way merge of one case file.
+    MergeFile(git::MergeFileArgs),
+    /// A case's events joined with the git commits that recorded them.
+    History(git::HistoryArgs),
+    /// Resolve two clones opening the same number: give the local case a new one.
+    Renumber(git::RenumberArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
 }
@@ -144,6 +158,15 @@ pub struct Context {
     pub out: String,
     /// What goes to standard error (notices, one line per breach).
     pub err: String,
+    /// Case files this command wrote, with what happened, for `--commit`.
+    changes: RefCell<Vec<Change>>,
+}
+
+/// A case file a command wrote and the commit-message line for it.
+#[derive(Debug, Clone)]
+struct Change {
+    path: PathBuf,
+    message: String,
 }
 
 impl Context {
@@ -154,7 +177,47 @@ impl Context {
             now,
             out: String::new(),
             err: String::new(),
+            changes: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Records that `path` was written because of `message`
+    /// (`case 1042: escalation accepted (manager: Mona)`).
+    pub fn changed(&self, path: PathBuf, message: String) {
+        self.changes.borrow_mut().push(Change { path, message });
+    }
+
+    /// Commits the files this command wrote when `--commit` (or git config
+    /// `cases.commit`) asks for it: one commit, authored by the actor.
+    fn commit_changes(&self) -> Result<(), CommandError> {
+        let changes = self.changes.borrow();
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let git = crate::gitops::Git::at(&self.global.store);
+        if !self.global.commit && git.config_bool("cases.commit") != Some(true) {
+            return Ok(());
+        }
+        let mut paths: Vec<&std::path::Path> = Vec::new();
+        for change in changes.iter() {
+            if !paths.contains(&change.path.as_path()) {
+                paths.push(&change.path);
+            }
+        }
+        let message = match changes.as_slice() {
+            [only] => only.message.clone(),
+            many => {
+                let lines: Vec<&str> = many.iter().map(|c| c.message.as_str()).collect();
+                format!("cases: {} changes\n\n{}", many.len(), lines.join("\n"))
+            }
+        };
+        git.commit_paths(&paths, &message, &self.actor()?, self.now)
+            .map(|_| ())
+            .map_err(|e| {
+                CommandError::unreadable(format!(
+                    "the case files were written but not committed: {e}"
+                ))
+            })
     }
 
     pub fn format(&self) -> Format {
@@ -216,7 +279,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
             "--format html is only for cases report",
         ));
     }
-    match command {
+    let outcome = match command {
         Command::Init(args) => init::cmd_init(ctx, args),
         Command::New(args) => intake::cmd_new(ctx, args),
         Command::Show(args) => read::cmd_show(ctx, args),
@@ -241,7 +304,13 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
-    }
+        Command::GitSetup(args) => git::cmd_git_setup(ctx, args),
+        Command::MergeFile(args) => git::cmd_merge_file(ctx, args),
+        Command::History(args) => git::cmd_history(ctx, args),
+        Command::Renumber(args) => git::cmd_renumber(ctx, args),
+    }?;
+    ctx.commit_changes()?;
+    Ok(outcome)
 }
 
 /// The whole program: parse, run, print, exit with the documented code.

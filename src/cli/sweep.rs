@@ -67,6 +67,10 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                         Err(error) => Err(error.into()),
                     }
                 })??;
+                ctx.changed(
+                    store.path_of(number),
+                    format!("case {number}: closed (no-response) by the auto-close rule"),
+                );
             }
             actions.push(json!({
                 "number": number,

@@ -114,6 +114,8 @@ struct EventRecord {
     text: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old_number: Option<u64>,
 }
 
 /// Formats an instant the canonical way: `2026-11-27T14:05:00Z`.
@@ -123,7 +125,12 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
 
 /// Encodes `case` in canonical form.
 pub fn encode(case: &Case) -> String {
-    let header = case.header();
+    encode_parts(case.header(), case.history())
+}
+
+/// Encodes a header and a history in canonical form, whether or not the
+/// history replays to that header (a merge conflict keeps every event).
+pub fn encode_parts(header: &Header, history: &[Event]) -> String {
     let file = CaseFile {
         number: header.number,
         title: header.title.clone(),
@@ -137,7 +144,7 @@ pub fn encode(case: &Case) -> String {
         contacts: header.contacts.iter().map(Contact::to_string).collect(),
         related: header.related.clone(),
         policy_version: header.policy_version.clone(),
-        history: case.history().iter().map(record_of).collect(),
+        history: history.iter().map(record_of).collect(),
     };
     // Serialising plain structs of strings and numbers cannot fail.
     serde_yaml::to_string(&file).unwrap_or_default()
@@ -325,6 +332,7 @@ fn record_of(event: &Event) -> EventRecord {
             r.summary = Some(summary.clone());
         }
         EventKind::DeEscalated { reason } => r.reason = Some(reason.clone()),
+        EventKind::Renumbered { old_number } => r.old_number = Some(*old_number),
     }
     r
 }
@@ -390,6 +398,7 @@ impl Fields {
             ("message", r.message.is_some()),
             ("text", r.text.is_some()),
             ("note", r.note.is_some()),
+            ("old_number", r.old_number.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, present)| present.then_some(name))
@@ -531,6 +540,9 @@ fn event_of(record: EventRecord) -> Result<Event, FieldError> {
         "de-escalated" => EventKind::DeEscalated {
             reason: f.required("reason", |r| r.reason.take())?,
         },
+        "renumbered" => EventKind::Renumbered {
+            old_number: f.required("old_number", |r| r.old_number.take())?,
+        },
         other => {
             return Err((
                 ".event".into(),
@@ -546,7 +558,7 @@ fn event_of(record: EventRecord) -> Result<Event, FieldError> {
 }
 
 /// Every event name a case file may hold.
-pub const EVENT_NAMES: [&str; 22] = [
+pub const EVENT_NAMES: [&str; 23] = [
     "created",
     "phone-contact",
     "assigned",
@@ -569,6 +581,7 @@ pub const EVENT_NAMES: [&str; 22] = [
     "escalation-update",
     "escalation-closed",
     "de-escalated",
+    "renumbered",
 ];
 
 /// An event as a JSON object with the same field names as its YAML form.

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::case::Case;
 
-pub use codec::{decode, encode, event_json, format_instant, DecodeError};
+pub use codec::{decode, encode, encode_parts, event_json, format_instant, DecodeError};
 
 /// The number the first case of a store gets.
 pub const FIRST_NUMBER: u64 = 1001;
@@ -45,6 +45,12 @@ pub enum StoreError {
     NotFound { number: u64, path: PathBuf },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("{}:1:1: number: the file holds case {holds} but its path is that of case {expected}", path.display())]
+    WrongNumber {
+        path: PathBuf,
+        holds: u64,
+        expected: u64,
+    },
     #[error("{}:{line}:{column}: {message}", path.display())]
     Invalid {
         path: PathBuf,
@@ -288,14 +294,11 @@ fn decode_file(path: &Path, bytes: &[u8], number: Option<u64>) -> Result<Case, S
     let case = decode(text).map_err(|e| invalid(e.line, e.column, e.message))?;
     if let Some(number) = number {
         if case.number() != number {
-            return Err(invalid(
-                1,
-                1,
-                format!(
-                    "number: the file holds case {} but its path is that of case {number}",
-                    case.number()
-                ),
-            ));
+            return Err(StoreError::WrongNumber {
+                path: path.to_path_buf(),
+                holds: case.number(),
+                expected: number,
+            });
         }
     }
     Ok(case)

@@ -1,0 +1,279 @@
+//! Git-native commands: `git-setup` (attributes and merge driver),
+//! `merge-file` (the driver git calls), `history N` (events joined with the
+//! commits that recorded them) and `renumber N` (two clones opened the same
+//! number: the local case gets the next free one and remembers the old).
+
+use std::fs;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use serde_json::{json, Value};
+
+use super::output::{self, Rows};
+use super::{CommandError, Context, Format, Outcome};
+use crate::case::{Case, Event, EventKind};
+use crate::gitops::{self, Commit, Git};
+use crate::merge::{merge, Merged};
+use crate::store::{decode, encode, encode_parts, event_json};
+
+#[derive(Debug, clap::Args)]
+pub struct GitSetupArgs {}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeFileArgs {
+    /// The common ancestor (git's %O).
+    pub base: PathBuf,
+    /// Our version; the result is written here (git's %A).
+    pub ours: PathBuf,
+    /// Their version (git's %B).
+    pub theirs: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// The case number.
+    pub number: u64,
+}
+
+/// Which side of a number collision gets the new number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Side {
+    /// Our version: the local case when resolving a `git pull` (merge).
+    Ours,
+    /// Their version: the local case when resolving a `git rebase`.
+    Theirs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenumberArgs {
+    /// The number both clones used.
+    pub number: u64,
+    /// The side that gets the new number.
+    #[arg(long, value_enum, default_value = "ours")]
+    pub side: Side,
+}
+
+fn git_error(error: gitops::GitError) -> CommandError {
+    CommandError::unreadable(error.to_string())
+}
+
+/// Writes `.gitattributes` and registers the merge driver for the store.
+pub fn setup(store: &std::path::Path) -> Result<PathBuf, gitops::GitError> {
+    Git::at(store).setup_merge_driver(store, &gitops::current_program())
+}
+
+pub fn cmd_git_setup(ctx: &mut Context, _args: GitSetupArgs) -> Result<Outcome, CommandError> {
+    let store = ctx.store()?;
+    let attributes = setup(store.root()).map_err(git_error)?;
+    ctx.out.push_str(&format!(
+        "case files use the cases merge driver ({}); driver registered in git config (merge.cases)\n",
+        attributes.display()
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome, CommandError> {
+    let read = |path: &PathBuf| {
+        fs::read_to_string(path)
+            .map_err(|e| CommandError::unreadable(format!("{}: {e}", path.display())))
+    };
+    let (base_text, ours_text, theirs_text) =
+        (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
+    let base = decode(&base_text).ok();
+    let (ours, theirs) = match (decode(&ours_text), decode(&theirs_text)) {
+        (Ok(ours), Ok(theirs)) => (ours, theirs),
+        (ours, _) => {
+            // Not a valid case on one side: merge lines, as git would, so the
+            // conflict markers keep both versions for a person to resolve.
+            let side = if ours.is_err() { "ours" } else { "theirs" };
+            let directory = args
+                .ours
+                .parent()
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("."));
+            let clean = Git::at(directory).merge_file_lines(&args.ours, &args.base, &args.theirs);
+            ctx.err.push_str(&format!(
+                "cases merge-file: {side} is not a valid case file; merged line by line{}\n",
+                if clean { "" } else { " with conflict markers" }
+            ));
+            return Ok(if clean {
+                Outcome::Success
+            } else {
+                Outcome::Findings
+            });
+        }
+    };
+    let write = |text: String| {
+        fs::write(&args.ours, text)
+            .map_err(|e| CommandError::unreadable(format!("{}: {e}", args.ours.display())))
+    };
+    match merge(base.as_ref(), &ours, &theirs) {
+        Merged::Clean(case) => {
+            write(encode(&case))?;
+            Ok(Outcome::Success)
+        }
+        Merged::Conflict {
+            header,
+            history,
+            reason,
+        } => {
+            write(encode_parts(&header, &history))?;
+            ctx.err.push_str(&format!(
+                "cases merge-file: case {}: kept every event of both sides, but they conflict: {reason}\n",
+                header.number
+            ));
+            Ok(Outcome::Findings)
+        }
+    }
+}
+
+pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, CommandError> {
+    let policy = ctx.policy()?;
+    let store = ctx.store()?;
+    let case = store.read(args.number)?;
+    let path = store.path_of(args.number);
+    let git = Git::at(store.root());
+    let commits = git.log_file(&path).map_err(git_error)?;
+    let introduced = attribute(&git, &case, &path, &commits);
+    let tz = policy
+        .region(&case.header().region)
+        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    if ctx.format() == Format::Json {
+        let items: Vec<Value> = case
+            .history()
+            .iter()
+            .zip(&introduced)
+            .map(|(event, commit)| {
+                let mut value = event_json(event);
+                value["commit"] = commit.map_or(
+                    Value::Null,
+                    |c| json!({"hash": c.hash, "author": c.author, "date": c.date}),
+                );
+                value
+            })
+            .collect();
+        ctx.out.push_str(&output::json(&Value::Array(items)));
+        return Ok(Outcome::Success);
+    }
+    let mut rows = Rows::new(vec!["at", "event", "by", "commit", "author", "date"]);
+    for (event, commit) in case.history().iter().zip(&introduced) {
+        rows.push(vec![
+            event
+                .at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            event.kind.summary(),
+            event.by.clone(),
+            commit.map_or("(uncommitted)".into(), |c| {
+                c.hash.chars().take(10).collect()
+            }),
+            commit.map_or("-".into(), |c| c.author.clone()),
+            commit.map_or("-".into(), |c| c.date.clone()),
+        ]);
+    }
+    ctx.out.push_str(&rows.render(ctx.format()));
+    Ok(Outcome::Success)
+}
+
+/// For each event of `case`, the first commit whose version of the file
+/// holds it (events merged in from another clone are found wherever they
+/// sit in the history).
+fn attribute<'a>(
+    git: &Git,
+    case: &Case,
+    path: &std::path::Path,
+    commits: &'a [Commit],
+) -> Vec<Option<&'a Commit>> {
+    let mut introduced: Vec<Option<&Commit>> = vec![None; case.history().len()];
+    for commit in commits {
+        let Some(version) = git
+            .show(&commit.hash, path)
+            .and_then(|text| decode(&text).ok())
+        else {
+            continue;
+        };
+        for (slot, event) in introduced.iter_mut().zip(case.history()) {
+            if slot.is_none() && version.history().contains(event) {
+                *slot = Some(commit);
+            }
+        }
+    }
+    introduced
+}
+
+pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, CommandError> {
+    let store = ctx.store()?;
+    let number = args.number;
+    let path = store.path_of(number);
+    let git = Git::at(store.root());
+    let stage = |n: &str| git.show(n, &path);
+    let (Some(ours_text), Some(theirs_text)) = (stage(":2"), stage(":3")) else {
+        return Err(CommandError::usage(format!(
+            "case {number} is not in a number collision: git's index holds no conflicting versions of {} (renumber resolves a collision during a merge)",
+            path.display()
+        )));
+    };
+    let decode_stage = |text: &str, side: &str| {
+        decode(text).map_err(|e| {
+            CommandError::unreadable(format!(
+                "{} ({side} version):{}:{}: {}",
+                path.display(),
+                e.line,
+                e.column,
+                e.message
+            ))
+        })
+    };
+    let ours = decode_stage(&ours_text, "our")?;
+    let theirs = decode_stage(&theirs_text, "their")?;
+    if ours.history()[0] == theirs.history()[0] {
+        return Err(CommandError::refused(format!(
+            "both versions of case {number} are the same case; merge them instead: git merge-file is run by the cases merge driver (cases git-setup)"
+        )));
+    }
+    let (kept, moving) = match args.side {
+        Side::Ours => (theirs, ours),
+        Side::Theirs => (ours, theirs),
+    };
+    let actor = ctx.actor()?;
+    let now = ctx.now;
+    let lock = store.lock()?;
+    let new_number = store.next_number()?.max(number + 1);
+    let mut moved = Case::open(new_number, moving.history()[0].clone())?;
+    for event in &moving.history()[1..] {
+        moved.record(event.clone())?;
+    }
+    moved.record(Event {
+        at: now.max(moving.history().last().map_or(now, |e| e.at)),
+        by: actor,
+        kind: EventKind::Renumbered { old_number: number },
+    })?;
+    store.write(&moved)?;
+    store.write(&kept)?;
+    drop(lock);
+    let new_path = store.path_of(new_number);
+    git.add(&[&path, &new_path]).map_err(git_error)?;
+    ctx.changed(
+        path.clone(),
+        format!("case {number}: kept after a number collision"),
+    );
+    ctx.changed(
+        new_path,
+        format!("case {new_number}: renumbered from {number}"),
+    );
+    ctx.out.push_str(&format!("{new_number}\n"));
+    ctx.err.push_str(&format!(
+        "case {number}: kept {} version ({}); {} case is now {new_number} (it records its old number)\n",
+        match args.side {
+            Side::Ours => "their",
+            Side::Theirs => "our",
+        },
+        kept.header().title,
+        match args.side {
+            Side::Ours => "our",
+            Side::Theirs => "their",
+        },
+    ));
+    Ok(Outcome::Success)
+}

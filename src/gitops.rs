@@ -1,0 +1,250 @@
+//! git at the edge: the merge-driver setup, one commit per mutating command,
+//! a case file's commit log, and the two sides of a conflicted file. Every
+//! call runs the `git` program in the store's working tree.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The name of the merge driver in `.gitattributes` and git config.
+pub const MERGE_DRIVER: &str = "cases";
+
+/// A git failure, with what git said.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("git {command}: {message}")]
+pub struct GitError {
+    pub command: String,
+    pub message: String,
+}
+
+/// One commit that touched a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub hash: String,
+    pub author: String,
+    /// Author date, RFC 3339 as git prints it (`%aI`).
+    pub date: String,
+}
+
+/// git run in one directory.
+#[derive(Debug, Clone)]
+pub struct Git {
+    dir: PathBuf,
+}
+
+impl Git {
+    /// git run from `dir` (any directory inside the work tree).
+    pub fn at(dir: impl Into<PathBuf>) -> Git {
+        Git { dir: dir.into() }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("git");
+        command.args(args).current_dir(&self.dir);
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Result<String, GitError> {
+        let failure = |message: String| GitError {
+            command: args.first().copied().unwrap_or_default().to_string(),
+            message,
+        };
+        let output = self
+            .command(args)
+            .output()
+            .map_err(|e| failure(format!("cannot run git: {e}")))?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(failure(
+                stderr.trim().lines().last().unwrap_or("failed").to_string(),
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// True when `dir` is inside a git work tree.
+    pub fn is_repository(&self) -> bool {
+        self.run(&["rev-parse", "--is-inside-work-tree"]).is_ok()
+    }
+
+    /// The work tree's top directory.
+    pub fn toplevel(&self) -> Result<PathBuf, GitError> {
+        Ok(PathBuf::from(
+            self.run(&["rev-parse", "--show-toplevel"])?.trim(),
+        ))
+    }
+
+    /// Assigns case files under `store` the `cases` merge driver in the
+    /// repository's `.gitattributes` and registers the driver, run as
+    /// `program merge-file %O %A %B`, in the repository's git config.
+    pub fn setup_merge_driver(&self, store: &Path, program: &Path) -> Result<PathBuf, GitError> {
+        let top = self.toplevel()?;
+        let store = fs::canonicalize(store).map_err(|e| GitError {
+            command: "setup".into(),
+            message: format!("{}: {e}", store.display()),
+        })?;
+        let top = fs::canonicalize(&top).unwrap_or(top);
+        let relative = store.strip_prefix(&top).map_err(|_| GitError {
+            command: "setup".into(),
+            message: format!(
+                "store {} is not inside the repository {}",
+                store.display(),
+                top.display()
+            ),
+        })?;
+        let pattern = if relative.as_os_str().is_empty() {
+            "*/*.yaml".to_string()
+        } else {
+            format!("{}/*/*.yaml", relative.display())
+        };
+        let line = format!("{pattern} merge={MERGE_DRIVER}");
+        let attributes = top.join(".gitattributes");
+        let existing = fs::read_to_string(&attributes).unwrap_or_default();
+        if !existing.lines().any(|l| l.trim() == line) {
+            let mut text = existing;
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&line);
+            text.push('\n');
+            fs::write(&attributes, text).map_err(|e| GitError {
+                command: "setup".into(),
+                message: format!("{}: {e}", attributes.display()),
+            })?;
+        }
+        self.run(&[
+            "config",
+            "merge.cases.name",
+            "cases: structured merge of case files",
+        ])?;
+        let driver = format!(
+            "'{}' merge-file %O %A %B",
+            program.display().to_string().replace('\'', "'\\''")
+        );
+        self.run(&["config", "merge.cases.driver", &driver])?;
+        Ok(attributes)
+    }
+
+    /// Stages `paths` (marks a conflicted file resolved).
+    pub fn add(&self, paths: &[&Path]) -> Result<(), GitError> {
+        let path_args = absolute_paths(paths);
+        let mut add = vec!["add", "--"];
+        add.extend(path_args.iter().map(String::as_str));
+        self.run(&add).map(|_| ())
+    }
+
+    /// Line-merges `theirs` into `ours` with conflict markers, as git does
+    /// without a driver (`git merge-file`); true when it merged cleanly.
+    pub fn merge_file_lines(&self, ours: &Path, base: &Path, theirs: &Path) -> bool {
+        self.command(&["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
+            .arg(ours)
+            .arg(base)
+            .arg(theirs)
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    /// Reads a boolean git config value.
+    pub fn config_bool(&self, key: &str) -> Option<bool> {
+        self.run(&["config", "--bool", key])
+            .ok()
+            .map(|v| v.trim() == "true")
+    }
+
+    /// Commits exactly `paths` (nothing else that is staged) with `message`,
+    /// authored by `author` at `author_date` (the command's `--now`). Returns the new commit's hash.
+    pub fn commit_paths(
+        &self,
+        paths: &[&Path],
+        message: &str,
+        author: &str,
+        author_date: chrono::DateTime<chrono::Utc>,
+    ) -> Result<String, GitError> {
+        let path_args = absolute_paths(paths);
+        let mut add = vec!["add", "--"];
+        add.extend(path_args.iter().map(String::as_str));
+        self.run(&add)?;
+        let author_arg = format!("{author} <>");
+        let date_arg = author_date.format("%Y-%m-%dT%H:%M:%S+0000").to_string();
+        let mut commit = vec![
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            message,
+            "--author",
+            &author_arg,
+            "--date",
+            &date_arg,
+            "--",
+        ];
+        commit.extend(path_args.iter().map(String::as_str));
+        if self.run(&["config", "user.name"]).is_err() {
+            // No committer identity configured: the actor commits too.
+            let mut with_identity = vec!["-c", "user.email=", "-c"];
+            let name = format!("user.name={author}");
+            with_identity.push(&name);
+            with_identity.extend(commit.iter().copied());
+            self.run(&with_identity)?;
+        } else {
+            self.run(&commit)?;
+        }
+        Ok(self.run(&["rev-parse", "HEAD"])?.trim().to_string())
+    }
+
+    /// The commits that touched `path`, oldest first.
+    pub fn log_file(&self, path: &Path) -> Result<Vec<Commit>, GitError> {
+        let path = absolute_paths(&[path]).remove(0);
+        let text = self.run(&["log", "--reverse", "--format=%H%x1f%an%x1f%aI", "--", &path])?;
+        Ok(text
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split('\u{1f}');
+                Some(Commit {
+                    hash: parts.next()?.to_string(),
+                    author: parts.next()?.to_string(),
+                    date: parts.next()?.to_string(),
+                })
+            })
+            .collect())
+    }
+
+    /// The content of `path` at `revision` (`HEAD`, a hash, or `:2` for a
+    /// conflict stage); `None` when it did not exist there.
+    pub fn show(&self, revision: &str, path: &Path) -> Option<String> {
+        let relative = self.relative_to_top(path)?;
+        self.run(&["show", &format!("{revision}:{}", relative.display())])
+            .ok()
+    }
+
+    /// `path` relative to the work tree's top (for `rev:path` arguments).
+    fn relative_to_top(&self, path: &Path) -> Option<PathBuf> {
+        let top = self.toplevel().ok()?;
+        let top = fs::canonicalize(&top).unwrap_or(top);
+        let absolute = std::path::absolute(path).ok()?;
+        // Resolve symbolic links in the directory part, which exists.
+        let absolute = match (absolute.parent(), absolute.file_name()) {
+            (Some(parent), Some(name)) => fs::canonicalize(parent).ok()?.join(name),
+            _ => absolute,
+        };
+        absolute.strip_prefix(&top).ok().map(Path::to_path_buf)
+    }
+}
+
+/// Paths as absolute strings: git runs in the store, not the caller's directory.
+fn absolute_paths(paths: &[&Path]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.to_path_buf())
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The program to register as the merge driver: this executable.
+pub fn current_program() -> PathBuf {
+    std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cases"))
+}
