@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 
-use super::intake::non_empty;
+use super::intake::{non_empty, one_line};
 use super::lifecycle::record_with;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::EventKind;
@@ -112,7 +112,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
                     "--channel {channel:?} is not an escalation channel (allowed: phone, community)"
                 )));
             }
-            let requester = non_empty("--by", &requester)?;
+            let requester = one_line("--by", &requester)?;
             let justification = non_empty("--justification", &justification)?;
             let kind = EventKind::EscalationRequested {
                 requester: requester.clone(),
@@ -143,7 +143,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             if update_every <= chrono::Duration::zero() {
                 return Err(CommandError::usage("--update-every must be more than zero"));
             }
-            let manager = non_empty("--manager", &manager)?;
+            let manager = one_line("--manager", &manager)?;
             let what = format!(
                 "escalation accepted (manager: {manager}, updates every {})",
                 crate::policy::format_duration(update_every)

@@ -133,8 +133,8 @@ fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
             allowed(&region.languages)
         )));
     }
-    let title = non_empty("--title", &args.title)?;
-    let account = non_empty("--account", &args.account)?;
+    let title = one_line("--title", &args.title)?;
+    let account = one_line("--account", &args.account)?;
     let mut contacts: Vec<Contact> = Vec::new();
     for text in &args.contacts {
         let contact = Contact::parse(text).ok_or_else(|| {
@@ -176,4 +176,13 @@ pub fn non_empty(option: &str, text: &str) -> Result<String, CommandError> {
         return Err(CommandError::usage(format!("{option} must not be empty")));
     }
     Ok(text.to_string())
+}
+
+/// A required name or title: like [`non_empty`], and on one line.
+pub fn one_line(option: &str, text: &str) -> Result<String, CommandError> {
+    let text = non_empty(option, text)?;
+    if text.contains(['\n', '\r']) {
+        return Err(CommandError::usage(format!("{option} must be one line")));
+    }
+    Ok(text)
 }

@@ -8,7 +8,7 @@
 
 use clap::Subcommand;
 
-use super::intake::non_empty;
+use super::intake::{non_empty, one_line};
 use super::{CommandError, Context, Outcome};
 use crate::case::{Case, CloseReason, Contact, Event, EventKind, State};
 use crate::clock::{self, local_time};
@@ -183,7 +183,7 @@ fn optional_text(text: Option<String>) -> Option<String> {
 }
 
 pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, CommandError> {
-    let owner = non_empty("--to", &args.to)?;
+    let owner = one_line("--to", &args.to)?;
     let what = format!("assigned to {owner}");
     record_simple(ctx, args.number, EventKind::Assigned { owner }, &what)?;
     Ok(Outcome::Success)

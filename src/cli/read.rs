@@ -321,6 +321,19 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                 .level,
         ),
     };
+    if let Some(plan) = args.plan.as_ref().filter(|p| !policy.has_plan(p)) {
+        return Err(CommandError::usage(format!(
+            "--plan {plan:?} is not a plan (allowed: {})",
+            policy.plans.join(", ")
+        )));
+    }
+    if let Some(region) = args.region.as_ref().filter(|r| policy.region(r).is_none()) {
+        let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();
+        return Err(CommandError::usage(format!(
+            "--region {region:?} is not a region (allowed: {})",
+            names.join(", ")
+        )));
+    }
     let cases = load_all(&store)?;
     let matching: Vec<&Case> = cases
         .iter()

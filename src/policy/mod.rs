@@ -167,8 +167,11 @@ impl std::error::Error for PolicyError {}
 
 impl Policy {
     /// Parses and validates `text`; `origin` names the file in messages.
+    /// Every unknown key and every semantic problem is reported; a missing
+    /// key or a value of the wrong type stops the structural pass (the
+    /// problems found up to there are all reported).
     pub fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-        let raw: raw::RawPolicy = serde_yaml::from_str(text).map_err(|error| {
+        let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
             let location = error.location();
             PolicyError {
                 origin: origin.to_string(),
@@ -180,23 +183,44 @@ impl Policy {
                 }],
             }
         })?;
-        validate::validate(raw).map_err(|problems| {
-            let map = SourceMap::new(text);
-            PolicyError {
-                origin: origin.to_string(),
-                problems: problems
-                    .into_iter()
-                    .map(|(path, message)| {
-                        let location = map.locate(&path);
-                        PolicyProblem {
-                            line: location.map_or(1, |l| l.line),
-                            column: location.map_or(1, |l| l.column),
-                            path,
-                            message,
-                        }
-                    })
-                    .collect(),
+        let mut problems: Vec<(String, String)> = Vec::new();
+        let raw = loop {
+            match serde_path_to_error::deserialize::<_, raw::RawPolicy>(value.clone()) {
+                Ok(raw) => break Some(raw),
+                Err(error) => {
+                    let path = error.path().to_string();
+                    let path = if path == "." { String::new() } else { path };
+                    let message = error.inner().to_string();
+                    let unknown_key = message.starts_with("unknown field");
+                    problems.push((path.clone(), message));
+                    // Drop the unknown key and look for more problems.
+                    if !(unknown_key && remove_path(&mut value, &path)) {
+                        break None;
+                    }
+                }
             }
+        };
+        let policy = match raw.map(validate::validate) {
+            Some(Ok(policy)) if problems.is_empty() => return Ok(policy),
+            Some(Ok(_)) | None => None,
+            Some(Err(found)) => Some(found),
+        };
+        problems.extend(policy.unwrap_or_default());
+        let map = SourceMap::new(text);
+        Err(PolicyError {
+            origin: origin.to_string(),
+            problems: problems
+                .into_iter()
+                .map(|(path, message)| {
+                    let location = map.locate(&path);
+                    PolicyProblem {
+                        line: location.map_or(1, |l| l.line),
+                        column: location.map_or(1, |l| l.column),
+                        path,
+                        message,
+                    }
+                })
+                .collect(),
         })
     }
 
@@ -246,6 +270,42 @@ impl Policy {
             FollowUpCalendar::Desk => Calendar::Business(self.escalation.desk.clone()),
         }
     }
+}
+
+/// Removes the node at `path` (`a.b[2].c`) from `value`; false when absent.
+fn remove_path(value: &mut serde_yaml::Value, path: &str) -> bool {
+    let mut segments: Vec<&str> = Vec::new();
+    for part in path.split('.') {
+        let mut rest = part;
+        while let Some(open) = rest.find('[') {
+            if open > 0 {
+                segments.push(&rest[..open]);
+            }
+            let close = rest[open..].find(']').map_or(rest.len(), |c| open + c);
+            segments.push(&rest[open..=close.min(rest.len() - 1)]);
+            rest = &rest[(close + 1).min(rest.len())..];
+        }
+        if !rest.is_empty() {
+            segments.push(rest);
+        }
+    }
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = value;
+    for segment in parents {
+        let next = match segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(index) => index.parse::<usize>().ok().and_then(|i| node.get_mut(i)),
+            None => node.get_mut(*segment),
+        };
+        match next {
+            Some(child) => node = child,
+            None => return false,
+        }
+    }
+    node.as_mapping_mut()
+        .and_then(|mapping| mapping.remove(*last))
+        .is_some()
 }
 
 impl SeverityRule {
