@@ -359,6 +359,23 @@ pub fn local_instant(tz: Tz, date: NaiveDate, time: TimeOfDay) -> DateTime<Utc> 
     }
 }
 
+/// The same local time of day `days` calendar days after `t` in `tz` (30
+/// days after 10:00 EDT is 10:00 EST, not 09:00), resolved like shift times.
+pub fn add_local_days(tz: Tz, t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let Some(naive) = t
+        .with_timezone(&tz)
+        .naive_local()
+        .checked_add_days(Days::new(u64::from(days)))
+    else {
+        return DateTime::<Utc>::MAX_UTC;
+    };
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        chrono::LocalResult::None => first_instant_after_gap(tz, naive),
+    }
+}
+
 /// The first instant whose local time in `tz` is at or after `naive`: for a
 /// local time inside a DST gap, the instant the gap ends.
 fn first_instant_after_gap(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {

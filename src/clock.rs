@@ -168,7 +168,12 @@ pub fn clocks(
             time_zone,
             escalation: Some(index + 1),
         };
-        let calendar = crate::escalation::follow_up_calendar(policy, escalation.severity);
+        // Re-targeted by severity changes, like the initial response: the
+        // severity in force when the manager followed up (or now) decides.
+        let followed_up_at = escalation.followed_up_at();
+        let level = severity_at(case.history(), followed_up_at.unwrap_or(now))
+            .unwrap_or(escalation.severity);
+        let calendar = crate::escalation::follow_up_calendar(policy, level);
         let due =
             calendar.add_business_duration(escalation.requested_at, policy.escalation.follow_up);
         readings.push(reading(
@@ -221,11 +226,16 @@ fn initial_response(
                 number: case.number(),
                 plan: case.header().plan.clone(),
             })?;
-    let started_at = match rule.response_starts {
-        ResponseStart::Opened => Some(opened_at),
-        ResponseStart::FirstPhoneContact => {
-            first(|kind| matches!(kind, EventKind::PhoneContact { .. }))
-        }
+    // A severity change re-targets from the same start: the severity the
+    // case was opened with decides where the clock starts. Only a case opened
+    // as severity 1 that was never phoned in starts as the new severity says.
+    let opened_rule = rules.severity(case, severity_at(history, opened_at).unwrap_or(level))?;
+    let phoned_at = first(|kind| matches!(kind, EventKind::PhoneContact { .. }));
+    let started_at = match (opened_rule.response_starts, rule.response_starts, phoned_at) {
+        (ResponseStart::Opened, ..) => Some(opened_at),
+        (ResponseStart::FirstPhoneContact, _, Some(phoned)) => Some(phoned),
+        (ResponseStart::FirstPhoneContact, ResponseStart::Opened, None) => Some(opened_at),
+        (ResponseStart::FirstPhoneContact, ResponseStart::FirstPhoneContact, None) => None,
     };
     let due_at = started_at.map(|start| rules.calendar(rule).add_business_duration(start, target));
     Ok(ClockReading {
@@ -311,7 +321,7 @@ pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, 
         .unwrap_or(case.header().state);
     let autoclose_at = auto_close(case, policy, now)?.map(|a| a.autoclose_at);
     let reopen_until = match (state, closed_at) {
-        (State::Closed, Some(closed)) => Some(closed + policy.reopen_window),
+        (State::Closed, Some(closed)) => Some(reopen_deadline(closed, policy, rules.region)),
         _ => None,
     };
     Ok(Gates {
@@ -319,6 +329,23 @@ pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, 
         autoclose_at,
         reopen_until,
     })
+}
+
+/// The end of the reopen window of a case closed at `closed`: a window of
+/// whole days counts calendar days in the region's time zone (so it ends at
+/// the same local time across a DST change); any other window is elapsed time.
+fn reopen_deadline(
+    closed: DateTime<Utc>,
+    policy: &Policy,
+    region: &crate::policy::Region,
+) -> DateTime<Utc> {
+    let window = policy.reopen_window;
+    if window.num_seconds() % 86_400 == 0 {
+        let days = u32::try_from(window.num_days()).unwrap_or(u32::MAX);
+        crate::calendar::add_local_days(region.calendar.time_zone(), closed, days)
+    } else {
+        closed + window
+    }
 }
 
 /// `t` in `tz` as people read it: `2026-11-30 14:00 America/Toronto`.

@@ -159,7 +159,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
             }
         }
         EventKind::InfoRequested { .. } => {
-            require(state, &[State::Open], number, "request information")?;
+            require(state, &[State::Open], number, "requesting information")?;
             header.state = State::WaitingOnCustomer;
         }
         EventKind::FollowUp { .. } => {
@@ -167,7 +167,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
                 state,
                 &[State::WaitingOnCustomer],
                 number,
-                "record a follow-up",
+                "recording a follow-up",
             )?;
         }
         EventKind::CustomerReplied { .. } => {
@@ -188,7 +188,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
             header.severity = *to;
         }
         EventKind::FixRequested { .. } => {
-            require(state, &[State::Open], number, "request a fix")?;
+            require(state, &[State::Open], number, "requesting a fix")?;
             header.state = State::WaitingOnFix;
         }
         EventKind::FixAvailable { .. } => {
@@ -196,7 +196,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
                 state,
                 &[State::WaitingOnFix],
                 number,
-                "record an available fix",
+                "recording an available fix",
             )?;
             header.state = State::Open;
         }
@@ -210,7 +210,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
             replayed.escalation = None;
         }
         EventKind::Reopened { .. } => {
-            require(state, &[State::Closed], number, "reopen")?;
+            require(state, &[State::Closed], number, "reopening")?;
             header.state = if header.owner.is_some() {
                 State::Open
             } else {
@@ -301,7 +301,7 @@ fn require(state: State, allowed: &[State], number: u64, action: &str) -> Result
     }
     let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
     Err(format!(
-        "case {number} is {state}; can only {action} a case that is {}",
+        "case {number} is {state}; {action} needs a case that is {}",
         names.join(" or ")
     ))
 }

@@ -137,7 +137,19 @@ pub fn record_with(
 ) -> Result<Case, CommandError> {
     let by = ctx.actor()?;
     let at = ctx.now;
+    let policy = ctx.policy()?;
     let case = store.update_case(number, |case| {
+        if let Some(last) = case.history().last().filter(|last| at < last.at) {
+            let tz = policy
+                .region(&case.header().region)
+                .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+            return Err(CommandError::refused(format!(
+                "case {number}: {} is before its last event ({} at {}); events are recorded in time order",
+                local_time(at, tz),
+                last.kind.name(),
+                local_time(last.at, tz)
+            )));
+        }
         let kind = build(case)?;
         case.record(Event { at, by, kind })
             .map_err(CommandError::from)

@@ -31,6 +31,11 @@ impl Rows {
     }
 
     pub fn push(&mut self, row: Vec<String>) {
+        debug_assert_eq!(
+            row.len(),
+            self.headers.len(),
+            "a row needs one cell per header"
+        );
         self.rows.push(row);
     }
 

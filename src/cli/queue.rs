@@ -28,6 +28,8 @@ pub struct TakeArgs {
 struct Queued {
     case: Case,
     due_at: Option<DateTime<Utc>>,
+    /// When the first response stopped the clock, if it did.
+    stopped_at: Option<DateTime<Utc>>,
 }
 
 /// The queue at `now`, in taking order.
@@ -41,11 +43,14 @@ fn queue(
         if case.header().state != State::New {
             continue;
         }
-        let due_at = clock::clocks(&case, policy, now)?
+        let reading = clock::clocks(&case, policy, now)?
             .into_iter()
-            .find(|r| r.clock == ClockKind::InitialResponse)
-            .and_then(|r| r.due_at);
-        queued.push(Queued { case, due_at });
+            .find(|r| r.clock == ClockKind::InitialResponse);
+        queued.push(Queued {
+            case,
+            due_at: reading.as_ref().and_then(|r| r.due_at),
+            stopped_at: reading.and_then(|r| r.stopped_at),
+        });
     }
     queued.sort_by_key(|q| {
         (
@@ -90,6 +95,7 @@ pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, Command
         "region",
         "due",
         "remaining",
+        "escalated",
         "title",
     ]);
     for q in &queued {
@@ -105,7 +111,12 @@ pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, Command
             q.due_at.map_or("waiting for the phone call".into(), |due| {
                 local_time(due, tz)
             }),
-            q.due_at.map_or("-".into(), |due| remaining(due, ctx.now)),
+            match (q.due_at, q.stopped_at) {
+                (Some(due), Some(stopped)) if stopped <= due => "responded".into(),
+                (Some(_), Some(_)) => "responded late".into(),
+                (Some(due), None) => remaining(due, ctx.now),
+                (None, _) => "-".into(),
+            },
             if q.case.replayed().escalation.is_some() {
                 "yes"
             } else {
@@ -135,11 +146,11 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
     for number in &candidates {
         let taken = record_with(ctx, &store, *number, |case| {
             match &case.header().owner {
+            _ if !case.header().state.is_open() => Err(CommandError::refused(format!(
+                "case {number} is closed; reopen it first: cases reopen {number}"
+            ))),
             Some(owner) => Err(CommandError::refused(format!(
                 "case {number} is already owned by {owner}; reassign it with: cases assign {number} --to NAME"
-            ))),
-            None if !case.header().state.is_open() => Err(CommandError::refused(format!(
-                "case {number} is closed; reopen it first: cases reopen {number}"
             ))),
             None => Ok(EventKind::Assigned { owner: actor.clone() }),
         }

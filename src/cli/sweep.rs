@@ -42,6 +42,16 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             continue;
         };
         let number = case.number();
+        if let Some(last) = case.history().last().filter(|last| last.at > now) {
+            // The store already knows what happened after --now.
+            actions.push(json!({
+                "number": number,
+                "action": "skipped",
+                "detail": format!("it has events after --now (the last at {}); sweep at a later instant",
+                    crate::store::format_instant(last.at)),
+            }));
+            continue;
+        }
         let tz = policy
             .region(&case.header().region)
             .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());

@@ -213,10 +213,18 @@ impl Policy {
                 .into_iter()
                 .map(|(path, message)| {
                     let location = map.locate(&path);
+                    // An unknown key is located at the key and reported
+                    // against the mapping that holds it.
+                    let shown = if message.starts_with("unknown field") {
+                        path.rfind(['.', '['])
+                            .map_or(String::new(), |cut| path[..cut].to_string())
+                    } else {
+                        path
+                    };
                     PolicyProblem {
                         line: location.map_or(1, |l| l.line),
                         column: location.map_or(1, |l| l.column),
-                        path,
+                        path: shown,
                         message,
                     }
                 })

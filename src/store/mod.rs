@@ -208,7 +208,10 @@ impl Store {
         let path = self.path_of(case.number());
         let directory = path.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&directory).map_err(|e| StoreError::io(&directory, e))?;
-        let mut temporary = tempfile::Builder::new()
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        builder.permissions(case_file_permissions());
+        let mut temporary = builder
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempfile_in(&directory)
@@ -325,6 +328,14 @@ fn directory_entries(directory: &Path) -> Result<Vec<(String, PathBuf, bool)>, S
             ))
         })
         .collect()
+}
+
+/// Case files are ordinary shared files: `0666` less the umask (usually
+/// `0644`), not the `0600` of a private temporary file.
+#[cfg(unix)]
+fn case_file_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
 }
 
 /// `001`, `002`, ... `1000`: a directory of up to 1,000 cases.
