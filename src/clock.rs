@@ -27,6 +27,13 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
+    /// Every clock, in reporting order.
+    pub const ALL: [ClockKind; 3] = [
+        ClockKind::InitialResponse,
+        ClockKind::EscalationFollowUp,
+        ClockKind::EscalationUpdate,
+    ];
+
     /// The name used in output (`initial-response`).
     pub fn as_str(self) -> &'static str {
         match self {

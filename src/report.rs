@@ -4,9 +4,10 @@
 //! (median and 90th percentile, business and wall time); escalation
 //! outcomes; a weekly trend.
 //!
-//! Every figure is evaluated at one instant `end` = the period's end (or the
-//! `--as-of` instant when earlier): cases are replayed as they stood then,
-//! so a report of last month does not change when this month's events land.
+//! Every figure is evaluated at one instant, the last second of the period
+//! (`until` is exclusive; `--as-of` is inclusive): cases are replayed as they
+//! stood then, so a report of last month does not change when this month's
+//! events land, and an event at the very end belongs to the next period.
 //!
 //! Attainment counts the clocks that *started* in the period and were
 //! decided by `end`: met / (met + breached); running and waiting clocks are
@@ -75,8 +76,18 @@ pub struct ReportRequest {
 
 impl ReportRequest {
     /// The instant every figure is evaluated at.
+    /// The end of the period, exclusive: `until`, or just after `as_of`
+    /// (which includes what happened at that instant) when earlier.
     pub fn end(&self) -> DateTime<Utc> {
-        self.as_of.map_or(self.until, |as_of| as_of.min(self.until))
+        self.as_of.map_or(self.until, |as_of| {
+            (as_of + Duration::seconds(1)).min(self.until)
+        })
+    }
+
+    /// The last instant inside the period: everything is evaluated as the
+    /// store stood then (instants are whole seconds).
+    pub fn last_instant(&self) -> DateTime<Utc> {
+        self.end() - Duration::seconds(1)
     }
 
     fn in_period(&self, t: DateTime<Utc>) -> bool {
@@ -198,10 +209,15 @@ pub fn build(
     request: &ReportRequest,
 ) -> Result<Report, ClockError> {
     let end = request.end();
+    let last = request.last_instant();
+    // Every clock has a total row, even with nothing to count.
+    let mut attainment: BTreeMap<(ClockKind, Vec<String>), Attainment> = ClockKind::ALL
+        .iter()
+        .map(|clock| ((*clock, Vec::new()), Attainment::default()))
+        .collect();
     let mut counts = Counts::default();
     let mut backlog_by_state: BTreeMap<State, usize> = BTreeMap::new();
     let mut backlog_by_age = vec![0usize; AGE_BUCKETS.len()];
-    let mut attainment: BTreeMap<(ClockKind, Vec<String>), Attainment> = BTreeMap::new();
     let mut business_times = Vec::new();
     let mut wall_times = Vec::new();
     let mut escalation_outcomes: BTreeMap<String, usize> = BTreeMap::new();
@@ -227,7 +243,7 @@ pub fn build(
         .collect();
 
     for stored in cases {
-        let Some(case) = stored.as_of(end) else {
+        let Some(case) = stored.as_of(last) else {
             continue;
         };
         let opened_at = case.opened_at();
@@ -262,7 +278,7 @@ pub fn build(
         }
 
         let group: Vec<String> = request.by.iter().map(|d| d.value_of(&case)).collect();
-        let readings = clock::clocks(&case, policy, end)?;
+        let readings = clock::clocks(&case, policy, last)?;
         for reading in &readings {
             if let Some(due) = reading.due_at {
                 if reading.status == ClockStatus::Breached {
@@ -293,7 +309,7 @@ pub fn build(
             }
         }
         if request.in_period(opened_at) {
-            if let Some(times) = clock::first_response_time(&case, policy, end)? {
+            if let Some(times) = clock::first_response_time(&case, policy, last)? {
                 business_times.push(times.business);
                 wall_times.push(times.wall);
             }
@@ -321,7 +337,10 @@ pub fn build(
         let (mut open, mut next_toggle) = (true, 0);
         for week in weekly.iter_mut() {
             let week_end = (week.start + Duration::weeks(1)).min(end);
-            if opened_at >= week.start && opened_at < week_end {
+            let week_start = request
+                .since
+                .map_or(week.start, |since| week.start.max(since));
+            if opened_at >= week_start && opened_at < week_end {
                 week.opened += 1;
             }
             if opened_at >= week_end {

@@ -63,7 +63,8 @@ fn parse_dimension(text: &str) -> Result<Dimension, String> {
 pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
-    let until = args.until.unwrap_or(ctx.now);
+    // Without --until the period runs through now, included.
+    let until = args.until.unwrap_or(ctx.now + chrono::Duration::seconds(1));
     if let Some(since) = args.since {
         if since >= until {
             return Err(CommandError::usage(format!(
@@ -72,6 +73,11 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
                 format_instant(until)
             )));
         }
+    }
+    if ctx.format() == Format::Html && args.what_if.is_some() {
+        return Err(CommandError::usage(
+            "--what-if is not drawn in html; use --format table, json, csv or markdown",
+        ));
     }
     let by = if ctx.format() == Format::Html {
         vec![Dimension::Severity, Dimension::Plan]
@@ -115,6 +121,15 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     Ok(Outcome::Success)
 }
 
+/// Escalation endings, in reporting order.
+const OUTCOMES: [&str; 5] = [
+    "root-cause",
+    "timeline",
+    "permanent-fix",
+    "declined",
+    "de-escalated",
+];
+
 fn percent_text(attainment: Option<&Attainment>) -> String {
     attainment
         .and_then(Attainment::percent)
@@ -125,7 +140,7 @@ fn period_text(request: &ReportRequest) -> String {
     format!(
         "{} to {}",
         request.since.map_or("the beginning".into(), format_instant),
-        format_instant(request.end())
+        format_instant(request.last_instant())
     )
 }
 
@@ -220,21 +235,15 @@ fn summary_lines(report: &Report) -> Vec<(String, String)> {
             percentiles_text(r.wall)
         ),
     ));
-    let outcomes: Vec<String> = [
-        "root-cause",
-        "timeline",
-        "permanent-fix",
-        "declined",
-        "de-escalated",
-    ]
-    .iter()
-    .map(|label| {
-        format!(
-            "{label} {}",
-            report.escalation_outcomes.get(*label).copied().unwrap_or(0)
-        )
-    })
-    .collect();
+    let outcomes: Vec<String> = OUTCOMES
+        .iter()
+        .map(|label| {
+            format!(
+                "{label} {}",
+                report.escalation_outcomes.get(*label).copied().unwrap_or(0)
+            )
+        })
+        .collect();
     lines.push(("escalation outcomes".to_string(), outcomes.join(", ")));
     lines
 }
@@ -341,7 +350,10 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             "business": percentiles_json(report.response_times.business),
             "wall": percentiles_json(report.response_times.wall),
         },
-        "escalation_outcomes": report.escalation_outcomes,
+        "escalation_outcomes": OUTCOMES
+            .iter()
+            .map(|label| ((*label).to_string(), json!(report.escalation_outcomes.get(*label).copied().unwrap_or(0))))
+            .collect::<serde_json::Map<_, _>>(),
         "weekly": report.weekly.iter().map(|w| json!({
             "week_start": format_instant(w.start),
             "opened": w.opened,
@@ -359,7 +371,7 @@ fn report_json(
     let mut value = json!({
         "since": request.since.map(format_instant),
         "until": format_instant(request.until),
-        "evaluated_at": format_instant(request.end()),
+        "evaluated_at": format_instant(request.last_instant()),
         "by": request.by.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
     });
     if let Value::Object(figures) = figures_json(request, report) {
@@ -371,6 +383,26 @@ fn report_json(
         let mut theirs = figures_json(request, other);
         theirs["policy_file"] = json!(name);
         value["what_if"] = theirs;
+        value["attainment_delta"] = report
+            .attainment
+            .iter()
+            .map(|((clock, group), mine)| {
+                let theirs = other
+                    .attainment
+                    .get(&(*clock, group.clone()))
+                    .and_then(Attainment::percent);
+                let mut entry = json!({"clock": clock.as_str()});
+                for (index, dimension) in request.by.iter().enumerate() {
+                    entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
+                }
+                entry["delta_points"] = match (mine.percent(), theirs) {
+                    (Some(a), Some(b)) => json!(((b - a) * 10.0).round() / 10.0),
+                    _ => Value::Null,
+                };
+                entry
+            })
+            .collect::<Vec<_>>()
+            .into();
     }
     value
 }
@@ -387,7 +419,7 @@ fn escape(text: &str) -> String {
 /// `data-` attribute so tests (and people) can read it back.
 fn html(request: &ReportRequest, report: &Report) -> String {
     let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Support report</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;color:#222}\ntable{border-collapse:collapse}\ntd,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\n.met{fill:#2e7d32}.breached{fill:#c62828}\n.opened{stroke:#1565c0}.backlog{stroke:#6a1b9a}.breaches{stroke:#c62828}\nsvg text{font-size:11px}\n</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Support report</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;color:#222}\ntable{border-collapse:collapse}\ntd,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\n.met{fill:#2e7d32}.breached{fill:#c62828}.undecided{fill:#eee;stroke:#bbb}\n.opened{stroke:#1565c0}.backlog{stroke:#6a1b9a}.breaches{stroke:#c62828}\nsvg text{font-size:11px}\n</style>\n</head>\n<body>\n",
     );
     let _ = writeln!(
         page,
@@ -429,7 +461,7 @@ fn html(request: &ReportRequest, report: &Report) -> String {
         let length = percent.map_or(0.0, |p| p / 100.0 * width);
         let _ = writeln!(
             page,
-            "<g class=\"bar\" data-severity=\"{}\" data-plan=\"{}\" data-met=\"{}\" data-breached=\"{}\" data-attainment=\"{}\">\n<text x=\"0\" y=\"{}\">{}</text>\n<rect class=\"breached\" x=\"110\" y=\"{}\" width=\"{width:.1}\" height=\"16\"/>\n<rect class=\"met\" x=\"110\" y=\"{}\" width=\"{length:.1}\" height=\"16\"/>\n<text x=\"{:.1}\" y=\"{}\">{}</text>\n</g>",
+            "<g class=\"bar\" data-severity=\"{}\" data-plan=\"{}\" data-met=\"{}\" data-breached=\"{}\" data-attainment=\"{}\">\n<text x=\"0\" y=\"{}\">{}</text>\n<rect class=\"{}\" x=\"110\" y=\"{}\" width=\"{width:.1}\" height=\"16\"/>\n<rect class=\"met\" x=\"110\" y=\"{}\" width=\"{length:.1}\" height=\"16\"/>\n<text x=\"{:.1}\" y=\"{}\">{}</text>\n</g>",
             escape(&group[0]),
             escape(&group.get(1).cloned().unwrap_or_default()),
             a.met,
@@ -437,11 +469,16 @@ fn html(request: &ReportRequest, report: &Report) -> String {
             percent.map_or("none".into(), |p| format!("{p:.1}")),
             y + 12,
             escape(&label),
+            // Nothing decided: an empty grey track, not a red bar.
+            if percent.is_some() { "breached" } else { "undecided" },
             y,
             y,
             110.0 + width + 6.0,
             y + 12,
-            escape(&percent_text(Some(a))),
+            escape(&match a.met + a.breached {
+                0 => "-".to_string(),
+                decided => format!("{} of {decided}", percent_text(Some(a))),
+            }),
         );
     }
     page.push_str("</svg>\n");
@@ -471,7 +508,7 @@ fn html(request: &ReportRequest, report: &Report) -> String {
         page,
         "<h2>Weekly trend</h2>\n<svg id=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\">",
         chart_width + 40.0,
-        chart_height + 30.0
+        chart_height + 45.0
     );
     for (class, pick) in [
         (
@@ -494,11 +531,29 @@ fn html(request: &ReportRequest, report: &Report) -> String {
             values.join(",")
         );
     }
+    // Axes: zero line, the peak value, the first and last weeks.
+    let baseline = chart_height + 5.0;
+    let week_label =
+        |w: Option<&report::Week>| w.map_or("-".into(), |w| w.start.format("%Y-%m-%d").to_string());
     let _ = writeln!(
         page,
-        "<text x=\"20\" y=\"{:.0}\">blue: opened · purple: backlog · red: breaches (weeks from {})</text>\n</svg>",
-        chart_height + 25.0,
-        weeks.first().map_or("-".into(), |w| w.start.format("%Y-%m-%d").to_string())
+        "<line class=\"axis\" x1=\"20\" y1=\"{baseline:.1}\" x2=\"{:.1}\" y2=\"{baseline:.1}\" stroke=\"#999\"/>\n<line class=\"axis\" x1=\"20\" y1=\"25\" x2=\"20\" y2=\"{baseline:.1}\" stroke=\"#999\"/>\n<text x=\"0\" y=\"29\">{}</text>\n<text x=\"8\" y=\"{baseline:.1}\">0</text>",
+        chart_width + 20.0,
+        peak as usize,
+    );
+    let _ = writeln!(
+        page,
+        "<text x=\"20\" y=\"{:.0}\">{}</text>\n<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{}</text>",
+        baseline + 14.0,
+        week_label(weeks.first()),
+        chart_width + 20.0,
+        baseline + 14.0,
+        week_label(weeks.last()),
+    );
+    let _ = writeln!(
+        page,
+        "<text x=\"120\" y=\"{:.0}\"><tspan fill=\"#1565c0\">■ opened</tspan> <tspan fill=\"#6a1b9a\">■ backlog</tspan> <tspan fill=\"#c62828\">■ breaches</tspan> (per week)</text>\n</svg>",
+        baseline + 28.0,
     );
     page.push_str("</body>\n</html>\n");
     page
