@@ -5,8 +5,6 @@
 //! the result still holds every event and says why it conflicts, so the
 //! merge driver can report a conflict and `cases check` can name the file.
 
-use std::cmp::Ordering;
-
 use crate::case::{replay, Case, Event, EventKind, Header};
 
 /// What merging gives.
@@ -22,17 +20,30 @@ pub enum Merged {
     },
 }
 
-/// A stable order for events: time, then kind, actor and content, so the
-/// result does not depend on which side is "ours".
-fn event_order(a: &Event, b: &Event) -> Ordering {
-    a.at.cmp(&b.at)
-        .then_with(|| created_first(a).cmp(&created_first(b)))
-        .then_with(|| format!("{:?}", a.kind).cmp(&format!("{:?}", b.kind)))
-        .then_with(|| a.by.cmp(&b.by))
-}
-
-fn created_first(event: &Event) -> u8 {
-    u8::from(!matches!(event.kind, EventKind::Created(_)))
+/// Interleaves two event sequences, each already in its recorded order, by
+/// time; at one instant the side whose next event sorts first by content
+/// goes first. Each side keeps its own order (two assignments in one second
+/// stay in the order they were made), and the result does not depend on
+/// which side is "ours", so both clones merge to the same bytes.
+fn interleave(ours: &[Event], theirs: &[Event]) -> Vec<Event> {
+    let content = |event: &Event| (event.at, format!("{:?}", event.kind), event.by.clone());
+    let (mut i, mut j) = (0, 0);
+    let mut merged = Vec::with_capacity(ours.len() + theirs.len());
+    while i < ours.len() || j < theirs.len() {
+        let take_ours = match (ours.get(i), theirs.get(j)) {
+            (Some(a), Some(b)) => content(a) <= content(b),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_ours {
+            merged.push(ours[i].clone());
+            i += 1;
+        } else {
+            merged.push(theirs[j].clone());
+            j += 1;
+        }
+    }
+    merged
 }
 
 /// Merges `ours` and `theirs` given their common ancestor `base` (`None`
@@ -43,24 +54,23 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> Merged {
     let prefix_of = |side: &Case| side.history().starts_with(base_events);
     let mut history: Vec<Event>;
     if prefix_of(ours) && prefix_of(theirs) {
+        let our_new = &ours.history()[base_events.len()..];
+        let their_new: Vec<Event> = theirs.history()[base_events.len()..]
+            .iter()
+            .filter(|event| !our_new.contains(event))
+            .cloned()
+            .collect();
         history = base_events.to_vec();
-        let mut new_events: Vec<Event> = ours.history()[base_events.len()..].to_vec();
-        for event in &theirs.history()[base_events.len()..] {
-            if !new_events.contains(event) {
-                new_events.push(event.clone());
-            }
-        }
-        new_events.sort_by(event_order);
-        history.extend(new_events);
+        history.extend(interleave(our_new, &their_new));
     } else {
         // A side rewrote history: keep every distinct event of either side.
-        history = ours.history().to_vec();
-        for event in theirs.history() {
-            if !history.contains(event) {
-                history.push(event.clone());
-            }
-        }
-        history.sort_by(event_order);
+        let their_own: Vec<Event> = theirs
+            .history()
+            .iter()
+            .filter(|event| !ours.history().contains(event))
+            .cloned()
+            .collect();
+        history = interleave(ours.history(), &their_own);
     }
     let created = history
         .iter()

@@ -86,12 +86,14 @@ pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome,
             // Not a valid case on one side: merge lines, as git would, so the
             // conflict markers keep both versions for a person to resolve.
             let side = if ours.is_err() { "ours" } else { "theirs" };
-            let directory = args
-                .ours
-                .parent()
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("."));
-            let clean = Git::at(directory).merge_file_lines(&args.ours, &args.base, &args.theirs);
+            // git passes bare temporary names (`.merge_file_XXXXXX`): run
+            // in the current directory with absolute paths.
+            let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            let clean = Git::at(".").merge_file_lines(
+                &absolute(&args.ours),
+                &absolute(&args.base),
+                &absolute(&args.theirs),
+            );
             ctx.err.push_str(&format!(
                 "cases merge-file: {side} is not a valid case file; merged line by line{}\n",
                 if clean { "" } else { " with conflict markers" }
@@ -253,15 +255,8 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     store.write(&kept)?;
     drop(lock);
     let new_path = store.path_of(new_number);
+    // Staged, not committed: the resolution belongs to the merge commit.
     git.add(&[&path, &new_path]).map_err(git_error)?;
-    ctx.changed(
-        path.clone(),
-        format!("case {number}: kept after a number collision"),
-    );
-    ctx.changed(
-        new_path,
-        format!("case {new_number}: renumbered from {number}"),
-    );
     ctx.out.push_str(&format!("{new_number}\n"));
     ctx.err.push_str(&format!(
         "case {number}: kept {} version ({}); {} case is now {new_number} (it records its old number)\n",
@@ -275,5 +270,7 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
             Side::Theirs => "their",
         },
     ));
+    ctx.err
+        .push_str("both files are staged; finish the merge with: git commit\n");
     Ok(Outcome::Success)
 }
