@@ -157,7 +157,7 @@ pub fn clocks(
     now: DateTime<Utc>,
 ) -> Result<Vec<ClockReading>, ClockError> {
     let rules = CaseRules::of(case, policy)?;
-    let Some(case) = case.as_of(now) else {
+    let Some(case) = case.view_as_of(now) else {
         return Ok(Vec::new());
     };
     let mut readings = vec![initial_response(&case, case.history(), &rules, now)?];

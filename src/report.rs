@@ -202,53 +202,61 @@ fn percentiles(mut values: Vec<Duration>) -> Option<Percentiles> {
     })
 }
 
-/// Builds the report of `cases` under `policy`.
+/// Builds the report of `cases` under `policy` (all in memory; a scan of a
+/// store folds [`Tally`]s instead).
 pub fn build(
     cases: &[Case],
     policy: &Policy,
     request: &ReportRequest,
 ) -> Result<Report, ClockError> {
-    let end = request.end();
-    let last = request.last_instant();
-    // Every clock has a total row, even with nothing to count.
-    let mut attainment: BTreeMap<(ClockKind, Vec<String>), Attainment> = ClockKind::ALL
-        .iter()
-        .map(|clock| ((*clock, Vec::new()), Attainment::default()))
-        .collect();
-    let mut counts = Counts::default();
-    let mut backlog_by_state: BTreeMap<State, usize> = BTreeMap::new();
-    let mut backlog_by_age = vec![0usize; AGE_BUCKETS.len()];
-    let mut business_times = Vec::new();
-    let mut wall_times = Vec::new();
-    let mut escalation_outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tally = Tally::new();
+    for case in cases {
+        tally.add(case, policy, request)?;
+    }
+    Ok(tally.finish(request))
+}
 
-    let trend_start = request
-        .since
-        .or_else(|| cases.iter().map(Case::opened_at).min())
-        .map(|t| week_start(t.max(end - Duration::weeks(104))));
-    let week_starts: Vec<DateTime<Utc>> = match trend_start {
-        Some(first) => std::iter::successors(Some(first), |w| Some(*w + Duration::weeks(1)))
-            .take_while(|w| *w < end)
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut weekly: Vec<Week> = week_starts
-        .iter()
-        .map(|&start| Week {
-            start,
-            opened: 0,
-            backlog: 0,
-            breaches: 0,
-        })
-        .collect();
+/// The figures of some of the cases: add cases one by one, merge tallies
+/// made in parallel, then [`Tally::finish`]. Nothing here depends on the
+/// order cases are added in.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    counts: Counts,
+    backlog_by_state: BTreeMap<State, usize>,
+    backlog_by_age: [usize; AGE_BUCKETS.len()],
+    attainment: BTreeMap<(ClockKind, Vec<String>), Attainment>,
+    business_times: Vec<Duration>,
+    wall_times: Vec<Duration>,
+    escalation_outcomes: BTreeMap<String, usize>,
+    /// Week start -> that week's figures.
+    weeks: BTreeMap<DateTime<Utc>, Week>,
+    earliest_opening: Option<DateTime<Utc>>,
+}
 
-    for stored in cases {
-        let Some(case) = stored.as_of(last) else {
-            continue;
+impl Tally {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one case, as it stood at the end of the period.
+    pub fn add(
+        &mut self,
+        stored: &Case,
+        policy: &Policy,
+        request: &ReportRequest,
+    ) -> Result<(), ClockError> {
+        let end = request.end();
+        let last = request.last_instant();
+        let Some(case) = stored.view_as_of(last) else {
+            return Ok(());
         };
         let opened_at = case.opened_at();
+        self.earliest_opening = Some(
+            self.earliest_opening
+                .map_or(opened_at, |e| e.min(opened_at)),
+        );
         if request.in_period(opened_at) {
-            counts.opened += 1;
+            self.counts.opened += 1;
         }
         for event in case.history() {
             if !request.in_period(event.at) {
@@ -257,36 +265,31 @@ pub fn build(
             match &event.kind {
                 EventKind::Closed { reason, .. } => match reason {
                     crate::case::CloseReason::CustomerConfirmed => {
-                        counts.closed_customer_confirmed += 1
+                        self.counts.closed_customer_confirmed += 1
                     }
-                    crate::case::CloseReason::NoResponse => counts.closed_no_response += 1,
+                    crate::case::CloseReason::NoResponse => self.counts.closed_no_response += 1,
                 },
-                EventKind::Reopened { .. } => counts.reopened += 1,
-                EventKind::EscalationRequested { .. } => counts.escalated += 1,
+                EventKind::Reopened { .. } => self.counts.reopened += 1,
+                EventKind::EscalationRequested { .. } => self.counts.escalated += 1,
                 _ => {}
             }
         }
         let state = case.header().state;
         if state.is_open() {
-            *backlog_by_state.entry(state).or_default() += 1;
+            *self.backlog_by_state.entry(state).or_default() += 1;
             let age_days = (end - opened_at).num_days();
             let bucket = AGE_BUCKETS
                 .iter()
                 .position(|(_, limit)| age_days < *limit)
                 .unwrap_or(AGE_BUCKETS.len() - 1);
-            backlog_by_age[bucket] += 1;
+            self.backlog_by_age[bucket] += 1;
         }
 
         let group: Vec<String> = request.by.iter().map(|d| d.value_of(&case)).collect();
-        let readings = clock::clocks(&case, policy, last)?;
-        for reading in &readings {
-            if let Some(due) = reading.due_at {
+        for reading in clock::clocks(&case, policy, last)? {
+            if let Some(due) = reading.due_at.filter(|due| *due < end) {
                 if reading.status == ClockStatus::Breached {
-                    if let Some(week) = weekly.iter_mut().rev().find(|w| w.start <= due) {
-                        if due < week.start + Duration::weeks(1) && due < end {
-                            week.breaches += 1;
-                        }
-                    }
+                    self.week(week_start(due)).breaches += 1;
                 }
             }
             // A clock waiting to start counts in the period its case opened.
@@ -296,12 +299,12 @@ pub fn build(
                     request.in_period(started)
                 });
             if counted {
-                attainment
+                self.attainment
                     .entry((reading.clock, group.clone()))
                     .or_default()
                     .add(reading.status);
                 if !group.is_empty() {
-                    attainment
+                    self.attainment
                         .entry((reading.clock, Vec::new()))
                         .or_default()
                         .add(reading.status);
@@ -310,21 +313,22 @@ pub fn build(
         }
         if request.in_period(opened_at) {
             if let Some(times) = clock::first_response_time(&case, policy, last)? {
-                business_times.push(times.business);
-                wall_times.push(times.wall);
+                self.business_times.push(times.business);
+                self.wall_times.push(times.wall);
             }
         }
         for escalation in crate::escalation::escalations(&case) {
             if let Some((at, ending)) = &escalation.ended {
                 if request.in_period(*at) && *ending != crate::escalation::Ending::CaseClosed {
-                    *escalation_outcomes
+                    *self
+                        .escalation_outcomes
                         .entry(ending.label().to_string())
                         .or_default() += 1;
                 }
             }
         }
-        // Open or closed at the end of each week: walk the closures and
-        // reopenings alongside the weeks.
+        // Open or closed at the end of each week from its opening (or the
+        // trend's start): walk the closures and reopenings alongside the weeks.
         let toggles: Vec<(DateTime<Utc>, bool)> = case
             .history()
             .iter()
@@ -334,51 +338,133 @@ pub fn build(
                 _ => None,
             })
             .collect();
+        let from = opened_at
+            .max(request.since.unwrap_or(opened_at))
+            .max(end - Duration::weeks(TREND_WEEKS));
         let (mut open, mut next_toggle) = (true, 0);
-        for week in weekly.iter_mut() {
-            let week_end = (week.start + Duration::weeks(1)).min(end);
-            let week_start = request
-                .since
-                .map_or(week.start, |since| week.start.max(since));
-            if opened_at >= week_start && opened_at < week_end {
-                week.opened += 1;
-            }
-            if opened_at >= week_end {
-                continue;
-            }
+        let mut start = week_start(from);
+        while start < end {
+            let week_end = (start + Duration::weeks(1)).min(end);
+            let counted_from = request.since.map_or(start, |since| start.max(since));
+            let opened_here = opened_at >= counted_from && opened_at < week_end;
             while next_toggle < toggles.len() && toggles[next_toggle].0 < week_end {
                 open = toggles[next_toggle].1;
                 next_toggle += 1;
             }
-            if open {
-                week.backlog += 1;
+            if opened_here || open {
+                let week = self.week(start);
+                week.opened += usize::from(opened_here);
+                week.backlog += usize::from(open);
             }
+            if !open && next_toggle == toggles.len() {
+                break; // closed for good: no later week counts it
+            }
+            start += Duration::weeks(1);
         }
+        Ok(())
     }
 
-    Ok(Report {
-        end,
-        counts,
-        backlog_by_state: State::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| (*s, backlog_by_state.get(s).copied().unwrap_or(0)))
-            .collect(),
-        backlog_by_age: AGE_BUCKETS
-            .iter()
-            .zip(backlog_by_age)
-            .map(|((label, _), count)| (*label, count))
-            .collect(),
-        attainment,
-        response_times: ResponseTimes {
-            count: wall_times.len(),
-            business: percentiles(business_times),
-            wall: percentiles(wall_times),
-        },
-        escalation_outcomes,
-        weekly,
-    })
+    fn week(&mut self, start: DateTime<Utc>) -> &mut Week {
+        self.weeks.entry(start).or_insert(Week {
+            start,
+            opened: 0,
+            backlog: 0,
+            breaches: 0,
+        })
+    }
+
+    /// Combines two tallies of different cases.
+    pub fn merge(mut self, other: Tally) -> Tally {
+        let c = other.counts;
+        self.counts.opened += c.opened;
+        self.counts.closed_customer_confirmed += c.closed_customer_confirmed;
+        self.counts.closed_no_response += c.closed_no_response;
+        self.counts.reopened += c.reopened;
+        self.counts.escalated += c.escalated;
+        for (state, n) in other.backlog_by_state {
+            *self.backlog_by_state.entry(state).or_default() += n;
+        }
+        for (mine, theirs) in self.backlog_by_age.iter_mut().zip(other.backlog_by_age) {
+            *mine += theirs;
+        }
+        for (key, a) in other.attainment {
+            let mine = self.attainment.entry(key).or_default();
+            mine.met += a.met;
+            mine.breached += a.breached;
+            mine.running += a.running;
+            mine.waiting += a.waiting;
+        }
+        self.business_times.extend(other.business_times);
+        self.wall_times.extend(other.wall_times);
+        for (label, n) in other.escalation_outcomes {
+            *self.escalation_outcomes.entry(label).or_default() += n;
+        }
+        for (start, week) in other.weeks {
+            let mine = self.week(start);
+            mine.opened += week.opened;
+            mine.backlog += week.backlog;
+            mine.breaches += week.breaches;
+        }
+        self.earliest_opening = match (self.earliest_opening, other.earliest_opening) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self
+    }
+
+    /// The report.
+    pub fn finish(self, request: &ReportRequest) -> Report {
+        let end = request.end();
+        let mut attainment = self.attainment;
+        // Every clock has a total row, even with nothing to count.
+        for clock in ClockKind::ALL {
+            attainment.entry((clock, Vec::new())).or_default();
+        }
+        let trend_start = request
+            .since
+            .or(self.earliest_opening)
+            .map(|t| week_start(t.max(end - Duration::weeks(TREND_WEEKS))));
+        let weekly = match trend_start {
+            Some(first) => std::iter::successors(Some(first), |w| Some(*w + Duration::weeks(1)))
+                .take_while(|w| *w < end)
+                .map(|start| {
+                    self.weeks.get(&start).cloned().unwrap_or(Week {
+                        start,
+                        opened: 0,
+                        backlog: 0,
+                        breaches: 0,
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Report {
+            end,
+            counts: self.counts,
+            backlog_by_state: State::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| (*s, self.backlog_by_state.get(s).copied().unwrap_or(0)))
+                .collect(),
+            backlog_by_age: AGE_BUCKETS
+                .iter()
+                .zip(self.backlog_by_age)
+                .map(|((label, _), count)| (*label, count))
+                .collect(),
+            attainment,
+            response_times: ResponseTimes {
+                count: self.wall_times.len(),
+                business: percentiles(self.business_times),
+                wall: percentiles(self.wall_times),
+            },
+            escalation_outcomes: self.escalation_outcomes,
+            weekly,
+        }
+    }
 }
+
+/// How many weeks back the trend goes at most.
+const TREND_WEEKS: i64 = 104;
 
 /// Monday 00:00 UTC of `t`'s week.
 fn week_start(t: DateTime<Utc>) -> DateTime<Utc> {

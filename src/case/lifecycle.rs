@@ -200,7 +200,20 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
             )?;
             header.state = State::Open;
         }
-        EventKind::Closed { reason, .. } => {
+        EventKind::Closed {
+            reason,
+            confirmed_by,
+            ..
+        } => {
+            // The customer's agreement is the only thing that allows this
+            // closing; a history that lost who gave it cannot be trusted.
+            if *reason == CloseReason::CustomerConfirmed
+                && confirmed_by.as_deref().is_none_or(|c| c.trim().is_empty())
+            {
+                return Err(format!(
+                    "a customer-confirmed closing of case {number} must name who confirmed it (confirmed_by)"
+                ));
+            }
             if *reason == CloseReason::NoResponse && state != State::WaitingOnCustomer {
                 return Err(format!(
                     "case {number} is {state}; only a case waiting on the customer closes as no-response"

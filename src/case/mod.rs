@@ -15,7 +15,9 @@ use chrono::{DateTime, Duration, Utc};
 pub use lifecycle::{replay, EscalationStatus, LifecycleError, Replayed};
 
 /// A case's place in the lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum State {
     /// Queued, no owner.
     New,
@@ -66,7 +68,7 @@ impl fmt::Display for State {
 }
 
 /// A customer contact, written `Name <email>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     pub name: String,
     pub email: String,
@@ -106,7 +108,7 @@ impl fmt::Display for Contact {
 }
 
 /// Why a case was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CloseReason {
     /// The customer agreed the case can be closed.
     CustomerConfirmed,
@@ -131,8 +133,24 @@ impl CloseReason {
     }
 }
 
+/// Durations as whole seconds in the store's binary cache.
+mod seconds {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(duration.num_seconds())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Duration, D::Error> {
+        let seconds = i64::deserialize(deserializer)?;
+        Duration::try_seconds(seconds)
+            .ok_or_else(|| serde::de::Error::custom("duration out of range"))
+    }
+}
+
 /// The facts a case is opened with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Intake {
     pub title: String,
     pub account: String,
@@ -147,7 +165,7 @@ pub struct Intake {
 }
 
 /// What happened, with the fields of that kind of event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
     Created(Intake),
     PhoneContact {
@@ -210,6 +228,7 @@ pub enum EventKind {
     },
     EscalationAccepted {
         manager: String,
+        #[serde(with = "seconds")]
         update_every: Duration,
     },
     EscalationDeclined {
@@ -307,9 +326,10 @@ impl EventKind {
 }
 
 /// One entry of a case's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// When it happened (whole seconds, UTC).
+    #[serde(with = "chrono::serde::ts_seconds")]
     pub at: DateTime<Utc>,
     /// Who recorded it.
     pub by: String,
@@ -317,7 +337,7 @@ pub struct Event {
 }
 
 /// The header fields of a case: exactly what replaying its history gives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Header {
     pub number: u64,
     pub title: String,
@@ -334,8 +354,10 @@ pub struct Header {
 }
 
 /// A case: its header and its history. Constructed by [`Case::open`] or
-/// [`Case::from_parts`], both of which guarantee the header matches the history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`Case::from_parts`], both of which guarantee the header matches the
+/// history. (`Deserialize` is for the store's cache, which holds only cases
+/// that were verified when it was built, behind a checksum.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Case {
     header: Header,
     history: Vec<Event>,
@@ -391,12 +413,21 @@ impl Case {
     /// The case as it stood at `instant`: only the events recorded at or
     /// before it; `None` when it was opened later.
     pub fn as_of(&self, instant: DateTime<Utc>) -> Option<Case> {
+        self.view_as_of(instant).map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Case::as_of`] without copying when nothing happened after `instant`
+    /// (the common case when computing clocks at the present).
+    pub fn view_as_of(&self, instant: DateTime<Utc>) -> Option<std::borrow::Cow<'_, Case>> {
+        if self.history.last().is_some_and(|last| last.at <= instant) {
+            return Some(std::borrow::Cow::Borrowed(self));
+        }
         let history = history_as_of(&self.history, instant).to_vec();
         let replayed = replay(self.header.number, &history).ok()?;
-        Some(Case {
+        Some(std::borrow::Cow::Owned(Case {
             header: replayed.header,
             history,
-        })
+        }))
     }
 
     /// Appends `event` if the lifecycle allows it; on refusal the case is unchanged.

@@ -70,11 +70,14 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
             message: stray.reason.to_string(),
         });
     }
-    for (number, path) in &files {
-        match store.read_path(*number, path) {
+    // Every file on all cores; each yields its own problems, in number order.
+    let now = ctx.now;
+    let per_file: Vec<Vec<Problem>> = store.scan_files(&files, |_, path, read| {
+        let mut problems = Vec::new();
+        match read {
             Ok(case) => {
                 if let Some(policy) = &policy {
-                    for message in policy_problems(&case, policy, ctx) {
+                    for message in policy_problems(&case, policy, now) {
                         problems.push(Problem {
                             file: path.display().to_string(),
                             line: 1,
@@ -120,7 +123,9 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                 message: other.to_string(),
             }),
         }
-    }
+        problems
+    });
+    problems.extend(per_file.into_iter().flatten());
     if ctx.format() == Format::Json {
         let items: Vec<_> = problems
             .iter()
@@ -161,7 +166,11 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
 }
 
 /// What in a valid case file the policy does not know.
-fn policy_problems(case: &Case, policy: &Policy, ctx: &Context) -> Vec<String> {
+fn policy_problems(
+    case: &Case,
+    policy: &Policy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
     let h = case.header();
     let mut problems = Vec::new();
     if !policy.has_plan(&h.plan) {
@@ -185,7 +194,7 @@ fn policy_problems(case: &Case, policy: &Policy, ctx: &Context) -> Vec<String> {
         problems.push(format!("severity {} is not in the policy", h.severity));
     }
     if problems.is_empty() {
-        if let Err(error) = crate::clock::clocks(case, policy, ctx.now) {
+        if let Err(error) = crate::clock::clocks(case, policy, now) {
             problems.push(error.to_string());
         }
     }

@@ -2,7 +2,7 @@
 //! CSV for spreadsheets and Markdown for CI job summaries.
 
 use clap::ValueEnum;
-use comfy_table::{presets, Table};
+use unicode_width::UnicodeWidthStr;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,19 +41,33 @@ impl Rows {
 
     /// A plain table with a header rule; no borders, no wrapping.
     pub fn table(&self) -> String {
-        let mut table = Table::new();
-        table.load_style(presets::NOTHING).force_no_tty();
-        table.set_header(self.headers.clone());
-        for row in &self.rows {
-            table.add_row(row.clone());
+        // Display widths (wide characters count double), one space of padding
+        // on each side of every cell, trailing spaces trimmed.
+        let cells =
+            |row: &[String]| -> Vec<String> { row.iter().map(|c| c.replace('\n', " ")).collect() };
+        let header: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
+        let rows: Vec<Vec<String>> = std::iter::once(header)
+            .chain(self.rows.iter().map(|r| cells(r)))
+            .collect();
+        let mut widths = vec![0usize; self.headers.len()];
+        for row in &rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.width());
+            }
         }
         let mut text = String::new();
-        for (index, line) in table.lines().enumerate() {
-            text.push_str(line.trim_end());
+        for (index, row) in rows.iter().enumerate() {
+            let mut line = String::new();
+            for (cell, width) in row.iter().zip(&widths) {
+                line.push(' ');
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', width - cell.width() + 1));
+            }
+            let line = line.trim_end();
+            text.push_str(line);
             text.push('\n');
             if index == 0 {
-                let width = line.trim_end().len();
-                text.push_str(&"-".repeat(width));
+                text.push_str(&"-".repeat(line.width()));
                 text.push('\n');
             }
         }

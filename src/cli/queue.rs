@@ -8,12 +8,13 @@ use serde_json::{json, Value};
 
 use super::lifecycle::record_with;
 use super::output::{self, Rows};
-use super::read::{load_all, remaining};
+use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
 use crate::case::{Case, EventKind, State};
 use crate::clock::{self, local_time, ClockKind};
 use crate::policy::Policy;
 use crate::store::format_instant;
+use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct QueueArgs {}
@@ -32,26 +33,21 @@ struct Queued {
     stopped_at: Option<DateTime<Utc>>,
 }
 
-/// The queue at `now`, in taking order.
-fn queue(
-    cases: Vec<Case>,
-    policy: &Policy,
-    now: DateTime<Utc>,
-) -> Result<Vec<Queued>, CommandError> {
-    let mut queued = Vec::new();
-    for case in cases {
+/// The queue at `now`, in taking order: the unowned cases of the store.
+fn queue(store: &Store, policy: &Policy, now: DateTime<Utc>) -> Result<Vec<Queued>, CommandError> {
+    let mut queued = scan(store, |case| {
         if case.header().state != State::New {
-            continue;
+            return Ok(None);
         }
         let reading = clock::clocks(&case, policy, now)?
             .into_iter()
             .find(|r| r.clock == ClockKind::InitialResponse);
-        queued.push(Queued {
-            case,
+        Ok(Some(Queued {
             due_at: reading.as_ref().and_then(|r| r.due_at),
             stopped_at: reading.and_then(|r| r.stopped_at),
-        });
-    }
+            case,
+        }))
+    })?;
     queued.sort_by_key(|q| {
         (
             q.case.header().severity,
@@ -67,7 +63,7 @@ fn queue(
 pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
-    let queued = queue(load_all(&store)?, &policy, ctx.now)?;
+    let queued = queue(&store, &policy, ctx.now)?;
     if ctx.format() == Format::Json {
         let items: Vec<Value> = queued
             .iter()
@@ -137,7 +133,7 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
         Some(number) => vec![number],
         None => {
             let policy = ctx.policy()?;
-            queue(load_all(&store)?, &policy, ctx.now)?
+            queue(&store, &policy, ctx.now)?
                 .iter()
                 .map(|q| q.case.number())
                 .collect()

@@ -334,31 +334,30 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             names.join(", ")
         )));
     }
-    let cases = load_all(&store)?;
-    let matching: Vec<&Case> = cases
-        .iter()
-        .filter(|case| {
-            let h = case.header();
-            args.state.is_none_or(|s| h.state == s)
-                && severity.is_none_or(|s| h.severity == s)
-                && args.plan.as_ref().is_none_or(|p| &h.plan == p)
-                && args.region.as_ref().is_none_or(|r| &h.region == r)
-                && args
-                    .account
-                    .as_ref()
-                    .is_none_or(|a| h.account.eq_ignore_ascii_case(a))
-                && args.owner.as_ref().is_none_or(|o| match &h.owner {
-                    None => o == "none",
-                    Some(owner) => owner == o,
-                })
-                && (!args.escalated || case.replayed().escalation.is_some())
-        })
-        .collect();
+    let keep = |h: &crate::case::Header| {
+        args.state.is_none_or(|s| h.state == s)
+            && severity.is_none_or(|s| h.severity == s)
+            && args.plan.as_ref().is_none_or(|p| &h.plan == p)
+            && args.region.as_ref().is_none_or(|r| &h.region == r)
+            && args
+                .account
+                .as_ref()
+                .is_none_or(|a| h.account.eq_ignore_ascii_case(a))
+            && args.owner.as_ref().is_none_or(|o| match &h.owner {
+                None => o == "none",
+                Some(owner) => owner == o,
+            })
+    };
+    // Every file is decoded in full (and so verified): a broken one stops
+    // the listing rather than showing a header its history does not explain.
+    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |case| {
+        let escalated = !args.escalated || case.replayed().escalation.is_some();
+        Ok((escalated && keep(case.header())).then(|| (case.header().clone(), case.opened_at())))
+    })?;
     if ctx.format() == Format::Json {
         let items: Vec<Value> = matching
             .iter()
-            .map(|case| {
-                let h = case.header();
+            .map(|(h, opened_at)| {
                 json!({
                     "number": h.number,
                     "title": h.title,
@@ -368,7 +367,7 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                     "severity": h.severity,
                     "state": h.state.as_str(),
                     "owner": h.owner,
-                    "opened_at": format_instant(case.opened_at()),
+                    "opened_at": format_instant(*opened_at),
                 })
             })
             .collect();
@@ -378,30 +377,45 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     let mut rows = Rows::new(vec![
         "number", "sev", "plan", "region", "state", "owner", "account", "title",
     ]);
-    for case in matching {
-        let h = case.header();
+    for (h, _) in matching {
         rows.push(vec![
             h.number.to_string(),
             h.severity.to_string(),
             h.plan.clone(),
             h.region.clone(),
             h.state.to_string(),
-            h.owner.clone().unwrap_or_else(|| "-".into()),
-            h.account.clone(),
-            h.title.clone(),
+            h.owner.unwrap_or_else(|| "-".into()),
+            h.account,
+            h.title,
         ]);
     }
     ctx.out.push_str(&rows.render(ctx.format()));
     Ok(Outcome::Success)
 }
 
-/// Every case of the store, in number order; the first unreadable or
-/// invalid file stops the command (exit 4), naming file, line and column.
-pub fn load_all(store: &Store) -> Result<Vec<Case>, CommandError> {
-    store
-        .list_files()?
-        .cases
-        .iter()
-        .map(|(number, path)| store.read_path(*number, path).map_err(CommandError::from))
-        .collect()
+/// Every case of the store, read on all cores and mapped by `map` (which
+/// keeps what the command needs, or `None` to skip the case), in number
+/// order. The first unreadable or invalid file (by number) stops the
+/// command (exit 4), naming file, line and column: nothing is skipped.
+pub fn scan<T, F>(store: &Store, map: F) -> Result<Vec<T>, CommandError>
+where
+    T: Send,
+    F: Fn(Case) -> Result<Option<T>, CommandError> + Sync + Send,
+{
+    let results = store.scan(|_, _, read| match read {
+        Ok(case) => map(case),
+        Err(error) => Err(CommandError::from(error)),
+    })?;
+    keep_in_order(results)
+}
+
+/// The kept values in order; the first error stops.
+fn keep_in_order<T>(results: Vec<Result<Option<T>, CommandError>>) -> Result<Vec<T>, CommandError> {
+    let mut kept = Vec::new();
+    for result in results {
+        if let Some(value) = result? {
+            kept.push(value);
+        }
+    }
+    Ok(kept)
 }

@@ -10,11 +10,10 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde_json::{json, Value};
 
 use super::output::{self, Rows};
-use super::read::load_all;
 use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
-use crate::report::{self, Attainment, Dimension, Percentiles, Report, ReportRequest};
+use crate::report::{self, Attainment, Dimension, Percentiles, Report, ReportRequest, Tally};
 use crate::store::format_instant;
 
 #[derive(Debug, clap::Args)]
@@ -102,14 +101,50 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
             ))
         }
     };
-    let cases = load_all(&store)?;
-    let current = report::build(&cases, &policy, &request)?;
-    let other = match &what_if {
-        Some((name, other_policy)) => {
-            Some((name.clone(), report::build(&cases, other_policy, &request)?))
-        }
-        None => None,
-    };
+    // One pass over the store on all cores, tallying under both policies.
+    let other_policy = what_if.as_ref().map(|(_, p)| p);
+    let (current, other, error) = store.fold(
+        || {
+            (
+                Tally::new(),
+                other_policy.map(|_| Tally::new()),
+                None::<(u64, CommandError)>,
+            )
+        },
+        |(mut mine, mut theirs, mut error), number, _, read| {
+            if error.is_none() {
+                let added = read.map_err(CommandError::from).and_then(|case| {
+                    mine.add(&case, &policy, &request)?;
+                    if let (Some(tally), Some(other_policy)) = (theirs.as_mut(), other_policy) {
+                        tally.add(&case, other_policy, &request)?;
+                    }
+                    Ok(())
+                });
+                error = added.err().map(|e| (number, e));
+            }
+            (mine, theirs, error)
+        },
+        |(a, a_other, a_error), (b, b_other, b_error)| {
+            let other = match (a_other, b_other) {
+                (Some(x), Some(y)) => Some(x.merge(y)),
+                (x, y) => x.or(y),
+            };
+            // The error of the lowest-numbered case, as a sequential read would give.
+            let error = match (a_error, b_error) {
+                (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
+                (x, y) => x.or(y),
+            };
+            (a.merge(b), other, error)
+        },
+    )?;
+    if let Some((_, error)) = error {
+        return Err(error);
+    }
+    let current = current.finish(&request);
+    let other = what_if
+        .as_ref()
+        .zip(other)
+        .map(|((name, _), tally)| (name.clone(), tally.finish(&request)));
     let text = match ctx.format() {
         Format::Json => output::json(&report_json(&request, &current, other.as_ref())),
         Format::Csv => attainment_rows(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),

@@ -8,9 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::output::{self, Rows};
-use super::read::{clock_json, load_all, remaining};
+use super::read::{clock_json, remaining, scan};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
-use crate::case::Case;
+use crate::case::Header;
 use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
 use crate::policy::format_duration;
 
@@ -31,8 +31,7 @@ pub struct SlaArgs {
 }
 
 /// One clock of one open case, as `sla` reports it.
-struct Line<'a> {
-    case: &'a Case,
+struct Line {
     reading: ClockReading,
     at_risk: bool,
 }
@@ -41,20 +40,21 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let policy = ctx.policy()?;
     let store = ctx.store()?;
     let now = args.as_of.unwrap_or(ctx.now);
-    let cases: Vec<Case> = load_all(&store)?
-        .into_iter()
-        .filter_map(|case| {
-            if args.as_of.is_some() {
-                case.as_of(now)
-            } else {
-                Some(case)
+    // Each open case keeps its header and its clock lines; the rest of the
+    // case is dropped where it was read.
+    let per_case: Vec<(Header, Vec<Line>)> = scan(&store, |case| {
+        let case = if args.as_of.is_some() {
+            match case.as_of(now) {
+                Some(case) => case,
+                None => return Ok(None),
             }
-        })
-        .filter(|case| case.header().state.is_open())
-        .collect();
-    let mut per_case: Vec<(&Case, Vec<Line>)> = Vec::new();
-    for case in &cases {
-        let readings = clock::clocks(case, &policy, now)?;
+        } else {
+            case
+        };
+        if !case.header().state.is_open() {
+            return Ok(None);
+        }
+        let readings = clock::clocks(&case, &policy, now)?;
         // An update interval followed by another and met is history, not SLA.
         let superseded = |index: usize, reading: &ClockReading| {
             reading.clock == ClockKind::EscalationUpdate
@@ -64,52 +64,45 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                         && later.escalation == reading.escalation
                 })
         };
-        let kept: Vec<ClockReading> = readings
+        let lines = readings
             .iter()
             .enumerate()
             .filter(|(index, reading)| !superseded(*index, reading))
-            .map(|(_, reading)| reading.clone())
-            .collect();
-        let lines = kept
-            .into_iter()
-            .map(|reading| {
-                let at_risk = reading.status == ClockStatus::Running
+            .map(|(_, reading)| Line {
+                at_risk: reading.status == ClockStatus::Running
                     && args
                         .at_risk
                         .zip(reading.due_at)
-                        .is_some_and(|(window, due)| due - now <= window);
-                Line {
-                    case,
-                    reading,
-                    at_risk,
-                }
+                        .is_some_and(|(window, due)| due - now <= window),
+                reading: reading.clone(),
             })
             .collect();
-        per_case.push((case, lines));
-    }
-    let mut lines: Vec<&Line> = per_case
+        Ok(Some((case.header().clone(), lines)))
+    })?;
+    let mut lines: Vec<(&Header, &Line)> = per_case
         .iter()
-        .flat_map(|(_, lines)| lines.iter())
+        .flat_map(|(header, lines)| lines.iter().map(move |line| (header, line)))
         .collect();
-    lines.sort_by_key(|line| {
+    lines.sort_by_key(|(header, line)| {
         (
             line.reading.due_at.is_none(),
             line.reading.due_at,
-            line.case.number(),
+            header.number,
         )
     });
+    let open_cases = per_case.len();
 
     let breached = lines
         .iter()
-        .filter(|l| l.reading.status == ClockStatus::Breached)
+        .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
         .count();
-    let at_risk = lines.iter().filter(|l| l.at_risk).count();
+    let at_risk = lines.iter().filter(|(_, l)| l.at_risk).count();
     let summary = format!(
         "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
         lines.len(),
         if lines.len() == 1 { "" } else { "s" },
-        cases.len(),
-        if cases.len() == 1 { "" } else { "s" },
+        open_cases,
+        if open_cases == 1 { "" } else { "s" },
         crate::store::format_instant(now),
     );
 
@@ -117,8 +110,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         Format::Json => {
             let items: Vec<Value> = per_case
                 .iter()
-                .map(|(case, lines)| {
-                    let h = case.header();
+                .map(|(h, lines)| {
                     let clocks: Vec<Value> = lines
                         .iter()
                         .map(|line| {
@@ -151,8 +143,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                 "due",
                 "remaining",
             ]);
-            for line in &lines {
-                let h = line.case.header();
+            for (h, line) in &lines {
                 let status = if line.at_risk {
                     "at-risk"
                 } else {
@@ -195,7 +186,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         return Ok(Outcome::Success);
     }
     let mut failed = false;
-    for line in &lines {
+    for (h, line) in &lines {
         let failing =
             line.reading.status == ClockStatus::Breached || (args.fail_on_risk && line.at_risk);
         if !failing {
@@ -209,7 +200,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         };
         ctx.err.push_str(&format!(
             "cases: {what}: case {} {} due {} ({})\n",
-            line.case.number(),
+            h.number,
             clock_name(&line.reading),
             line.reading
                 .due_at

@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use super::output;
-use super::read::load_all;
+use super::read::scan;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{CloseReason, Event, EventKind};
 use crate::clock::{self, local_time};
@@ -37,7 +37,10 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
         }
     );
     let mut actions: Vec<Value> = Vec::new();
-    for case in load_all(&store)? {
+    let waiting = scan(&store, |case| {
+        Ok((case.header().state == crate::case::State::WaitingOnCustomer).then_some(case))
+    })?;
+    for case in waiting {
         let Some(plan) = clock::auto_close(&case, &policy, now)? else {
             continue;
         };

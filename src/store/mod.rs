@@ -11,6 +11,7 @@
 //! is fsynced and renamed over the case, so a reader sees the old or the new
 //! file, never half of one, and concurrent invocations lose nothing.
 
+pub mod cache;
 pub mod codec;
 
 use std::fs::{self, File};
@@ -19,7 +20,9 @@ use std::path::{Path, PathBuf};
 
 use crate::case::Case;
 
-pub use codec::{decode, encode, encode_parts, event_json, format_instant, DecodeError};
+pub use codec::{
+    decode, encode, encode_parts, event_json, fast_path_agreement, format_instant, DecodeError,
+};
 
 /// The number the first case of a store gets.
 pub const FIRST_NUMBER: u64 = 1001;
@@ -34,7 +37,7 @@ pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// What the store's `.gitignore` holds.
 pub const STORE_GITIGNORE: &str =
-    "# written by cases: lock and temporary files are local\n.lock\n.case-*.tmp\n";
+    "# written by cases: lock, temporary and cache files are local\n.lock\n.case-*.tmp\n.cache\n.cache-*.tmp\n";
 
 /// A store failure, naming the file involved.
 #[derive(Debug, thiserror::Error)]
@@ -97,12 +100,16 @@ pub struct StrayFile {
 }
 
 impl Store {
-    /// Opens an existing store directory.
+    /// Opens an existing store directory. The directory itself is taken as
+    /// named (`--store` may be any path, a link included), but a case
+    /// directory or the lock file that is a symbolic link is refused: writes
+    /// through it would land outside the store.
     pub fn open(root: impl Into<PathBuf>) -> Result<Store, StoreError> {
         let root = root.into();
         if !root.is_dir() {
             return Err(StoreError::Missing { path: root });
         }
+        refuse_linked_entries(&root)?;
         Ok(Store { root })
     }
 
@@ -144,12 +151,12 @@ impl Store {
     /// Reads and decodes case `number`.
     pub fn read(&self, number: u64) -> Result<Case, StoreError> {
         let path = self.path_of(number);
-        match fs::read(&path) {
+        match read_case_bytes(&path) {
             Ok(bytes) => decode_file(&path, &bytes, Some(number)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(CaseRead::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
                 Err(StoreError::NotFound { number, path })
             }
-            Err(e) => Err(StoreError::io(&path, e)),
+            Err(refused) => Err(refused.into_error(&path)),
         }
     }
 
@@ -269,11 +276,201 @@ impl Store {
         Ok(StoreListing { cases, strays })
     }
 
+    /// Reads and decodes every case file on all cores and maps each with
+    /// `map` where it was read; returns the results in number order. Only
+    /// the cases being mapped are in memory at once, so a scan of a large
+    /// store holds what `map` keeps, not the store.
+    pub fn scan<T, F>(&self, map: F) -> Result<Vec<T>, StoreError>
+    where
+        T: Send,
+        F: Fn(u64, &Path, Result<Case, StoreError>) -> T + Sync + Send,
+    {
+        Ok(self.scan_files(&self.list_files()?.cases, map))
+    }
+
+    /// Reads every case file on all cores and folds each into an
+    /// accumulator made by `identity`; `reduce` combines the accumulators of
+    /// the threads. For figures over the whole store in bounded memory.
+    pub fn fold<A, I, F, R>(&self, identity: I, fold: F, reduce: R) -> Result<A, StoreError>
+    where
+        A: Send,
+        I: Fn() -> A + Sync + Send,
+        F: Fn(A, u64, &Path, Result<Case, StoreError>) -> A + Sync + Send,
+        R: Fn(A, A) -> A + Sync + Send,
+    {
+        use rayon::prelude::*;
+        let files = self.list_files()?.cases;
+        let cache = self.scan_cache();
+        let folded = files
+            .par_iter()
+            .fold(&identity, |acc, (number, path)| {
+                fold(acc, *number, path, self.read_cached(&cache, *number, path))
+            })
+            .reduce(&identity, reduce);
+        cache.save();
+        Ok(folded)
+    }
+
+    /// [`Store::scan`] over the given `(number, path)` case files.
+    pub fn scan_files<T, F>(&self, files: &[(u64, PathBuf)], map: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(u64, &Path, Result<Case, StoreError>) -> T + Sync + Send,
+    {
+        use rayon::prelude::*;
+        let cache = self.scan_cache();
+        let mapped = files
+            .par_iter()
+            .map(|(number, path)| map(*number, path, self.read_cached(&cache, *number, path)))
+            .collect();
+        cache.save();
+        mapped
+    }
+
+    /// The scan cache, or an empty one when `CASES_NO_CACHE` is set.
+    fn scan_cache(&self) -> cache::ScanCache {
+        if std::env::var_os("CASES_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+            return cache::ScanCache::disabled();
+        }
+        cache::ScanCache::load(&self.root)
+    }
+
+    /// Case `number` from the scan cache when its file is unchanged, else
+    /// read from the file (and offered to the cache).
+    fn read_cached(
+        &self,
+        cache: &cache::ScanCache,
+        number: u64,
+        path: &Path,
+    ) -> Result<Case, StoreError> {
+        let stamp = fs::symlink_metadata(path)
+            .ok()
+            .filter(|m| m.file_type().is_file())
+            .map(|m| cache::Stamp::of(&m));
+        if let Some(case) = stamp.as_ref().and_then(|stamp| cache.get(number, stamp)) {
+            return Ok(case);
+        }
+        let case = self.read_path(number, path)?;
+        if let Some(stamp) = stamp {
+            cache.put(&case, stamp);
+        }
+        Ok(case)
+    }
     /// Reads and decodes the case file at `path`, expected to hold `number`.
     pub fn read_path(&self, number: u64, path: &Path) -> Result<Case, StoreError> {
-        let bytes = fs::read(path).map_err(|e| StoreError::io(path, e))?;
+        let bytes = read_case_file(path)?;
         decode_file(path, &bytes, Some(number))
     }
+}
+
+/// The largest case file the store reads: 1 MiB. A larger file is refused
+/// before it is parsed; a case with hundreds of events is tens of kilobytes.
+pub const MAX_CASE_FILE_BYTES: u64 = 1 << 20;
+
+/// Why the bytes of a case file were not read.
+enum CaseRead {
+    Io(io::Error),
+    /// The path is not something the store reads as a case.
+    Refused(String),
+}
+
+impl CaseRead {
+    fn into_error(self, path: &Path) -> StoreError {
+        match self {
+            CaseRead::Io(e) => StoreError::io(path, e),
+            CaseRead::Refused(message) => StoreError::Invalid {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message,
+            },
+        }
+    }
+}
+
+/// The bytes of the case file at `path`, refusing before reading anything
+/// what must not be read as a case: a symbolic link (the file or its
+/// directory; it could point anywhere), anything but a regular file (a FIFO
+/// would block the reader), and a file above [`MAX_CASE_FILE_BYTES`].
+fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
+    use std::io::Read;
+    if let Some(directory) = path.parent() {
+        let metadata = fs::symlink_metadata(directory).map_err(CaseRead::Io)?;
+        if metadata.file_type().is_symlink() {
+            return Err(CaseRead::Refused(format!(
+                "its directory {} is a symbolic link{}; case directories must be real directories inside the store",
+                directory.display(),
+                link_target(directory)
+            )));
+        }
+    }
+    let metadata = fs::symlink_metadata(path).map_err(CaseRead::Io)?;
+    if metadata.file_type().is_symlink() {
+        return Err(CaseRead::Refused(format!(
+            "the case file is a symbolic link{}; case files must be regular files inside the store",
+            link_target(path)
+        )));
+    }
+    if !metadata.is_file() {
+        return Err(CaseRead::Refused(
+            "not a regular file; a case file must be a regular file".into(),
+        ));
+    }
+    let too_large = |size: u64| {
+        CaseRead::Refused(format!(
+            "the file is {size} bytes, over the limit of {MAX_CASE_FILE_BYTES} bytes (1 MiB) for a case file; it was not read"
+        ))
+    };
+    if metadata.len() > MAX_CASE_FILE_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    // The limit holds even if the file grows after the check.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    File::open(path)
+        .and_then(|file| file.take(MAX_CASE_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(CaseRead::Io)?;
+    if bytes.len() as u64 > MAX_CASE_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// [`read_case_bytes`] with its refusals as store errors naming the file:
+/// how every reader of case files should get their bytes.
+fn read_case_file(path: &Path) -> Result<Vec<u8>, StoreError> {
+    read_case_bytes(path).map_err(|refused| refused.into_error(path))
+}
+
+/// ` (to TARGET)` for a symbolic link, for messages.
+fn link_target(path: &Path) -> String {
+    fs::read_link(path).map_or(String::new(), |target| {
+        format!(" (to {})", target.display())
+    })
+}
+
+/// Refuses a store whose case directories (`001`, ...) or lock file are
+/// symbolic links. Reads one directory: the store's root.
+fn refuse_linked_entries(root: &Path) -> Result<(), StoreError> {
+    let entries = fs::read_dir(root).map_err(|e| StoreError::io(root, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(root, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(is_directory_name(&name) || name == LOCK_FILE) {
+            continue;
+        }
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|e| StoreError::io(&path, e))?;
+        if file_type.is_symlink() {
+            let message = format!(
+                "a symbolic link{} where the store keeps its own {}; replace it with a real {} inside the store",
+                link_target(&path),
+                if name == LOCK_FILE { "lock file" } else { "case directory" },
+                if name == LOCK_FILE { "file" } else { "directory" },
+            );
+            return Err(StoreError::io(&path, io::Error::other(message)));
+        }
+    }
+    Ok(())
 }
 
 fn decode_file(path: &Path, bytes: &[u8], number: Option<u64>) -> Result<Case, StoreError> {
@@ -308,7 +505,13 @@ fn decode_file(path: &Path, bytes: &[u8], number: Option<u64>) -> Result<Case, S
 }
 
 /// Files at the store's root that belong there.
-const ROOT_FILES: [&str; 4] = [LOCK_FILE, ".gitignore", ".gitattributes", ".git"];
+const ROOT_FILES: [&str; 5] = [
+    LOCK_FILE,
+    ".gitignore",
+    ".gitattributes",
+    ".git",
+    cache::CACHE_FILE,
+];
 
 /// `(name, path, is_directory)` of every entry of `directory`.
 fn directory_entries(directory: &Path) -> Result<Vec<(String, PathBuf, bool)>, StoreError> {

@@ -6,7 +6,9 @@
 //! one trailing newline. Encoding is a pure function of the case, so writing
 //! an unchanged case gives identical bytes and `git diff` shows only events.
 
-use chrono::{DateTime, Duration, Utc};
+mod canonical;
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::case::{
@@ -23,7 +25,7 @@ pub struct DecodeError {
     pub message: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CaseFile {
     number: u64,
@@ -42,7 +44,7 @@ struct CaseFile {
 }
 
 /// An event as written: every field any kind may carry, in canonical order.
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct EventRecord {
     at: String,
@@ -161,14 +163,22 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
             ),
         });
     }
-    let file: CaseFile = serde_yaml::from_str(text).map_err(|error| {
-        let location = error.location();
-        DecodeError {
-            line: location.as_ref().map_or(1, |l| l.line()),
-            column: location.as_ref().map_or(1, |l| l.column()),
-            message: error.to_string(),
+    // Files this tool wrote take the fast path; anything else, the general
+    // parser with its precise messages.
+    let file: CaseFile = match canonical::read(text) {
+        Some(file) => file,
+        None => {
+            check_shape(text)?;
+            serde_yaml::from_str(text).map_err(|error| {
+                let location = error.location();
+                DecodeError {
+                    line: location.as_ref().map_or(1, |l| l.line()),
+                    column: location.as_ref().map_or(1, |l| l.column()),
+                    message: error.to_string(),
+                }
+            })?
         }
-    })?;
+    };
     let located = |path: String, message: String| {
         let location = SourceMap::new(text).locate(&path);
         DecodeError {
@@ -243,12 +253,75 @@ fn contact(text: &str) -> Result<Contact, String> {
     Contact::parse(text).ok_or_else(|| format!("bad contact {text:?} (allowed: \"Name <email>\")"))
 }
 
+/// Parses an event's instant. Instants are whole seconds, like `--now`: a
+/// fraction is dropped (which keeps the order of events and makes the
+/// canonical form read back as the same instant), and a leap second
+/// (`23:59:60`), which business-time arithmetic cannot place, is refused.
 fn instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            format!("bad timestamp {text:?} (allowed: RFC 3339 UTC such as 2026-11-27T14:05:00Z)")
-        })
+    let bad =
+        || format!("bad timestamp {text:?} (allowed: RFC 3339 UTC such as 2026-11-27T14:05:00Z)");
+    let t = DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
+        .map_err(|_| bad())?;
+    if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+        return Err(format!("{}; a leap second (:60) is not allowed", bad()));
+    }
+    Ok(t)
+}
+
+/// The deepest nesting of mappings and sequences a case file may have. A
+/// canonical file needs 4 (the case, `history`, an event, its `contacts`).
+pub const MAX_NESTING: usize = 16;
+
+/// Refuses, before the general YAML parser sees them, the shapes that make
+/// it slow or large: nesting deeper than [`MAX_NESTING`] (libyaml's cost
+/// grows with the square of the flow depth: 100,000 `[` take minutes) and
+/// aliases (`*name`, which repeat a node — the "billion laughs" — and which
+/// no case file needs). This pass is linear. Syntax errors are left to the
+/// general parser, whose messages the tests pin, unless the text has many
+/// flow brackets, which could make that parser slow.
+fn check_shape(text: &str) -> Result<(), DecodeError> {
+    use yaml_rust2::parser::{Event as Node, Parser};
+    let at = |marker: &yaml_rust2::scanner::Marker, message: String| DecodeError {
+        line: marker.line().max(1),
+        column: marker.col() + 1,
+        message,
+    };
+    let too_deep =
+        || format!("the YAML is nested more than {MAX_NESTING} levels deep; a case file needs 4");
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        match parser.next_token() {
+            Ok((Node::StreamEnd, _)) => return Ok(()),
+            Ok((Node::SequenceStart(..) | Node::MappingStart(..), marker)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(at(&marker, too_deep()));
+                }
+            }
+            Ok((Node::SequenceEnd | Node::MappingEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Node::Alias(_), marker)) => {
+                return Err(at(
+                    &marker,
+                    "a YAML alias (*name) is not allowed in a case file: write the value itself"
+                        .into(),
+                ))
+            }
+            Ok(_) => {}
+            Err(error) if error.info().contains("recursion limit") => {
+                return Err(at(error.marker(), too_deep()))
+            }
+            Err(error) => {
+                let brackets = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+                return if brackets <= 1000 {
+                    Ok(())
+                } else {
+                    Err(at(error.marker(), error.info().to_string()))
+                };
+            }
+        }
+    }
 }
 
 fn record_of(event: &Event) -> EventRecord {
@@ -361,7 +434,7 @@ impl Fields {
     /// Fails when a field the kind does not take is still present.
     fn finish(self) -> Result<(), FieldError> {
         let r = &self.record;
-        let present: Vec<&str> = [
+        let present = [
             ("title", r.title.is_some()),
             ("account", r.account.is_some()),
             ("plan", r.plan.is_some()),
@@ -401,9 +474,8 @@ impl Fields {
             ("old_number", r.old_number.is_some()),
         ]
         .into_iter()
-        .filter_map(|(name, present)| present.then_some(name))
-        .collect();
-        match present.first() {
+        .find_map(|(name, present)| present.then_some(name));
+        match present {
             None => Ok(()),
             Some(field) => Err((
                 format!(".{field}"),
@@ -584,7 +656,200 @@ pub const EVENT_NAMES: [&str; 23] = [
     "renumbered",
 ];
 
+/// Diagnostics for benchmarks and tests: does the fast reader accept `text`,
+/// and does it agree with the general parser? `(accepted, agrees)`.
+#[doc(hidden)]
+pub fn fast_path_agreement(text: &str) -> (bool, bool) {
+    let fast = canonical::read(text);
+    let general: Option<CaseFile> = serde_yaml::from_str(text).ok();
+    (fast.is_some(), fast.is_none() || fast == general)
+}
+
 /// An event as a JSON object with the same field names as its YAML form.
 pub fn event_json(event: &Event) -> serde_json::Value {
     serde_json::to_value(record_of(event)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Both readers of a text: the fast one (if it accepts) and serde's.
+    fn both(text: &str) -> (Option<CaseFile>, Option<CaseFile>) {
+        (canonical::read(text), serde_yaml::from_str(text).ok())
+    }
+
+    fn case_with(title: &str, message: &str) -> Case {
+        let contact = Contact::parse("Jane Doe <jane@acme.example>").unwrap();
+        let at = |minute: i64| {
+            "2026-11-16T14:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minute)
+        };
+        let mut case = Case::open(
+            1042,
+            Event {
+                at: at(0),
+                by: "Jane Doe".into(),
+                kind: EventKind::Created(Intake {
+                    title: title.into(),
+                    account: "Acme".into(),
+                    plan: "plus".into(),
+                    region: "emea".into(),
+                    language: "en".into(),
+                    severity: 2,
+                    channel: "community".into(),
+                    contacts: vec![contact.clone()],
+                    related: vec![1008, 1009],
+                    policy_version: "2026.1".into(),
+                }),
+            },
+        )
+        .unwrap();
+        let kinds = vec![
+            EventKind::PhoneContact {
+                note: Some(message.into()),
+            },
+            EventKind::Assigned {
+                owner: "alice".into(),
+            },
+            EventKind::Responded {
+                message: Some(message.into()),
+            },
+            EventKind::Note {
+                text: message.into(),
+            },
+            EventKind::InfoRequested { message: None },
+            EventKind::FollowUp {
+                message: Some(message.into()),
+            },
+            EventKind::CustomerReplied {
+                message: Some(message.into()),
+            },
+            EventKind::SeverityChanged {
+                from: 2,
+                to: 1,
+                agreed_by: contact.to_string(),
+            },
+            EventKind::ContactAdded {
+                contact: Contact::parse("Raj <raj@acme.example>").unwrap(),
+            },
+            EventKind::ContactRemoved {
+                contact: Contact::parse("Raj <raj@acme.example>").unwrap(),
+            },
+            EventKind::EscalationRequested {
+                requester: "Jane Doe".into(),
+                role: "primary-contact".into(),
+                channel: "community".into(),
+                justification: message.into(),
+                customer_success_manager: Some("Sam".into()),
+                customer_manager: None,
+            },
+            EventKind::EscalationReviewed {
+                note: Some(message.into()),
+            },
+            EventKind::EscalationAccepted {
+                manager: "Mona".into(),
+                update_every: Duration::hours(4),
+            },
+            EventKind::EscalationUpdate {
+                message: message.into(),
+            },
+            EventKind::EscalationClosed {
+                outcome: "root-cause".into(),
+                summary: message.into(),
+            },
+            EventKind::FixRequested {
+                ticket: "DEV-1".into(),
+            },
+            EventKind::FixAvailable {
+                release: "2026.11".into(),
+            },
+            EventKind::Closed {
+                reason: CloseReason::CustomerConfirmed,
+                confirmed_by: Some(contact.to_string()),
+                rule: None,
+            },
+            EventKind::Reopened {
+                reason: Some(message.into()),
+            },
+            EventKind::Renumbered { old_number: 1001 },
+        ];
+        for (minute, kind) in kinds.into_iter().enumerate() {
+            case.record(Event {
+                at: at(minute as i64 + 1),
+                by: "alice".into(),
+                kind,
+            })
+            .unwrap();
+        }
+        case
+    }
+
+    #[test]
+    fn the_fast_reader_takes_every_event_kind_and_agrees_with_serde() {
+        for (title, message) in [
+            ("Search is slow", "Looking into it."),
+            ("it's 'quoted'", "two\nlines\n"),
+            ("yes", "no trailing newline\nhere"),
+            ("123", "  leading spaces"),
+            ("a: b # c", "tab\there"),
+            ("- dash", "unicode: élan ✓"),
+            ("null", "~"),
+        ] {
+            let text = encode(&case_with(title, message));
+            let (fast, general) = both(&text);
+            assert_eq!(
+                fast.as_ref().or(general.as_ref()),
+                general.as_ref(),
+                "{text}"
+            );
+            assert_eq!(decode(&text).unwrap(), case_with(title, message));
+        }
+        // The common case really takes the fast path.
+        assert!(canonical::read(&encode(&case_with(
+            "Search is slow",
+            "Line one\nline two\n"
+        )))
+        .is_some());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the strings, a text the fast reader accepts reads the
+        /// same with serde, and decoding gives the case back.
+        #[test]
+        fn fast_reader_agrees_with_serde(title in "\\PC{1,30}", message in "[ -~\n\t'\"#:|>-]{0,40}") {
+            let title = title.trim().replace(['\n', '\r'], " ");
+            prop_assume!(!title.is_empty());
+            let text = encode(&case_with(&title, &message));
+            let (fast, general) = both(&text);
+            if fast.is_some() {
+                prop_assert_eq!(&fast, &general);
+            }
+            prop_assert_eq!(decode(&text).unwrap(), case_with(&title, &message));
+        }
+
+        /// Mutated canonical texts: the fast reader either declines or
+        /// agrees with serde.
+        #[test]
+        fn fast_reader_declines_or_agrees_on_mutations(line in 0usize..60, edit in 0usize..6) {
+            let text = encode(&case_with("Search is slow", "Line one\nline two\n"));
+            let mut lines: Vec<String> = text.lines().map(String::from).collect();
+            let line = line % lines.len();
+            match edit {
+                0 => { lines.remove(line); }
+                1 => { let copy = lines[line].clone(); lines.insert(line, copy); }
+                2 => lines[line].insert(0, ' '),
+                3 => lines[line].push_str(" # note"),
+                4 => lines[line] = lines[line].replace(": ", ":  "),
+                _ => lines[line] = lines[line].replace('a', "'"),
+            }
+            let mutated = lines.join("\n") + "\n";
+            let (fast, general) = both(&mutated);
+            if fast.is_some() {
+                prop_assert_eq!(fast, general);
+            }
+        }
+    }
 }
