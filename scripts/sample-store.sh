@@ -10,7 +10,7 @@ export CASES_STORE=${1:-cases}
 export CASES_POLICY=policy.yaml
 rm -rf "$CASES_STORE"
 mkdir -p "$CASES_STORE"
-printf '# written by cases: lock and temporary files are local\n.lock\n.case-*.tmp\n' >"$CASES_STORE/.gitignore"
+printf '# written by cases: lock, temporary and cache files are local\n.lock\n.case-*.tmp\n.cache\n.cache-*.tmp\n' >"$CASES_STORE/.gitignore"
 
 c() { # c INSTANT ACTOR ARGS...
   local at=$1 actor=$2
