@@ -193,9 +193,7 @@ pub fn request_gate(
 ) -> Result<(), Refusal> {
     let number = case.number();
     let header = case.header();
-    let tz = policy
-        .region(&header.region)
-        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let tz = policy.time_zone_of(&header.region);
     let Some(rule) = policy.severity(header.severity) else {
         return Err(format!(
             "case {number}: severity {} is not in the policy",

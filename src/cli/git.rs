@@ -137,9 +137,7 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
     let git = Git::at(store.root());
     let commits = git.log_file(&path).map_err(git_error)?;
     let introduced = attribute(&git, &case, &path, &commits);
-    let tz = policy
-        .region(&case.header().region)
-        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let tz = policy.time_zone_of(&case.header().region);
     if ctx.format() == Format::Json {
         let items: Vec<Value> = case
             .history()

@@ -113,18 +113,9 @@ fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
             allowed(&names)
         ))
     })?;
-    let severity = policy.parse_severity(&args.severity).ok_or_else(|| {
-        let names: Vec<String> = policy
-            .severities
-            .iter()
-            .map(|s| format!("{}/{}", s.level, s.name))
-            .collect();
-        CommandError::usage(format!(
-            "--severity {:?} is not a severity (allowed: {})",
-            args.severity,
-            allowed(&names)
-        ))
-    })?;
+    let severity = policy
+        .severity_argument("--severity", &args.severity)
+        .map_err(CommandError::usage)?;
     let language = args.language.unwrap_or_else(|| region.languages[0].clone());
     if !region.languages.contains(&language) {
         return Err(CommandError::usage(format!(

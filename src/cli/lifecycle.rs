@@ -140,9 +140,7 @@ pub fn record_with(
     let policy = ctx.policy()?;
     let case = store.update_case(number, |case| {
         if let Some(last) = case.history().last().filter(|last| at < last.at) {
-            let tz = policy
-                .region(&case.header().region)
-                .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+            let tz = policy.time_zone_of(&case.header().region);
             return Err(CommandError::refused(format!(
                 "case {number}: {} is before its last event ({} at {}); events are recorded in time order",
                 local_time(at, tz),
@@ -252,9 +250,7 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
     };
     let case = record_simple(ctx, args.number, kind, "information requested")?;
     if let Some(plan) = clock::auto_close(&case, &policy, ctx.now)? {
-        let tz = policy
-            .region(&case.header().region)
-            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        let tz = policy.time_zone_of(&case.header().region);
         if let Some((k, due)) = plan.next_follow_up {
             ctx.out.push_str(&format!(
                 "follow-up {k} of {} due {}; auto-close at {}\n",
@@ -286,18 +282,9 @@ pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcom
 pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
-    let rule = policy.parse_severity(&args.level).ok_or_else(|| {
-        let names: Vec<String> = policy
-            .severities
-            .iter()
-            .map(|s| format!("{}/{}", s.level, s.name))
-            .collect();
-        CommandError::usage(format!(
-            "severity {:?} is not a severity (allowed: {})",
-            args.level,
-            names.join(", ")
-        ))
-    })?;
+    let rule = policy
+        .severity_argument("severity", &args.level)
+        .map_err(CommandError::usage)?;
     let to = rule.level;
     let number = args.number;
     let case = record_with(ctx, &store, number, |case| {
@@ -438,9 +425,7 @@ fn reopen_gate(
         )));
     }
     let gates = clock::gates(case, policy, now)?;
-    let tz = policy
-        .region(&case.header().region)
-        .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let tz = policy.time_zone_of(&case.header().region);
     match gates.reopen_until {
         Some(until) if now > until => Err(CommandError::refused(format!(
             "case {number} can no longer be reopened: the window ended {} ({} after closing); open a new case that refers to it: cases new --related {number} ...",

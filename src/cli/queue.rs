@@ -96,9 +96,7 @@ pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, Command
     ]);
     for q in &queued {
         let h = q.case.header();
-        let tz = policy
-            .region(&h.region)
-            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        let tz = policy.time_zone_of(&h.region);
         rows.push(vec![
             h.number.to_string(),
             h.severity.to_string(),

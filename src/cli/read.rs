@@ -133,8 +133,7 @@ pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandErr
 /// The readable form of one case.
 fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String, CommandError> {
     let header = case.header();
-    let region = policy.region(&header.region);
-    let tz = region.map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+    let tz = policy.time_zone_of(&header.region);
     let severity_name = policy
         .severity(header.severity)
         .map_or(String::new(), |s| format!(" ({})", s.name));
@@ -312,12 +311,8 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
         None => None,
         Some(text) => Some(
             policy
-                .parse_severity(text)
-                .ok_or_else(|| {
-                    CommandError::usage(format!(
-                        "--severity {text:?} is not a severity of the policy"
-                    ))
-                })?
+                .severity_argument("--severity", text)
+                .map_err(CommandError::usage)?
                 .level,
         ),
     };

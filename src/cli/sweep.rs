@@ -55,9 +55,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             }));
             continue;
         }
-        let tz = policy
-            .region(&case.header().region)
-            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone());
+        let tz = policy.time_zone_of(&case.header().region);
         if plan.closes_at(now) {
             if !args.dry_run {
                 let closing = Event {

@@ -258,6 +258,29 @@ impl Policy {
         self.regions.iter().find(|r| r.name == name)
     }
 
+    /// The time zone local times of a case in `region` are shown in (UTC
+    /// for a region the policy does not know).
+    pub fn time_zone_of(&self, region: &str) -> chrono_tz::Tz {
+        self.region(region)
+            .map_or(chrono_tz::Tz::UTC, |r| r.calendar.time_zone())
+    }
+
+    /// Parses a severity given as its level or name; the error names
+    /// `option` and lists what is allowed.
+    pub fn severity_argument(&self, option: &str, text: &str) -> Result<&SeverityRule, String> {
+        self.parse_severity(text).ok_or_else(|| {
+            let names: Vec<String> = self
+                .severities
+                .iter()
+                .map(|s| format!("{}/{}", s.level, s.name))
+                .collect();
+            format!(
+                "{option} {text:?} is not a severity (allowed: {})",
+                names.join(", ")
+            )
+        })
+    }
+
     /// True when `plan` is one of the policy's plans.
     pub fn has_plan(&self, plan: &str) -> bool {
         self.plans.iter().any(|p| p == plan)
