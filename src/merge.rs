@@ -26,7 +26,17 @@ pub enum Merged {
 /// stay in the order they were made), and the result does not depend on
 /// which side is "ours", so both clones merge to the same bytes.
 fn interleave(ours: &[Event], theirs: &[Event]) -> Vec<Event> {
-    let content = |event: &Event| (event.at, format!("{:?}", event.kind), event.by.clone());
+    // `created` sorts first at its instant: the other side may have recorded
+    // something in the same second, and a history must start with created.
+    let content = |event: &Event| {
+        let created = matches!(event.kind, EventKind::Created(_));
+        (
+            event.at,
+            !created,
+            format!("{:?}", event.kind),
+            event.by.clone(),
+        )
+    };
     let (mut i, mut j) = (0, 0);
     let mut merged = Vec::with_capacity(ours.len() + theirs.len());
     while i < ours.len() || j < theirs.len() {
@@ -54,13 +64,22 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> Merged {
     let prefix_of = |side: &Case| side.history().starts_with(base_events);
     let mut history: Vec<Event>;
     if prefix_of(ours) && prefix_of(theirs) {
-        let our_new = &ours.history()[base_events.len()..];
-        let their_new: Vec<Event> = theirs.history()[base_events.len()..]
+        // What both sides share beyond the base is common history too (with
+        // no base, that is all they share): only what follows is interleaved,
+        // so the result does not depend on which side is "ours".
+        let shared = ours
+            .history()
+            .iter()
+            .zip(theirs.history())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let our_new = &ours.history()[shared..];
+        let their_new: Vec<Event> = theirs.history()[shared..]
             .iter()
             .filter(|event| !our_new.contains(event))
             .cloned()
             .collect();
-        history = base_events.to_vec();
+        history = ours.history()[..shared].to_vec();
         history.extend(interleave(our_new, &their_new));
     } else {
         // A side rewrote history: keep every distinct event of either side.

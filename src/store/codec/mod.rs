@@ -163,6 +163,9 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
             ),
         });
     }
+    if let Some(found) = unprintable(text) {
+        return Err(found);
+    }
     // Files this tool wrote take the fast path; anything else, the general
     // parser with its precise messages.
     let file: CaseFile = match canonical::read(text) {
@@ -267,6 +270,39 @@ fn instant(text: &str) -> Result<DateTime<Utc>, String> {
         return Err(format!("{}; a leap second (:60) is not allowed", bad()));
     }
     Ok(t)
+}
+
+/// The first character YAML does not allow in a document (C0 and C1 control
+/// characters but tab, line feed, carriage return and NEL; DEL; U+FFFE and
+/// U+FFFF), located. The general parser refuses them; the check runs before
+/// either reader so that the fast reader cannot accept them either. This
+/// tool never writes them: the encoder escapes them in double quotes.
+fn unprintable(text: &str) -> Option<DecodeError> {
+    // Most files have none of the bytes that can start such a character.
+    let suspect = |b: &u8| matches!(*b, 0..=8 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | 0xc2 | 0xef);
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+            || !(c.is_control() || c == '\u{fffe}' || c == '\u{ffff}');
+        if !allowed {
+            return Some(DecodeError {
+                line,
+                column,
+                message: format!(
+                    "the character {c:?} is not allowed in a case file (control characters must be written escaped, in double quotes)"
+                ),
+            });
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    None
 }
 
 /// The deepest nesting of mappings and sequences a case file may have. A
