@@ -74,8 +74,16 @@ pub fn cmd_git_setup(ctx: &mut Context, _args: GitSetupArgs) -> Result<Outcome, 
 
 pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome, CommandError> {
     let read = |path: &PathBuf| {
-        fs::read_to_string(path)
-            .map_err(|e| CommandError::unreadable(format!("{}: {e}", path.display())))
+        let unreadable = |e: String| CommandError::unreadable(format!("{}: {e}", path.display()));
+        let size = fs::metadata(path)
+            .map_err(|e| unreadable(e.to_string()))?
+            .len();
+        if size > crate::store::MAX_CASE_FILE_BYTES {
+            return Err(unreadable(format!(
+                "{size} bytes, above the 1 MiB limit of a case file"
+            )));
+        }
+        fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))
     };
     let (base_text, ours_text, theirs_text) =
         (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);

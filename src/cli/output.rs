@@ -36,6 +36,10 @@ impl Rows {
             self.headers.len(),
             "a row needs one cell per header"
         );
+        let row = row
+            .into_iter()
+            .map(|cell| printable(&cell, true).into_owned())
+            .collect();
         self.rows.push(row);
     }
 
@@ -106,6 +110,25 @@ impl Rows {
             Format::Table | Format::Json | Format::Html => self.table(),
         }
     }
+}
+
+/// `text` with control characters written as escapes (`\u{1b}`), so a
+/// hostile case file cannot drive the reader's terminal. Newlines are kept
+/// where `keep_newlines`.
+pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Pretty JSON with a trailing newline.

@@ -124,7 +124,7 @@ pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandErr
     let case = ctx.store()?.read(args.number)?;
     let text = match ctx.format() {
         Format::Json => output::json(&case_json(&case, &policy, ctx.now)?),
-        _ => show_text(&case, &policy, ctx.now)?,
+        _ => output::printable(&show_text(&case, &policy, ctx.now)?, true).into_owned(),
     };
     ctx.out.push_str(&text);
     Ok(Outcome::Success)

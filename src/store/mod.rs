@@ -168,7 +168,14 @@ impl Store {
         for directory in directories.into_iter().rev() {
             let path = self.root.join(format!("{directory:03}"));
             if let Some(highest) = numbered_entries(&path, false)?.into_iter().max() {
-                return Ok(highest + 1);
+                return highest.checked_add(1).ok_or_else(|| StoreError::Invalid {
+                    path: self.path_of(highest),
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "case {highest} is the highest number there can be; no case can follow it"
+                    ),
+                });
             }
         }
         Ok(FIRST_NUMBER)
@@ -213,6 +220,20 @@ impl Store {
     /// directory. Call under the lock.
     pub fn write(&self, case: &Case) -> Result<(), StoreError> {
         let path = self.path_of(case.number());
+        let text = encode(case);
+        // Never write a file the store would then refuse to read.
+        if text.len() as u64 > MAX_CASE_FILE_BYTES {
+            return Err(StoreError::Invalid {
+                path,
+                line: 1,
+                column: 1,
+                message: format!(
+                    "case {} would be {} bytes, above the 1 MiB limit of a case file; nothing was written",
+                    case.number(),
+                    text.len()
+                ),
+            });
+        }
         let directory = path.parent().unwrap_or(&self.root).to_path_buf();
         fs::create_dir_all(&directory).map_err(|e| StoreError::io(&directory, e))?;
         let mut builder = tempfile::Builder::new();
@@ -224,7 +245,7 @@ impl Store {
             .tempfile_in(&directory)
             .map_err(|e| StoreError::io(&directory, e))?;
         temporary
-            .write_all(encode(case).as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| temporary.as_file().sync_all())
             .map_err(|e| StoreError::io(temporary.path(), e))?;
         temporary
