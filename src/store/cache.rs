@@ -14,10 +14,10 @@
 //! - it is written atomically (temporary file, rename) and only when some
 //!   entry changed; a store where it cannot be written just goes uncached.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -98,28 +98,36 @@ pub struct ScanCache {
     /// When this scan started, in nanoseconds since the epoch.
     started_ns: i128,
     buffer: Vec<u8>,
-    old: HashMap<u64, (Stamp, std::ops::Range<usize>)>,
+    /// `(number, stamp, where in the buffer)`, ordered by number.
+    old: Vec<(u64, Stamp, std::ops::Range<usize>)>,
     fresh: Mutex<Vec<Fresh>>,
-    /// Cases in the old cache that were still valid and used.
-    reused: Mutex<Vec<u64>>,
+    /// Which entries of `old` were still valid and used (same order).
+    reused: Vec<AtomicBool>,
 }
 
 impl ScanCache {
     /// Loads the cache of the store at `root`; any problem gives an empty one.
     pub fn load(root: &Path) -> ScanCache {
-        let path = root.join(CACHE_FILE);
         let started_ns = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i128);
+        Self::load_at(root, started_ns)
+    }
+
+    /// [`ScanCache::load`] for a scan that started at `started_ns` (tests
+    /// move it to exercise the racy window without waiting).
+    fn load_at(root: &Path, started_ns: i128) -> ScanCache {
+        let path = root.join(CACHE_FILE);
         let buffer = fs::read(&path).unwrap_or_default();
         let old = index(&buffer).unwrap_or_default();
+        let reused = old.iter().map(|_| AtomicBool::new(false)).collect();
         ScanCache {
             path,
             started_ns,
             buffer,
             old,
             fresh: Mutex::new(Vec::new()),
-            reused: Mutex::new(Vec::new()),
+            reused,
         }
     }
 
@@ -129,15 +137,16 @@ impl ScanCache {
             path: PathBuf::new(),
             started_ns: i128::MIN,
             buffer: Vec::new(),
-            old: HashMap::new(),
+            old: Vec::new(),
             fresh: Mutex::new(Vec::new()),
-            reused: Mutex::new(Vec::new()),
+            reused: Vec::new(),
         }
     }
 
     /// The cached case `number` if `stamp` says its file is unchanged.
     pub fn get(&self, number: u64, stamp: &Stamp) -> Option<Case> {
-        let (cached, range) = self.old.get(&number)?;
+        let position = self.old.binary_search_by_key(&number, |(n, ..)| *n).ok()?;
+        let (_, cached, range) = &self.old[position];
         if cached != stamp {
             return None;
         }
@@ -145,9 +154,7 @@ impl ScanCache {
         if case.number() != number {
             return None;
         }
-        if let Ok(mut reused) = self.reused.lock() {
-            reused.push(number);
-        }
+        self.reused[position].store(true, Ordering::Relaxed);
         Some(case)
     }
 
@@ -179,19 +186,19 @@ impl ScanCache {
             return; // disabled
         }
         let fresh = self.fresh.into_inner().unwrap_or_default();
-        let reused = self.reused.into_inner().unwrap_or_default();
-        if fresh.is_empty() && reused.len() == self.old.len() {
+        let all_reused = self.reused.iter().all(|r| r.load(Ordering::Relaxed));
+        if fresh.is_empty() && all_reused {
             return;
         }
-        let mut entries: Vec<Entry> = reused
+        let mut entries: Vec<Entry> = self
+            .old
             .iter()
-            .filter_map(|number| {
-                let (stamp, range) = self.old.get(number)?;
-                Some(Entry {
-                    number: *number,
-                    stamp: *stamp,
-                    case: &self.buffer[range.clone()],
-                })
+            .zip(&self.reused)
+            .filter(|(_, reused)| reused.load(Ordering::Relaxed))
+            .map(|((number, stamp, range), _)| Entry {
+                number: *number,
+                stamp: *stamp,
+                case: &self.buffer[range.clone()],
             })
             .chain(fresh.iter().map(|f| Entry {
                 number: f.number,
@@ -248,7 +255,7 @@ impl<W: Write> Write for Checksummed<W> {
 
 /// Where each entry of a cache file is: `FORMAT`, the postcard-encoded
 /// entries, then the CRC-32 of those entries. `None` if it is not valid.
-fn index(bytes: &[u8]) -> Option<HashMap<u64, (Stamp, std::ops::Range<usize>)>> {
+fn index(bytes: &[u8]) -> Option<Vec<(u64, Stamp, std::ops::Range<usize>)>> {
     let rest = bytes.strip_prefix(FORMAT.as_slice())?;
     let (payload, crc) = rest.split_at_checked(rest.len().checked_sub(4)?)?;
     if crc32fast::hash(payload).to_le_bytes() != crc {
@@ -256,13 +263,143 @@ fn index(bytes: &[u8]) -> Option<HashMap<u64, (Stamp, std::ops::Range<usize>)>> 
     }
     let entries: Vec<Entry> = postcard::from_bytes(payload).ok()?;
     let base = bytes.as_ptr() as usize;
-    Some(
-        entries
-            .into_iter()
-            .map(|e| {
-                let start = e.case.as_ptr() as usize - base;
-                (e.number, (e.stamp, start..start + e.case.len()))
-            })
-            .collect(),
-    )
+    let mut index: Vec<(u64, Stamp, std::ops::Range<usize>)> = entries
+        .into_iter()
+        .map(|e| {
+            let start = e.case.as_ptr() as usize - base;
+            (e.number, e.stamp, start..start + e.case.len())
+        })
+        .collect();
+    // Written in order; sorting again costs nothing and makes lookups safe.
+    index.sort_unstable_by_key(|(number, ..)| *number);
+    index.dedup_by_key(|(number, ..)| *number);
+    Some(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{Contact, Event, EventKind, Intake};
+    use crate::store::Store;
+
+    fn case(number: u64, title: &str) -> Case {
+        Case::open(
+            number,
+            Event {
+                at: "2026-11-16T14:00:00Z".parse().unwrap(),
+                by: "alice".into(),
+                kind: EventKind::Created(Intake {
+                    title: title.into(),
+                    account: "Acme".into(),
+                    plan: "plus".into(),
+                    region: "emea".into(),
+                    language: "en".into(),
+                    severity: 2,
+                    channel: "community".into(),
+                    contacts: vec![Contact::parse("Jane <jane@acme.example>").unwrap()],
+                    related: vec![],
+                    policy_version: "2026.1".into(),
+                }),
+            },
+        )
+        .unwrap()
+    }
+
+    fn stamp_of(store: &Store, number: u64) -> Stamp {
+        Stamp::of(&fs::symlink_metadata(store.path_of(number)).unwrap())
+    }
+
+    /// A scan that starts 10 s from now: every file is old enough to cache.
+    fn later(root: &Path) -> ScanCache {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as i128;
+        ScanCache::load_at(root, now + 10_000_000_000)
+    }
+
+    fn fill(store: &Store) {
+        let cache = later(store.root());
+        for number in [1001, 1002] {
+            let stamp = stamp_of(store, number);
+            assert!(cache.get(number, &stamp).is_none(), "nothing cached yet");
+            cache.put(&store.read(number).unwrap(), stamp);
+        }
+        cache.save();
+    }
+
+    fn store_with_two_cases() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(dir.path().join("cases")).unwrap();
+        store.write(&case(1001, "First")).unwrap();
+        store.write(&case(1002, "Second")).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn an_unchanged_file_is_served_from_the_cache() {
+        let (_dir, store) = store_with_two_cases();
+        fill(&store);
+        let cache = later(store.root());
+        assert_eq!(
+            cache.get(1001, &stamp_of(&store, 1001)),
+            Some(case(1001, "First"))
+        );
+        assert_eq!(
+            cache.get(1002, &stamp_of(&store, 1002)),
+            Some(case(1002, "Second"))
+        );
+    }
+
+    #[test]
+    fn a_changed_stamp_is_a_miss() {
+        let (_dir, store) = store_with_two_cases();
+        fill(&store);
+        let cache = later(store.root());
+        let mut stamp = stamp_of(&store, 1001);
+        stamp.modified_ns += 1;
+        assert_eq!(cache.get(1001, &stamp), None);
+        let mut stamp = stamp_of(&store, 1001);
+        stamp.inode += 1;
+        assert_eq!(cache.get(1001, &stamp), None);
+        // A rewritten file (same size: "First" and "Fifth") gets a new inode.
+        store.write(&case(1001, "Fifth")).unwrap();
+        assert_eq!(cache.get(1001, &stamp_of(&store, 1001)), None);
+    }
+
+    #[test]
+    fn a_corrupted_or_truncated_cache_is_ignored() {
+        let (_dir, store) = store_with_two_cases();
+        fill(&store);
+        let path = store.root().join(CACHE_FILE);
+        let good = fs::read(&path).unwrap();
+        for broken in [
+            {
+                let mut b = good.clone();
+                let middle = b.len() / 2;
+                b[middle] ^= 0x40;
+                b
+            },
+            good[..good.len() - 3].to_vec(),
+            b"cases-cache-v000".to_vec(),
+            Vec::new(),
+        ] {
+            fs::write(&path, &broken).unwrap();
+            let cache = later(store.root());
+            assert_eq!(cache.get(1001, &stamp_of(&store, 1001)), None);
+            assert_eq!(cache.get(1002, &stamp_of(&store, 1002)), None);
+        }
+    }
+
+    #[test]
+    fn racily_clean_files_are_not_cached() {
+        let (_dir, store) = store_with_two_cases();
+        // The scan starts now: both files were written within the window.
+        let cache = ScanCache::load(store.root());
+        for number in [1001, 1002] {
+            cache.put(&store.read(number).unwrap(), stamp_of(&store, number));
+        }
+        cache.save();
+        assert!(!store.root().join(CACHE_FILE).exists());
+    }
 }
