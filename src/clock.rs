@@ -323,9 +323,9 @@ pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, 
         .rev()
         .find(|event| matches!(event.kind, EventKind::Closed { .. }))
         .map(|event| event.at);
-    let state = crate::case::replay(case.number(), history)
-        .map(|r| r.header.state)
-        .unwrap_or(case.header().state);
+    let state = case
+        .view_as_of(now)
+        .map_or(case.header().state, |c| c.header().state);
     let autoclose_at = auto_close(case, policy, now)?.map(|a| a.autoclose_at);
     let reopen_until = match (state, closed_at) {
         (State::Closed, Some(closed)) => Some(reopen_deadline(closed, policy, rules.region)),
@@ -404,10 +404,10 @@ pub fn auto_close(
 ) -> Result<Option<AutoClose>, ClockError> {
     let rules = CaseRules::of(case, policy)?;
     let history = history_as_of(case.history(), now);
-    let Ok(replayed) = crate::case::replay(case.number(), history) else {
+    let Some(as_of) = case.view_as_of(now) else {
         return Ok(None);
     };
-    if replayed.header.state != State::WaitingOnCustomer {
+    if as_of.header().state != State::WaitingOnCustomer {
         return Ok(None);
     }
     let Some(since_index) = history
