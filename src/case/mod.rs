@@ -355,9 +355,8 @@ pub struct Header {
 
 /// A case: its header and its history. Constructed by [`Case::open`] or
 /// [`Case::from_parts`], both of which guarantee the header matches the
-/// history. (`Deserialize` is for the store's cache, which holds only cases
-/// that were verified when it was built, behind a checksum.)
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// history.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
     header: Header,
     history: Vec<Event>,
@@ -384,6 +383,12 @@ impl Case {
             return Err(CaseDefect::HeaderMismatch(mismatches));
         }
         Ok(Case { header, history })
+    }
+
+    /// A case from the store's scan cache, which holds only cases that were
+    /// verified (by [`Case::from_parts`]) when it was built.
+    pub(crate) fn from_cache(header: Header, history: Vec<Event>) -> Case {
+        Case { header, history }
     }
 
     pub fn header(&self) -> &Header {

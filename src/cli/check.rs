@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{output, CommandError, Context, Format, Outcome};
 use crate::case::Case;
 use crate::policy::{Policy, PolicyError};
-use crate::store::StoreError;
+use crate::store::{Scanned, StoreError};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {}
@@ -72,9 +72,10 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     }
     // Every file on all cores; each yields its own problems, in number order.
     let now = ctx.now;
-    let per_file: Vec<Vec<Problem>> = store.scan_files(&files, |_, path, read| {
+    let per_file: Vec<Vec<Problem>> = store.scan_files(&files, |file, read| {
+        let path = &file.path;
         let mut problems = Vec::new();
-        match read {
+        match read.and_then(Scanned::into_case) {
             Ok(case) => {
                 if let Some(policy) = &policy {
                     for message in policy_problems(&case, policy, now) {

@@ -9,7 +9,7 @@ use crate::case::{Case, State};
 use crate::clock::{self, local_time, ClockReading};
 use crate::escalation::{self, Escalation};
 use crate::policy::{format_duration, Policy};
-use crate::store::{event_json, format_instant, Store};
+use crate::store::{event_json, format_instant, Scanned, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
@@ -343,11 +343,18 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                 Some(owner) => owner == o,
             })
     };
-    // Every file is decoded in full (and so verified): a broken one stops
-    // the listing rather than showing a header its history does not explain.
-    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |case| {
-        let escalated = !args.escalated || case.replayed().escalation.is_some();
-        Ok((escalated && keep(case.header())).then(|| (case.header().clone(), case.opened_at())))
+    // Every file read is decoded in full (and so verified): a broken one
+    // stops the listing rather than showing a header its history does not
+    // explain. A case from the scan cache was verified when it was cached.
+    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan_headers(&store, |scanned| {
+        if !keep(scanned.header()) {
+            return Ok(None);
+        }
+        let listed = (scanned.header().clone(), scanned.opened_at());
+        if args.escalated && scanned.into_case()?.replayed().escalation.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(listed))
     })?;
     if ctx.format() == Format::Json {
         let items: Vec<Value> = matching
@@ -397,8 +404,19 @@ where
     T: Send,
     F: Fn(Case) -> Result<Option<T>, CommandError> + Sync + Send,
 {
-    let results = store.scan(|_, _, read| match read {
-        Ok(case) => map(case),
+    scan_headers(store, |scanned| map(scanned.into_case()?))
+}
+
+/// [`scan`] for commands that look at most cases' headers only: `map` gets
+/// each case as [`Scanned`], whose history is decoded when it asks for it.
+/// (A case served by the scan cache was verified in full when cached.)
+pub fn scan_headers<T, F>(store: &Store, map: F) -> Result<Vec<T>, CommandError>
+where
+    T: Send,
+    F: Fn(Scanned<'_>) -> Result<Option<T>, CommandError> + Sync + Send,
+{
+    let results = store.scan(|_, read| match read {
+        Ok(scanned) => map(scanned),
         Err(error) => Err(CommandError::from(error)),
     })?;
     keep_in_order(results)

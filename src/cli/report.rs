@@ -14,7 +14,7 @@ use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
 use crate::report::{self, Attainment, Dimension, Percentiles, Report, ReportRequest, Tally};
-use crate::store::format_instant;
+use crate::store::{format_instant, Scanned};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -111,16 +111,17 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
                 None::<(u64, CommandError)>,
             )
         },
-        |(mut mine, mut theirs, mut error), number, _, read| {
+        |(mut mine, mut theirs, mut error), file, read| {
             if error.is_none() {
-                let added = read.map_err(CommandError::from).and_then(|case| {
+                let case = read.and_then(Scanned::into_case);
+                let added = case.map_err(CommandError::from).and_then(|case| {
                     mine.add(&case, &policy, &request)?;
                     if let (Some(tally), Some(other_policy)) = (theirs.as_mut(), other_policy) {
                         tally.add(&case, other_policy, &request)?;
                     }
                     Ok(())
                 });
-                error = added.err().map(|e| (number, e));
+                error = added.err().map(|e| (file.number, e));
             }
             (mine, theirs, error)
         },

@@ -16,19 +16,22 @@
 
 use std::fs;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::Case;
+use chrono::{DateTime, Utc};
+
+use crate::case::{Case, Event, Header};
 
 /// The cache file's name at the store's root.
 pub const CACHE_FILE: &str = ".cache";
 
 /// Bumped whenever the cached form of a case changes.
-const FORMAT: &[u8; 16] = b"cases-cache-v001";
+const FORMAT: &[u8; 16] = b"cases-cache-v002";
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
@@ -43,6 +46,11 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
     /// The stamp of a regular file's metadata.
     #[cfg(unix)]
     pub fn of(metadata: &fs::Metadata) -> Stamp {
@@ -75,20 +83,57 @@ impl Stamp {
 }
 
 /// One cached case as written: its number, its file's stamp, and the case
-/// postcard-encoded (decoded only when a scan needs it).
+/// postcard-encoded in two parts, the header (with the opening instant)
+/// and the history, each decoded only when a scan needs it.
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
     number: u64,
     stamp: Stamp,
     #[serde(borrow)]
-    case: &'a [u8],
+    header: &'a [u8],
+    #[serde(borrow)]
+    history: &'a [u8],
+}
+
+/// What the header part of an entry holds.
+#[derive(Serialize, Deserialize)]
+struct CachedHeader {
+    header: Header,
+    #[serde(with = "chrono::serde::ts_seconds")]
+    opened_at: DateTime<Utc>,
+}
+
+/// A case served from the cache: its header, and its history still encoded.
+#[derive(Debug)]
+pub struct CachedCase<'a> {
+    pub header: Header,
+    /// When the case was opened (its `created` event).
+    pub opened_at: DateTime<Utc>,
+    history: &'a [u8],
+}
+
+impl CachedCase<'_> {
+    /// The whole case; `None` if the history does not decode.
+    pub fn into_case(self) -> Option<Case> {
+        let history: Vec<Event> = postcard::from_bytes(self.history).ok()?;
+        (history.first()?.at == self.opened_at).then(|| Case::from_cache(self.header, history))
+    }
 }
 
 /// A case read from its file during this scan, for the next cache.
 struct Fresh {
     number: u64,
     stamp: Stamp,
-    case: Vec<u8>,
+    header: Vec<u8>,
+    history: Vec<u8>,
+}
+
+/// Where an entry's parts are in the cache buffer.
+struct Located {
+    number: u64,
+    stamp: Stamp,
+    header: Range<usize>,
+    history: Range<usize>,
 }
 
 /// The cache as loaded for one scan, plus the entries that scan produces.
@@ -98,8 +143,8 @@ pub struct ScanCache {
     /// When this scan started, in nanoseconds since the epoch.
     started_ns: i128,
     buffer: Vec<u8>,
-    /// `(number, stamp, where in the buffer)`, ordered by number.
-    old: Vec<(u64, Stamp, std::ops::Range<usize>)>,
+    /// The entries of the cache as loaded, ordered by number.
+    old: Vec<Located>,
     fresh: Mutex<Vec<Fresh>>,
     /// Which entries of `old` were still valid and used (same order).
     reused: Vec<AtomicBool>,
@@ -144,18 +189,23 @@ impl ScanCache {
     }
 
     /// The cached case `number` if `stamp` says its file is unchanged.
-    pub fn get(&self, number: u64, stamp: &Stamp) -> Option<Case> {
-        let position = self.old.binary_search_by_key(&number, |(n, ..)| *n).ok()?;
-        let (_, cached, range) = &self.old[position];
-        if cached != stamp {
+    pub fn get(&self, number: u64, stamp: &Stamp) -> Option<CachedCase<'_>> {
+        let position = self.old.binary_search_by_key(&number, |e| e.number).ok()?;
+        let located = &self.old[position];
+        if located.stamp != *stamp {
             return None;
         }
-        let case: Case = postcard::from_bytes(&self.buffer[range.clone()]).ok()?;
-        if case.number() != number {
+        let cached: CachedHeader =
+            postcard::from_bytes(&self.buffer[located.header.clone()]).ok()?;
+        if cached.header.number != number {
             return None;
         }
         self.reused[position].store(true, Ordering::Relaxed);
-        Some(case)
+        Some(CachedCase {
+            header: cached.header,
+            opened_at: cached.opened_at,
+            history: &self.buffer[located.history.clone()],
+        })
     }
 
     /// Offers a case just read from its file for the next scan.
@@ -167,14 +217,22 @@ impl ScanCache {
         if stamp.modified_ns >= racy || stamp.changed_ns >= racy {
             return; // racily clean: read it from the file until it is older
         }
-        let Ok(bytes) = postcard::to_allocvec(case) else {
+        let header = CachedHeader {
+            header: case.header().clone(),
+            opened_at: case.opened_at(),
+        };
+        let (Ok(header), Ok(history)) = (
+            postcard::to_allocvec(&header),
+            postcard::to_allocvec(case.history()),
+        ) else {
             return;
         };
         if let Ok(mut fresh) = self.fresh.lock() {
             fresh.push(Fresh {
                 number: case.number(),
                 stamp,
-                case: bytes,
+                header,
+                history,
             });
         }
     }
@@ -195,15 +253,17 @@ impl ScanCache {
             .iter()
             .zip(&self.reused)
             .filter(|(_, reused)| reused.load(Ordering::Relaxed))
-            .map(|((number, stamp, range), _)| Entry {
-                number: *number,
-                stamp: *stamp,
-                case: &self.buffer[range.clone()],
+            .map(|(located, _)| Entry {
+                number: located.number,
+                stamp: located.stamp,
+                header: &self.buffer[located.header.clone()],
+                history: &self.buffer[located.history.clone()],
             })
             .chain(fresh.iter().map(|f| Entry {
                 number: f.number,
                 stamp: f.stamp,
-                case: &f.case,
+                header: &f.header,
+                history: &f.history,
             }))
             .collect();
         entries.sort_unstable_by_key(|e| e.number);
@@ -255,7 +315,7 @@ impl<W: Write> Write for Checksummed<W> {
 
 /// Where each entry of a cache file is: `FORMAT`, the postcard-encoded
 /// entries, then the CRC-32 of those entries. `None` if it is not valid.
-fn index(bytes: &[u8]) -> Option<Vec<(u64, Stamp, std::ops::Range<usize>)>> {
+fn index(bytes: &[u8]) -> Option<Vec<Located>> {
     let rest = bytes.strip_prefix(FORMAT.as_slice())?;
     let (payload, crc) = rest.split_at_checked(rest.len().checked_sub(4)?)?;
     if crc32fast::hash(payload).to_le_bytes() != crc {
@@ -263,16 +323,22 @@ fn index(bytes: &[u8]) -> Option<Vec<(u64, Stamp, std::ops::Range<usize>)>> {
     }
     let entries: Vec<Entry> = postcard::from_bytes(payload).ok()?;
     let base = bytes.as_ptr() as usize;
-    let mut index: Vec<(u64, Stamp, std::ops::Range<usize>)> = entries
+    let range_of = |part: &[u8]| {
+        let start = part.as_ptr() as usize - base;
+        start..start + part.len()
+    };
+    let mut index: Vec<Located> = entries
         .into_iter()
-        .map(|e| {
-            let start = e.case.as_ptr() as usize - base;
-            (e.number, e.stamp, start..start + e.case.len())
+        .map(|e| Located {
+            number: e.number,
+            stamp: e.stamp,
+            header: range_of(e.header),
+            history: range_of(e.history),
         })
         .collect();
     // Written in order; sorting again costs nothing and makes lookups safe.
-    index.sort_unstable_by_key(|(number, ..)| *number);
-    index.dedup_by_key(|(number, ..)| *number);
+    index.sort_unstable_by_key(|e| e.number);
+    index.dedup_by_key(|e| e.number);
     Some(index)
 }
 
@@ -341,14 +407,14 @@ mod tests {
         let (_dir, store) = store_with_two_cases();
         fill(&store);
         let cache = later(store.root());
-        assert_eq!(
-            cache.get(1001, &stamp_of(&store, 1001)),
-            Some(case(1001, "First"))
-        );
-        assert_eq!(
-            cache.get(1002, &stamp_of(&store, 1002)),
-            Some(case(1002, "Second"))
-        );
+        for (number, title) in [(1001, "First"), (1002, "Second")] {
+            let expected = case(number, title);
+            let cached = cache.get(number, &stamp_of(&store, number)).unwrap();
+            // The header and the opening come without decoding the history.
+            assert_eq!(cached.header, *expected.header());
+            assert_eq!(cached.opened_at, expected.opened_at());
+            assert_eq!(cached.into_case(), Some(expected));
+        }
     }
 
     #[test]
@@ -358,13 +424,13 @@ mod tests {
         let cache = later(store.root());
         let mut stamp = stamp_of(&store, 1001);
         stamp.modified_ns += 1;
-        assert_eq!(cache.get(1001, &stamp), None);
+        assert!(cache.get(1001, &stamp).is_none());
         let mut stamp = stamp_of(&store, 1001);
         stamp.inode += 1;
-        assert_eq!(cache.get(1001, &stamp), None);
+        assert!(cache.get(1001, &stamp).is_none());
         // A rewritten file (same size: "First" and "Fifth") gets a new inode.
         store.write(&case(1001, "Fifth")).unwrap();
-        assert_eq!(cache.get(1001, &stamp_of(&store, 1001)), None);
+        assert!(cache.get(1001, &stamp_of(&store, 1001)).is_none());
     }
 
     #[test]
@@ -386,9 +452,52 @@ mod tests {
         ] {
             fs::write(&path, &broken).unwrap();
             let cache = later(store.root());
-            assert_eq!(cache.get(1001, &stamp_of(&store, 1001)), None);
-            assert_eq!(cache.get(1002, &stamp_of(&store, 1002)), None);
+            assert!(cache.get(1001, &stamp_of(&store, 1001)).is_none());
+            assert!(cache.get(1002, &stamp_of(&store, 1002)).is_none());
         }
+    }
+
+    /// One scan as the store runs it, starting 10 s from now: for each case
+    /// file, whether it came from the cache and its header, or the error.
+    fn scan_once(store: &Store) -> Vec<Result<(bool, String), String>> {
+        let cache = later(store.root());
+        let listing = store.list_files().unwrap();
+        let seen = listing
+            .cases
+            .iter()
+            .map(|file| match crate::store::read_listed(&cache, file) {
+                Ok(crate::store::Scanned::Cached { entry, .. }) => Ok((true, entry.header.title)),
+                Ok(crate::store::Scanned::Read(case)) => Ok((false, case.header().title.clone())),
+                Err(error) => Err(error.to_string()),
+            })
+            .collect();
+        cache.save();
+        seen
+    }
+
+    #[test]
+    fn a_scan_serves_unchanged_files_from_the_cache_and_rereads_changed_ones() {
+        let (_dir, store) = store_with_two_cases();
+        let read = |title: &str| Ok((false, title.to_string()));
+        let cached = |title: &str| Ok((true, title.to_string()));
+        assert_eq!(scan_once(&store), vec![read("First"), read("Second")]);
+        assert_eq!(scan_once(&store), vec![cached("First"), cached("Second")]);
+        // A header edited by hand no longer matches its history: the file is
+        // read again and refused, never served from the cache.
+        let path = store.path_of(1001);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replacen("title: First", "title: Forged", 1)).unwrap();
+        let seen = scan_once(&store);
+        assert_eq!(seen[1], cached("Second"));
+        let error = seen[0].clone().unwrap_err();
+        assert!(
+            error.starts_with(&format!("{}:", path.display())) && error.contains("title"),
+            "{error}"
+        );
+        // Put back, it is read (and cached) again.
+        fs::write(&path, text).unwrap();
+        assert_eq!(scan_once(&store), vec![read("First"), cached("Second")]);
+        assert_eq!(scan_once(&store), vec![cached("First"), cached("Second")]);
     }
 
     #[test]

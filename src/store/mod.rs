@@ -18,7 +18,9 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::case::Case;
+use chrono::{DateTime, Utc};
+
+use crate::case::{Case, Header};
 
 pub use codec::{
     decode, encode, encode_parts, event_json, fast_path_agreement, format_instant, DecodeError,
@@ -86,10 +88,63 @@ pub struct StoreLock {
 /// What is under a store: case files by number, and everything else.
 #[derive(Debug, Clone, Default)]
 pub struct StoreListing {
-    /// `(number, path)`, ordered by number.
-    pub cases: Vec<(u64, PathBuf)>,
+    /// Ordered by number.
+    pub cases: Vec<CaseFile>,
     /// Files that are not cases, ordered by path.
     pub strays: Vec<StrayFile>,
+}
+
+/// A case file found by [`Store::list_files`].
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    /// The case its path says it holds.
+    pub number: u64,
+    pub path: PathBuf,
+    /// What the listing saw (without following links): the stamp of a
+    /// regular file; `None` for anything else, or when it vanished.
+    stamp: Option<cache::Stamp>,
+}
+
+/// A case as a scan found it: read from its file and decoded in full, or
+/// served from the scan cache with its header decoded and its history
+/// decoded only when asked for (most scans look at most cases' headers only).
+pub enum Scanned<'a> {
+    Read(Case),
+    Cached {
+        entry: cache::CachedCase<'a>,
+        path: &'a Path,
+    },
+}
+
+impl Scanned<'_> {
+    pub fn header(&self) -> &Header {
+        match self {
+            Scanned::Read(case) => case.header(),
+            Scanned::Cached { entry, .. } => &entry.header,
+        }
+    }
+
+    /// When the case was opened (its `created` event).
+    pub fn opened_at(&self) -> DateTime<Utc> {
+        match self {
+            Scanned::Read(case) => case.opened_at(),
+            Scanned::Cached { entry, .. } => entry.opened_at,
+        }
+    }
+
+    /// The whole case. A cached history that does not decode (it was
+    /// checksummed, so only a bug could cause that) is read from the file.
+    pub fn into_case(self) -> Result<Case, StoreError> {
+        match self {
+            Scanned::Read(case) => Ok(case),
+            Scanned::Cached { entry, path } => {
+                let number = entry.header.number;
+                entry
+                    .into_case()
+                    .map_or_else(|| read_path(number, path), Ok)
+            }
+        }
+    }
 }
 
 /// A file under the store that is not a case.
@@ -257,34 +312,17 @@ impl Store {
         Ok(())
     }
 
-    /// Every case file path, ordered by case number, and every stray file:
+    /// Every case file, ordered by case number, and every stray file:
     /// anything under the store that is not a case where a case belongs.
+    /// Case directories are listed on all cores, and each case file is
+    /// looked at (`lstat` relative to its directory) for the scan cache.
     pub fn list_files(&self) -> Result<StoreListing, StoreError> {
-        let mut cases = Vec::new();
+        use rayon::prelude::*;
         let mut strays = Vec::new();
+        let mut directories = Vec::new();
         for (name, path, is_dir) in directory_entries(&self.root)? {
             if is_dir && is_directory_name(&name) {
-                for (file_name, file_path, file_is_dir) in directory_entries(&path)? {
-                    match case_number_of(&file_name) {
-                        Some(number) if !file_is_dir && format!("{:03}", number / 1000) == name => {
-                            cases.push((number, file_path))
-                        }
-                        Some(_) if !file_is_dir => strays.push(StrayFile {
-                            path: file_path,
-                            reason: "a case file in the wrong directory (case N belongs in N/1000, 3 digits)",
-                        }),
-                        _ if file_name.starts_with(TEMP_PREFIX) && file_name.ends_with(TEMP_SUFFIX) => {
-                            strays.push(StrayFile {
-                                path: file_path,
-                                reason: "a temporary file left by an interrupted write; it is not a case and can be deleted",
-                            })
-                        }
-                        _ => strays.push(StrayFile {
-                            path: file_path,
-                            reason: "not a case file (cases are <NNN>/<number>.yaml)",
-                        }),
-                    }
-                }
+                directories.push((name, path));
             } else if !ROOT_FILES.contains(&name.as_str()) {
                 strays.push(StrayFile {
                     path,
@@ -292,31 +330,41 @@ impl Store {
                 });
             }
         }
-        cases.sort_unstable_by_key(|(number, _)| *number);
+        let listed: Vec<(Vec<CaseFile>, Vec<StrayFile>)> = directories
+            .par_iter()
+            .map(|(name, path)| list_case_directory(name, path))
+            .collect::<Result<_, _>>()?;
+        let mut cases = Vec::new();
+        for (directory_cases, directory_strays) in listed {
+            cases.extend(directory_cases);
+            strays.extend(directory_strays);
+        }
+        cases.sort_unstable_by_key(|file| file.number);
         strays.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(StoreListing { cases, strays })
     }
 
-    /// Reads and decodes every case file on all cores and maps each with
-    /// `map` where it was read; returns the results in number order. Only
-    /// the cases being mapped are in memory at once, so a scan of a large
-    /// store holds what `map` keeps, not the store.
+    /// Reads every case on all cores (from the scan cache where a file is
+    /// unchanged) and maps each with `map` where it was read; returns the
+    /// results in number order. Only the cases being mapped are in memory
+    /// at once, so a scan of a large store holds what `map` keeps, not the
+    /// store.
     pub fn scan<T, F>(&self, map: F) -> Result<Vec<T>, StoreError>
     where
         T: Send,
-        F: Fn(u64, &Path, Result<Case, StoreError>) -> T + Sync + Send,
+        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
     {
         Ok(self.scan_files(&self.list_files()?.cases, map))
     }
 
-    /// Reads every case file on all cores and folds each into an
-    /// accumulator made by `identity`; `reduce` combines the accumulators of
-    /// the threads. For figures over the whole store in bounded memory.
+    /// Reads every case on all cores and folds each into an accumulator
+    /// made by `identity`; `reduce` combines the accumulators of the
+    /// threads. For figures over the whole store in bounded memory.
     pub fn fold<A, I, F, R>(&self, identity: I, fold: F, reduce: R) -> Result<A, StoreError>
     where
         A: Send,
         I: Fn() -> A + Sync + Send,
-        F: Fn(A, u64, &Path, Result<Case, StoreError>) -> A + Sync + Send,
+        F: Fn(A, &CaseFile, Result<Scanned<'_>, StoreError>) -> A + Sync + Send,
         R: Fn(A, A) -> A + Sync + Send,
     {
         use rayon::prelude::*;
@@ -324,25 +372,25 @@ impl Store {
         let cache = self.scan_cache();
         let folded = files
             .par_iter()
-            .fold(&identity, |acc, (number, path)| {
-                fold(acc, *number, path, self.read_cached(&cache, *number, path))
+            .fold(&identity, |acc, file| {
+                fold(acc, file, read_listed(&cache, file))
             })
             .reduce(&identity, reduce);
         cache.save();
         Ok(folded)
     }
 
-    /// [`Store::scan`] over the given `(number, path)` case files.
-    pub fn scan_files<T, F>(&self, files: &[(u64, PathBuf)], map: F) -> Vec<T>
+    /// [`Store::scan`] over the given case files.
+    pub fn scan_files<T, F>(&self, files: &[CaseFile], map: F) -> Vec<T>
     where
         T: Send,
-        F: Fn(u64, &Path, Result<Case, StoreError>) -> T + Sync + Send,
+        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
     {
         use rayon::prelude::*;
         let cache = self.scan_cache();
         let mapped = files
             .par_iter()
-            .map(|(number, path)| map(*number, path, self.read_cached(&cache, *number, path)))
+            .map(|file| map(file, read_listed(&cache, file)))
             .collect();
         cache.save();
         mapped
@@ -356,32 +404,96 @@ impl Store {
         cache::ScanCache::load(&self.root)
     }
 
-    /// Case `number` from the scan cache when its file is unchanged, else
-    /// read from the file (and offered to the cache).
-    fn read_cached(
-        &self,
-        cache: &cache::ScanCache,
-        number: u64,
-        path: &Path,
-    ) -> Result<Case, StoreError> {
-        let stamp = fs::symlink_metadata(path)
-            .ok()
-            .filter(|m| m.file_type().is_file())
-            .map(|m| cache::Stamp::of(&m));
-        if let Some(case) = stamp.as_ref().and_then(|stamp| cache.get(number, stamp)) {
-            return Ok(case);
-        }
-        let case = self.read_path(number, path)?;
-        if let Some(stamp) = stamp {
-            cache.put(&case, stamp);
-        }
-        Ok(case)
-    }
     /// Reads and decodes the case file at `path`, expected to hold `number`.
     pub fn read_path(&self, number: u64, path: &Path) -> Result<Case, StoreError> {
-        let bytes = read_case_file(path)?;
-        decode_file(path, &bytes, Some(number))
+        read_path(number, path)
     }
+}
+
+/// The case files and strays of the case directory `name` at `path`.
+fn list_case_directory(
+    name: &str,
+    path: &Path,
+) -> Result<(Vec<CaseFile>, Vec<StrayFile>), StoreError> {
+    let mut cases = Vec::new();
+    let mut strays = Vec::new();
+    let entries = fs::read_dir(path).map_err(|e| StoreError::io(path, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::io(path, e))?;
+        let file_path = entry.path();
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let file_type = entry
+            .file_type()
+            .map_err(|e| StoreError::io(&file_path, e))?;
+        match case_number_of(&file_name) {
+            Some(number) if !file_type.is_dir() && format!("{:03}", number / 1000) == name => {
+                // `metadata` does not follow links, and looks the name up in
+                // the open directory rather than walking the whole path.
+                let stamp = entry
+                    .metadata()
+                    .ok()
+                    .filter(|metadata| metadata.file_type().is_file())
+                    .map(|metadata| cache::Stamp::of(&metadata));
+                cases.push(CaseFile {
+                    number,
+                    path: file_path,
+                    stamp,
+                });
+            }
+            Some(_) if !file_type.is_dir() => strays.push(StrayFile {
+                path: file_path,
+                reason: "a case file in the wrong directory (case N belongs in N/1000, 3 digits)",
+            }),
+            _ if file_name.starts_with(TEMP_PREFIX) && file_name.ends_with(TEMP_SUFFIX) => {
+                strays.push(StrayFile {
+                    path: file_path,
+                    reason: "a temporary file left by an interrupted write; it is not a case and can be deleted",
+                })
+            }
+            _ => strays.push(StrayFile {
+                path: file_path,
+                reason: "not a case file (cases are <NNN>/<number>.yaml)",
+            }),
+        }
+    }
+    Ok((cases, strays))
+}
+
+/// A listed case file: from the scan cache when its stamp is the one cached,
+/// else read (and offered to the cache). The listing saw the file without
+/// following links and only listed real directories, so a regular file of
+/// acceptable size is read at once; anything else goes through the checks
+/// of [`read_case_bytes`], which name what is wrong with it.
+pub(crate) fn read_listed<'a>(
+    cache: &'a cache::ScanCache,
+    file: &'a CaseFile,
+) -> Result<Scanned<'a>, StoreError> {
+    let Some(stamp) = file.stamp else {
+        return read_path(file.number, &file.path).map(Scanned::Read);
+    };
+    if let Some(entry) = cache.get(file.number, &stamp) {
+        return Ok(Scanned::Cached {
+            entry,
+            path: &file.path,
+        });
+    }
+    let case = if stamp.size() <= MAX_CASE_FILE_BYTES {
+        read_bytes(&file.path, stamp.size())
+            .map_err(|e| StoreError::io(&file.path, e))
+            .and_then(|bytes| check_size(bytes).map_err(|r| r.into_error(&file.path)))
+            .and_then(|bytes| decode_file(&file.path, &bytes, Some(file.number)))?
+    } else {
+        read_path(file.number, &file.path)?
+    };
+    cache.put(&case, stamp);
+    Ok(Scanned::Read(case))
+}
+
+/// Reads and decodes the case file at `path`, expected to hold `number`.
+fn read_path(number: u64, path: &Path) -> Result<Case, StoreError> {
+    let bytes = read_case_file(path)?;
+    decode_file(path, &bytes, Some(number))
 }
 
 /// The largest case file the store reads: 1 MiB. A larger file is refused
@@ -414,7 +526,6 @@ impl CaseRead {
 /// directory; it could point anywhere), anything but a regular file (a FIFO
 /// would block the reader), and a file above [`MAX_CASE_FILE_BYTES`].
 fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
-    use std::io::Read;
     if let Some(directory) = path.parent() {
         let metadata = fs::symlink_metadata(directory).map_err(CaseRead::Io)?;
         if metadata.file_type().is_symlink() {
@@ -437,23 +548,36 @@ fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
             "not a regular file; a case file must be a regular file".into(),
         ));
     }
-    let too_large = |size: u64| {
-        CaseRead::Refused(format!(
-            "the file is {size} bytes, over the limit of {MAX_CASE_FILE_BYTES} bytes (1 MiB) for a case file; it was not read"
-        ))
-    };
     if metadata.len() > MAX_CASE_FILE_BYTES {
         return Err(too_large(metadata.len()));
     }
-    // The limit holds even if the file grows after the check.
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    File::open(path)
-        .and_then(|file| file.take(MAX_CASE_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(CaseRead::Io)?;
+    let bytes = read_bytes(path, metadata.len()).map_err(CaseRead::Io)?;
+    check_size(bytes)
+}
+
+/// The bytes of the file at `path`, expected to be `size` bytes long; at
+/// most one byte over the limit is read, whatever the file has grown to.
+fn read_bytes(path: &Path, size: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(size.min(MAX_CASE_FILE_BYTES) as usize + 1);
+    File::open(path)?
+        .take(MAX_CASE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Refuses bytes over [`MAX_CASE_FILE_BYTES`].
+fn check_size(bytes: Vec<u8>) -> Result<Vec<u8>, CaseRead> {
     if bytes.len() as u64 > MAX_CASE_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+fn too_large(size: u64) -> CaseRead {
+    CaseRead::Refused(format!(
+        "the file is {size} bytes, over the limit of {MAX_CASE_FILE_BYTES} bytes (1 MiB) for a case file; it was not read"
+    ))
 }
 
 /// [`read_case_bytes`] with its refusals as store errors naming the file:
