@@ -279,18 +279,14 @@ impl BusinessCalendar {
     }
 
     /// The covered intervals of the shifts that start on local `date`.
-    fn covered_shifts_on(&self, date: NaiveDate) -> Vec<CoveredShift> {
-        if self.is_holiday(date) {
-            return Vec::new();
-        }
-        let Some(next_date) = date.succ_opt() else {
-            return Vec::new();
-        };
+    fn covered_shifts_on(&self, date: NaiveDate) -> impl Iterator<Item = CoveredShift> + '_ {
         let weekday = date.weekday();
+        let next_date = date.succ_opt().filter(|_| !self.is_holiday(date));
         self.shifts
             .iter()
-            .filter(|shift| shift.weekday == weekday)
-            .filter_map(|shift| {
+            .filter(move |shift| next_date.is_some() && shift.weekday == weekday)
+            .filter_map(move |shift| {
+                let next_date = next_date?;
                 let start = local_instant(self.time_zone, date, shift.start);
                 let mut end = if shift.crosses_midnight() {
                     local_instant(self.time_zone, next_date, shift.end)
@@ -302,7 +298,6 @@ impl BusinessCalendar {
                 }
                 (end > start).then_some(CoveredShift { start, end })
             })
-            .collect()
     }
 }
 

@@ -274,6 +274,31 @@ pub fn first_response_time(
     let rules = CaseRules::of(case, policy)?;
     let history = history_as_of(case.history(), now);
     let reading = initial_response(case, history, &rules, now)?;
+    response_time(case, history, &rules, &reading)
+}
+
+/// [`first_response_time`] from the initial-response reading that
+/// [`clocks`] gave for the same case and `now` (its first reading), without
+/// computing the clock again.
+pub fn first_response_time_from(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    initial_response: &ClockReading,
+) -> Result<Option<ResponseTime>, ClockError> {
+    debug_assert_eq!(initial_response.clock, ClockKind::InitialResponse);
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
+    response_time(case, history, &rules, initial_response)
+}
+
+/// The first response time given the initial-response clock's reading.
+fn response_time(
+    case: &Case,
+    history: &[Event],
+    rules: &CaseRules,
+    reading: &ClockReading,
+) -> Result<Option<ResponseTime>, ClockError> {
     let responded_at = history
         .iter()
         .find(|event| matches!(event.kind, EventKind::Responded { .. }))

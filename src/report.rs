@@ -286,7 +286,8 @@ impl Tally {
         }
 
         let group: Vec<String> = request.by.iter().map(|d| d.value_of(&case)).collect();
-        for reading in clock::clocks(&case, policy, last)? {
+        let readings = clock::clocks(&case, policy, last)?;
+        for reading in &readings {
             if let Some(due) = reading.due_at.filter(|due| *due < end) {
                 if reading.status == ClockStatus::Breached {
                     self.week(week_start(due)).breaches += 1;
@@ -312,7 +313,14 @@ impl Tally {
             }
         }
         if request.in_period(opened_at) {
-            if let Some(times) = clock::first_response_time(&case, policy, last)? {
+            let initial = readings
+                .first()
+                .filter(|r| r.clock == ClockKind::InitialResponse);
+            let times = match initial {
+                Some(initial) => clock::first_response_time_from(&case, policy, last, initial)?,
+                None => clock::first_response_time(&case, policy, last)?,
+            };
+            if let Some(times) = times {
                 self.business_times.push(times.business);
                 self.wall_times.push(times.wall);
             }

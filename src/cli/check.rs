@@ -60,19 +60,9 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
     };
     let store = ctx.store()?;
-    let listing = store.list_files()?;
-    let files = listing.cases;
-    for stray in listing.strays {
-        problems.push(Problem {
-            file: stray.path.display().to_string(),
-            line: 0,
-            column: 0,
-            message: stray.reason.to_string(),
-        });
-    }
     // Every file on all cores; each yields its own problems, in number order.
     let now = ctx.now;
-    let per_file: Vec<Vec<Problem>> = store.scan_files(&files, |file, read| {
+    let (listing, per_file): (_, Vec<Vec<Problem>>) = store.scan_listed(|file, read| {
         let path = &file.path;
         let mut problems = Vec::new();
         match read.and_then(Scanned::into_case) {
@@ -125,8 +115,17 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
             }),
         }
         problems
-    });
+    })?;
+    for stray in listing.strays {
+        problems.push(Problem {
+            file: stray.path.display().to_string(),
+            line: 0,
+            column: 0,
+            message: stray.reason.to_string(),
+        });
+    }
     problems.extend(per_file.into_iter().flatten());
+    let cases_checked = listing.cases.len();
     if ctx.format() == Format::Json {
         let items: Vec<_> = problems
             .iter()
@@ -134,7 +133,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
             .collect();
         ctx.out.push_str(&output::json(&json!({
             "policy_valid": policy.is_some(),
-            "cases_checked": files.len(),
+            "cases_checked": cases_checked,
             "problems": items,
         })));
     } else {
@@ -150,8 +149,8 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         ctx.out.push_str(&format!(
             "checked the policy and {} case file{}: {}\n",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" },
+            cases_checked,
+            if cases_checked == 1 { "" } else { "s" },
             match problems.len() {
                 0 => "no problems".to_string(),
                 1 => "1 problem".to_string(),

@@ -354,7 +354,25 @@ impl Store {
         T: Send,
         F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
     {
-        Ok(self.scan_files(&self.list_files()?.cases, map))
+        Ok(self.scan_listed(map)?.1)
+    }
+
+    /// [`Store::scan`], also returning the listing it scanned (with the
+    /// stray files).
+    pub fn scan_listed<T, F>(&self, map: F) -> Result<(StoreListing, Vec<T>), StoreError>
+    where
+        T: Send,
+        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
+    {
+        use rayon::prelude::*;
+        let (listing, cache) = self.list_and_load_cache()?;
+        let mapped = listing
+            .cases
+            .par_iter()
+            .map(|file| map(file, read_listed(&cache, file)))
+            .collect();
+        cache.save();
+        Ok((listing, mapped))
     }
 
     /// Reads every case on all cores and folds each into an accumulator
@@ -368,9 +386,9 @@ impl Store {
         R: Fn(A, A) -> A + Sync + Send,
     {
         use rayon::prelude::*;
-        let files = self.list_files()?.cases;
-        let cache = self.scan_cache();
-        let folded = files
+        let (listing, cache) = self.list_and_load_cache()?;
+        let folded = listing
+            .cases
             .par_iter()
             .fold(&identity, |acc, file| {
                 fold(acc, file, read_listed(&cache, file))
@@ -380,20 +398,11 @@ impl Store {
         Ok(folded)
     }
 
-    /// [`Store::scan`] over the given case files.
-    pub fn scan_files<T, F>(&self, files: &[CaseFile], map: F) -> Vec<T>
-    where
-        T: Send,
-        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
-    {
-        use rayon::prelude::*;
-        let cache = self.scan_cache();
-        let mapped = files
-            .par_iter()
-            .map(|file| map(file, read_listed(&cache, file)))
-            .collect();
-        cache.save();
-        mapped
+    /// The listing and the scan cache, loaded side by side: the cache is
+    /// one large read while the listing waits on directories.
+    fn list_and_load_cache(&self) -> Result<(StoreListing, cache::ScanCache), StoreError> {
+        let (listing, cache) = rayon::join(|| self.list_files(), || self.scan_cache());
+        Ok((listing?, cache))
     }
 
     /// The scan cache, or an empty one when `CASES_NO_CACHE` is set.
