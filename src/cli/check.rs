@@ -114,7 +114,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                 message: other.to_string(),
             }),
         }
-        problems
+        (!problems.is_empty()).then_some(problems)
     })?;
     for stray in listing.strays {
         problems.push(Problem {

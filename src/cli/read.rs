@@ -415,20 +415,9 @@ where
     T: Send,
     F: Fn(Scanned<'_>) -> Result<Option<T>, CommandError> + Sync + Send,
 {
-    let results = store.scan(|_, read| match read {
-        Ok(scanned) => map(scanned),
-        Err(error) => Err(CommandError::from(error)),
-    })?;
-    keep_in_order(results)
-}
-
-/// The kept values in order; the first error stops.
-fn keep_in_order<T>(results: Vec<Result<Option<T>, CommandError>>) -> Result<Vec<T>, CommandError> {
-    let mut kept = Vec::new();
-    for result in results {
-        if let Some(value) = result? {
-            kept.push(value);
-        }
-    }
-    Ok(kept)
+    // Skipped cases leave nothing behind: only kept values and errors are
+    // collected, still in number order.
+    let results =
+        store.scan(|_, read| read.map_err(CommandError::from).and_then(&map).transpose())?;
+    results.into_iter().collect()
 }

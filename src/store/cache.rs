@@ -30,8 +30,42 @@ use crate::case::{Case, Event, Header};
 /// The cache file's name at the store's root.
 pub const CACHE_FILE: &str = ".cache";
 
+/// Prefix and suffix of the next cache while a scan writes it.
+const TEMP_PREFIX: &str = ".cache-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A temporary file left this long ago by a scan that was killed is removed.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// True for the name of a next cache being written (or left by a killed
+/// scan): it belongs at the store's root like the cache itself.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Removes temporary cache files that no scan has written to for
+/// [`STALE_TEMPORARY`] (a scan writes its file from start to end; one killed
+/// part-way leaves it behind). Best effort: errors are ignored.
+fn remove_stale_temporaries(root: &Path) {
+    let Ok(entries) = fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if stale && is_temporary(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Bumped whenever the cached form of a case changes.
-const FORMAT: &[u8; 16] = b"cases-cache-v002";
+const FORMAT: &[u8; 16] = b"cases-cache-v003";
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
@@ -120,14 +154,6 @@ impl CachedCase<'_> {
     }
 }
 
-/// A case read from its file during this scan, for the next cache.
-struct Fresh {
-    number: u64,
-    stamp: Stamp,
-    header: Vec<u8>,
-    history: Vec<u8>,
-}
-
 /// Where an entry's parts are in the cache buffer.
 struct Located {
     number: u64,
@@ -136,8 +162,24 @@ struct Located {
     history: Range<usize>,
 }
 
-/// The cache as loaded for one scan, plus the entries that scan produces.
-/// The old cache stays one buffer; its entries are ranges into it.
+/// The next cache file as it is written: a temporary file beside the cache,
+/// with the CRC-32 of what was written so far.
+type Writer = std::io::BufWriter<Checksummed<tempfile::NamedTempFile>>;
+
+/// Where the next cache stands.
+enum Next {
+    /// Nothing has been read from a case file yet.
+    Unstarted,
+    /// Entries are being written, this many of them read during the scan.
+    Writing(Box<Writer>, usize),
+    /// The cache cannot be written (or is disabled): the store goes uncached.
+    Failed,
+}
+
+/// The cache as loaded for one scan, plus the next cache that scan writes.
+/// The old cache stays one buffer; its entries are ranges into it. Cases
+/// read from their files are written to the next cache as they are read,
+/// so a scan that builds the cache does not hold it in memory.
 pub struct ScanCache {
     path: PathBuf,
     /// When this scan started, in nanoseconds since the epoch.
@@ -145,7 +187,7 @@ pub struct ScanCache {
     buffer: Vec<u8>,
     /// The entries of the cache as loaded, ordered by number.
     old: Vec<Located>,
-    fresh: Mutex<Vec<Fresh>>,
+    next: Mutex<Next>,
     /// Which entries of `old` were still valid and used (same order).
     reused: Vec<AtomicBool>,
 }
@@ -161,7 +203,7 @@ impl ScanCache {
 
     /// [`ScanCache::load`] for a scan that started at `started_ns` (tests
     /// move it to exercise the racy window without waiting).
-    fn load_at(root: &Path, started_ns: i128) -> ScanCache {
+    pub(crate) fn load_at(root: &Path, started_ns: i128) -> ScanCache {
         let path = root.join(CACHE_FILE);
         let buffer = fs::read(&path).unwrap_or_default();
         let old = index(&buffer).unwrap_or_default();
@@ -171,7 +213,7 @@ impl ScanCache {
             started_ns,
             buffer,
             old,
-            fresh: Mutex::new(Vec::new()),
+            next: Mutex::new(Next::Unstarted),
             reused,
         }
     }
@@ -183,7 +225,7 @@ impl ScanCache {
             started_ns: i128::MIN,
             buffer: Vec::new(),
             old: Vec::new(),
-            fresh: Mutex::new(Vec::new()),
+            next: Mutex::new(Next::Failed),
             reused: Vec::new(),
         }
     }
@@ -227,70 +269,88 @@ impl ScanCache {
         ) else {
             return;
         };
-        if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.push(Fresh {
-                number: case.number(),
-                stamp,
-                header,
-                history,
-            });
+        let entry = Entry {
+            number: case.number(),
+            stamp,
+            header: &header,
+            history: &history,
+        };
+        let Ok(bytes) = postcard::to_allocvec(&entry) else {
+            return;
+        };
+        let Ok(mut next) = self.next.lock() else {
+            return;
+        };
+        if matches!(*next, Next::Unstarted) {
+            *next = match self.start_next() {
+                Ok(writer) => Next::Writing(Box::new(writer), 0),
+                Err(_) => Next::Failed,
+            };
+        }
+        if let Next::Writing(writer, count) = &mut *next {
+            match writer.write_all(&bytes) {
+                Ok(()) => *count += 1,
+                Err(_) => *next = Next::Failed,
+            }
         }
     }
 
-    /// Writes the cache for the next scan when this one changed anything:
-    /// the entries used plus the fresh ones (files gone are dropped).
-    pub fn save(self) {
-        if self.path.as_os_str().is_empty() {
-            return; // disabled
-        }
-        let fresh = self.fresh.into_inner().unwrap_or_default();
-        let all_reused = self.reused.iter().all(|r| r.load(Ordering::Relaxed));
-        if fresh.is_empty() && all_reused {
-            return;
-        }
-        let mut entries: Vec<Entry> = self
-            .old
-            .iter()
-            .zip(&self.reused)
-            .filter(|(_, reused)| reused.load(Ordering::Relaxed))
-            .map(|(located, _)| Entry {
-                number: located.number,
-                stamp: located.stamp,
-                header: &self.buffer[located.header.clone()],
-                history: &self.buffer[located.history.clone()],
-            })
-            .chain(fresh.iter().map(|f| Entry {
-                number: f.number,
-                stamp: f.stamp,
-                header: &f.header,
-                history: &f.history,
-            }))
-            .collect();
-        entries.sort_unstable_by_key(|e| e.number);
-        entries.dedup_by_key(|e| e.number);
+    /// A temporary file for the next cache, its format line written.
+    fn start_next(&self) -> std::io::Result<Writer> {
         let directory = self.path.parent().unwrap_or(Path::new("."));
-        let written = tempfile::Builder::new()
-            .prefix(".cache-")
-            .suffix(".tmp")
-            .tempfile_in(directory)
-            .and_then(|mut file| {
-                file.write_all(FORMAT)?;
-                // Buffer before checksumming: postcard writes a byte at a time.
-                let mut writer = std::io::BufWriter::with_capacity(
-                    1 << 20,
-                    Checksummed {
-                        inner: file,
-                        crc: crc32fast::Hasher::new(),
-                    },
-                );
-                postcard::to_io(&entries, &mut writer).map_err(std::io::Error::other)?;
-                let mut checksummed = writer.into_inner().map_err(|e| e.into_error())?;
-                let crc = checksummed.crc.clone().finalize();
-                checksummed.inner.write_all(&crc.to_le_bytes())?;
-                checksummed.inner.persist(&self.path).map_err(|e| e.error)?;
-                Ok(())
-            });
-        // A store we cannot write to just goes uncached.
+        remove_stale_temporaries(directory);
+        let file = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(directory)?;
+        let mut writer = std::io::BufWriter::with_capacity(
+            1 << 20,
+            Checksummed {
+                inner: file,
+                crc: crc32fast::Hasher::new(),
+            },
+        );
+        writer.write_all(FORMAT)?;
+        Ok(writer)
+    }
+
+    /// Puts the next cache in place when this scan changed anything: the
+    /// entries read from files, then the old entries still valid (the
+    /// entries of files gone are dropped). Otherwise the old one stays.
+    pub fn save(self) {
+        let next = self.next.lock().map_or(Next::Failed, |mut next| {
+            std::mem::replace(&mut *next, Next::Failed)
+        });
+        let all_reused = self.reused.iter().all(|r| r.load(Ordering::Relaxed));
+        let writer = match next {
+            Next::Failed => return,
+            Next::Writing(writer, _) => Ok(*writer),
+            Next::Unstarted if all_reused => return,
+            // Only entries dropped (files deleted): write the rest.
+            Next::Unstarted => self.start_next(),
+        };
+        let buffer = &self.buffer;
+        let written = writer.and_then(|mut writer| {
+            for (located, reused) in self.old.iter().zip(&self.reused) {
+                if reused.load(Ordering::Relaxed) {
+                    let entry = Entry {
+                        number: located.number,
+                        stamp: located.stamp,
+                        header: &buffer[located.header.clone()],
+                        history: &buffer[located.history.clone()],
+                    };
+                    let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;
+                    writer.write_all(&bytes)?;
+                }
+            }
+            let mut checksummed = writer.into_inner().map_err(|e| e.into_error())?;
+            let crc = checksummed.crc.clone().finalize();
+            checksummed.inner.write_all(&crc.to_le_bytes())?;
+            checksummed.inner.persist(&self.path).map_err(|e| e.error)?;
+            Ok(())
+        });
+        // A store we cannot write to just goes uncached (the temporary file
+        // is removed when it is dropped).
         drop(written);
     }
 }
@@ -313,30 +373,31 @@ impl<W: Write> Write for Checksummed<W> {
     }
 }
 
-/// Where each entry of a cache file is: `FORMAT`, the postcard-encoded
-/// entries, then the CRC-32 of those entries. `None` if it is not valid.
+/// Where each entry of a cache file is: `FORMAT`, postcard-encoded entries
+/// one after another (in no particular order), then the CRC-32 of all that
+/// precedes it. `None` if it is not valid.
 fn index(bytes: &[u8]) -> Option<Vec<Located>> {
-    let rest = bytes.strip_prefix(FORMAT.as_slice())?;
-    let (payload, crc) = rest.split_at_checked(rest.len().checked_sub(4)?)?;
+    let (payload, crc) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
     if crc32fast::hash(payload).to_le_bytes() != crc {
         return None;
     }
-    let entries: Vec<Entry> = postcard::from_bytes(payload).ok()?;
+    let mut rest = payload.strip_prefix(FORMAT.as_slice())?;
     let base = bytes.as_ptr() as usize;
     let range_of = |part: &[u8]| {
         let start = part.as_ptr() as usize - base;
         start..start + part.len()
     };
-    let mut index: Vec<Located> = entries
-        .into_iter()
-        .map(|e| Located {
-            number: e.number,
-            stamp: e.stamp,
-            header: range_of(e.header),
-            history: range_of(e.history),
-        })
-        .collect();
-    // Written in order; sorting again costs nothing and makes lookups safe.
+    let mut index = Vec::new();
+    while !rest.is_empty() {
+        let (entry, after): (Entry, &[u8]) = postcard::take_from_bytes(rest).ok()?;
+        index.push(Located {
+            number: entry.number,
+            stamp: entry.stamp,
+            header: range_of(entry.header),
+            history: range_of(entry.history),
+        });
+        rest = after;
+    }
     index.sort_unstable_by_key(|e| e.number);
     index.dedup_by_key(|e| e.number);
     Some(index)
@@ -498,6 +559,65 @@ mod tests {
         fs::write(&path, text).unwrap();
         assert_eq!(scan_once(&store), vec![read("First"), cached("Second")]);
         assert_eq!(scan_once(&store), vec![cached("First"), cached("Second")]);
+    }
+
+    /// The numbers of the entries in the store's cache file.
+    fn cached_numbers(store: &Store) -> Vec<u64> {
+        let bytes = fs::read(store.root().join(CACHE_FILE)).unwrap();
+        index(&bytes).unwrap().iter().map(|e| e.number).collect()
+    }
+
+    #[test]
+    fn the_entries_of_deleted_files_are_dropped() {
+        let (_dir, store) = store_with_two_cases();
+        store.write(&case(1003, "Third")).unwrap();
+        scan_once(&store);
+        assert_eq!(cached_numbers(&store), vec![1001, 1002, 1003]);
+        fs::remove_file(store.path_of(1002)).unwrap();
+        let cached = |title: &str| Ok((true, title.to_string()));
+        assert_eq!(scan_once(&store), vec![cached("First"), cached("Third")]);
+        assert_eq!(cached_numbers(&store), vec![1001, 1003]);
+    }
+
+    #[test]
+    fn an_unchanged_store_leaves_the_cache_file_alone() {
+        let (_dir, store) = store_with_two_cases();
+        scan_once(&store);
+        let path = store.root().join(CACHE_FILE);
+        let before = Stamp::of(&fs::symlink_metadata(&path).unwrap());
+        scan_once(&store);
+        assert_eq!(Stamp::of(&fs::symlink_metadata(&path).unwrap()), before);
+        let leftovers: Vec<_> = fs::read_dir(store.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn temporaries_left_by_killed_scans_are_not_strays_and_are_removed_when_stale() {
+        let (_dir, store) = store_with_two_cases();
+        let stale = store.root().join(".cache-killed.tmp");
+        let recent = store.root().join(".cache-running.tmp");
+        for path in [&stale, &recent] {
+            fs::write(path, b"cases-cache-v003 half").unwrap();
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+        assert!(store.list_files().unwrap().strays.is_empty());
+        scan_once(&store);
+        assert!(
+            !stale.exists(),
+            "a temporary untouched for an hour is removed"
+        );
+        assert!(recent.exists(), "one a scan may be writing is left alone");
+        assert_eq!(cached_numbers(&store), vec![1001, 1002]);
     }
 
     #[test]

@@ -323,7 +323,7 @@ impl Store {
         for (name, path, is_dir) in directory_entries(&self.root)? {
             if is_dir && is_directory_name(&name) {
                 directories.push((name, path));
-            } else if !ROOT_FILES.contains(&name.as_str()) {
+            } else if !ROOT_FILES.contains(&name.as_str()) && !cache::is_temporary(&name) {
                 strays.push(StrayFile {
                     path,
                     reason: "not part of a case store (cases are <NNN>/<number>.yaml)",
@@ -345,14 +345,14 @@ impl Store {
     }
 
     /// Reads every case on all cores (from the scan cache where a file is
-    /// unchanged) and maps each with `map` where it was read; returns the
-    /// results in number order. Only the cases being mapped are in memory
-    /// at once, so a scan of a large store holds what `map` keeps, not the
-    /// store.
+    /// unchanged) and maps each with `map` where it was read; returns what
+    /// `map` kept (`Some`), in number order. Only the cases being mapped are
+    /// in memory at once, so a scan of a large store holds what `map` keeps,
+    /// not the store.
     pub fn scan<T, F>(&self, map: F) -> Result<Vec<T>, StoreError>
     where
         T: Send,
-        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
+        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> Option<T> + Sync + Send,
     {
         Ok(self.scan_listed(map)?.1)
     }
@@ -362,14 +362,14 @@ impl Store {
     pub fn scan_listed<T, F>(&self, map: F) -> Result<(StoreListing, Vec<T>), StoreError>
     where
         T: Send,
-        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> T + Sync + Send,
+        F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> Option<T> + Sync + Send,
     {
         use rayon::prelude::*;
         let (listing, cache) = self.list_and_load_cache()?;
         let mapped = listing
             .cases
             .par_iter()
-            .map(|file| map(file, read_listed(&cache, file)))
+            .filter_map(|file| map(file, read_listed(&cache, file)))
             .collect();
         cache.save();
         Ok((listing, mapped))
