@@ -330,16 +330,19 @@ impl Store {
                 });
             }
         }
+        // Each directory's cases sorted where it was read, directories in
+        // number order: the concatenation is in number order.
+        directories.sort_unstable_by_key(|(name, _)| name.parse::<u64>().unwrap_or(u64::MAX));
         let listed: Vec<(Vec<CaseFile>, Vec<StrayFile>)> = directories
             .par_iter()
             .map(|(name, path)| list_case_directory(name, path))
             .collect::<Result<_, _>>()?;
-        let mut cases = Vec::new();
+        let mut cases = Vec::with_capacity(listed.iter().map(|(c, _)| c.len()).sum());
         for (directory_cases, directory_strays) in listed {
             cases.extend(directory_cases);
             strays.extend(directory_strays);
         }
-        cases.sort_unstable_by_key(|file| file.number);
+        debug_assert!(cases.is_sorted_by_key(|file| file.number));
         strays.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(StoreListing { cases, strays })
     }
@@ -426,6 +429,12 @@ fn list_case_directory(
 ) -> Result<(Vec<CaseFile>, Vec<StrayFile>), StoreError> {
     let mut cases = Vec::new();
     let mut strays = Vec::new();
+    // `name` is all digits; only the canonical spelling (`001`, not `0001`)
+    // holds cases.
+    let holds = name
+        .parse::<u64>()
+        .ok()
+        .filter(|number| format!("{number:03}") == name);
     let entries = fs::read_dir(path).map_err(|e| StoreError::io(path, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| StoreError::io(path, e))?;
@@ -436,7 +445,7 @@ fn list_case_directory(
             .file_type()
             .map_err(|e| StoreError::io(&file_path, e))?;
         match case_number_of(&file_name) {
-            Some(number) if !file_type.is_dir() && format!("{:03}", number / 1000) == name => {
+            Some(number) if !file_type.is_dir() && holds == Some(number / 1000) => {
                 // `metadata` does not follow links, and looks the name up in
                 // the open directory rather than walking the whole path.
                 let stamp = entry
@@ -466,6 +475,7 @@ fn list_case_directory(
             }),
         }
     }
+    cases.sort_unstable_by_key(|file| file.number);
     Ok((cases, strays))
 }
 
