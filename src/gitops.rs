@@ -99,6 +99,15 @@ impl Git {
         };
         let line = format!("{pattern} merge={MERGE_DRIVER}");
         let attributes = top.join(".gitattributes");
+        if fs::symlink_metadata(&attributes).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(GitError {
+                command: "setup".into(),
+                message: format!(
+                    "{} is a symbolic link; cases does not write through links (git ignores a linked .gitattributes too): replace it with a regular file",
+                    attributes.display()
+                ),
+            });
+        }
         let existing = fs::read_to_string(&attributes).unwrap_or_default();
         if !existing.lines().any(|l| l.trim() == line) {
             let mut text = existing;

@@ -4,6 +4,9 @@
 //! semantic checks that run after parsing (an unknown time zone, a missing
 //! target, an event its kind does not allow) report every problem, and use
 //! this map to say where each one is. Paths read like `regions.emea.shifts[0].end`.
+//!
+//! [`check_shape`] is the linear pre-pass that keeps documents which would
+//! make the general parser slow (deep flow nesting) away from it.
 
 use std::collections::HashMap;
 
@@ -173,5 +176,63 @@ mod tests {
             Some((3, 5)),
             "falls back to the parent"
         );
+    }
+}
+
+/// A shape of YAML document refused before the general parser sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapeProblem {
+    /// Mappings and sequences nested deeper than allowed, at this place.
+    TooDeep(Location),
+    /// An alias (`*name`), where aliases are refused.
+    Alias(Location),
+    /// A syntax error in a text with so many flow brackets that the general
+    /// parser could take long to find it.
+    Syntax(Location, String),
+}
+
+/// Checks, in one linear pass, that `text` nests mappings and sequences at
+/// most `max_depth` deep and (with `refuse_aliases`) has no alias. libyaml,
+/// under serde_yaml, takes time growing with the square of the flow depth
+/// (100,000 `[` take minutes), so this runs first. Syntax errors are left
+/// to the general parser, whose messages are more precise, unless the text
+/// has over 1,000 flow brackets.
+pub fn check_shape(text: &str, max_depth: usize, refuse_aliases: bool) -> Result<(), ShapeProblem> {
+    use yaml_rust2::parser::Event as Node;
+    let at = |marker: &Marker| Location {
+        line: marker.line().max(1),
+        column: marker.col() + 1,
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        match parser.next_token() {
+            Ok((Node::StreamEnd, _)) => return Ok(()),
+            Ok((Node::SequenceStart(..) | Node::MappingStart(..), marker)) => {
+                depth += 1;
+                if depth > max_depth {
+                    return Err(ShapeProblem::TooDeep(at(&marker)));
+                }
+            }
+            Ok((Node::SequenceEnd | Node::MappingEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Node::Alias(_), marker)) if refuse_aliases => {
+                return Err(ShapeProblem::Alias(at(&marker)))
+            }
+            Ok(_) => {}
+            Err(error) if error.info().contains("recursion limit") => {
+                return Err(ShapeProblem::TooDeep(at(error.marker())))
+            }
+            Err(error) => {
+                let brackets = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+                return if brackets <= 1000 {
+                    Ok(())
+                } else {
+                    Err(ShapeProblem::Syntax(
+                        at(error.marker()),
+                        error.info().to_string(),
+                    ))
+                };
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::process::Command as Process;
 
 use super::{CommandError, Context, Outcome};
 use crate::policy::DEFAULT_POLICY_YAML;
-use crate::store::Store;
+use crate::store::{write_new_file, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -33,14 +33,17 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
         store_path.display()
     ));
     let policy_path = dir.join("policy.yaml");
-    if policy_path.exists() {
-        ctx.out
-            .push_str(&format!("kept policy {}\n", policy_path.display()));
-    } else {
-        fs::write(&policy_path, DEFAULT_POLICY_YAML).map_err(|e| unreadable(&policy_path, e))?;
-        ctx.out
-            .push_str(&format!("wrote default policy {}\n", policy_path.display()));
-    }
+    let written = write_new_file(&policy_path, DEFAULT_POLICY_YAML.as_bytes())
+        .map_err(|e| unreadable(&policy_path, e))?;
+    ctx.out.push_str(&format!(
+        "{} {}\n",
+        if written {
+            "wrote default policy"
+        } else {
+            "kept policy"
+        },
+        policy_path.display()
+    ));
     let inside_repository = Process::new("git")
         .args(["rev-parse", "--is-inside-work-tree"])
         .current_dir(&dir)

@@ -16,7 +16,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::calendar::{BusinessCalendar, Calendar};
-use crate::source_map::SourceMap;
+use crate::source_map::{ShapeProblem, SourceMap};
 
 pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
 
@@ -140,6 +140,10 @@ pub struct PolicyProblem {
     pub message: String,
 }
 
+/// The deepest nesting of mappings and sequences a policy file may have.
+/// The bundled policy nests 6 deep; the rest is room for other layouts.
+pub const MAX_POLICY_NESTING: usize = 16;
+
 /// Every problem found in a policy file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
@@ -171,6 +175,29 @@ impl Policy {
     /// key or a value of the wrong type stops the structural pass (the
     /// problems found up to there are all reported).
     pub fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
+        let refused = |line, column, message| PolicyError {
+            origin: origin.to_string(),
+            problems: vec![PolicyProblem {
+                line,
+                column,
+                path: String::new(),
+                message,
+            }],
+        };
+        // Deep flow nesting would make the YAML parser take minutes.
+        match crate::source_map::check_shape(text, MAX_POLICY_NESTING, false) {
+            Ok(()) => {}
+            Err(ShapeProblem::TooDeep(at)) => {
+                return Err(refused(at.line, at.column, format!(
+                    "the YAML is nested more than {MAX_POLICY_NESTING} levels deep; the bundled policy needs 6"
+                )))
+            }
+            // Aliases are allowed in a policy (serde_yaml bounds their expansion).
+            Err(ShapeProblem::Alias(_)) => {}
+            Err(ShapeProblem::Syntax(at, message)) => {
+                return Err(refused(at.line, at.column, message))
+            }
+        }
         let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
             let location = error.location();
             PolicyError {
@@ -407,5 +434,48 @@ mod tests {
         assert_eq!(policy.holidays.len(), 3);
         let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["north-america", "emea"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_yaml_parser_sees_it() {
+        // libyaml needs minutes for this; the pre-pass is linear.
+        let deep = format!(
+            "version: \"1\"\nplans: {}{}\n",
+            "[".repeat(200_000),
+            "]".repeat(200_000)
+        );
+        let error = Policy::parse(&deep, "deep.yaml").unwrap_err();
+        // The scanner stops at its own limit (256 flow levels), ahead of the
+        // parser's events: that is where the error points.
+        assert_eq!(
+            error.to_string(),
+            "deep.yaml:2:263: the YAML is nested more than 16 levels deep; the bundled policy needs 6"
+        );
+        let nested = |depth: usize| {
+            DEFAULT_POLICY_YAML.replace(
+                "plans: [basic, plus, premium]",
+                &format!("plans: {}basic{}", "[".repeat(depth), "]".repeat(depth)),
+            )
+        };
+        // 17 levels: the document, then 16 sequences.
+        assert!(Policy::parse(&nested(16), "p.yaml")
+            .unwrap_err()
+            .to_string()
+            .starts_with("p.yaml:9:23: the YAML is nested more than 16 levels"));
+        // Within the limit the parser decides (a nested list is not a plan).
+        let within = Policy::parse(&nested(15), "p.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(!within.contains("nested more than"), "{within}");
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_allowed_in_a_policy() {
+        let text = DEFAULT_POLICY_YAML
+            .replacen("languages: [en, fr]", "languages: &both [en, fr]", 1)
+            .replacen("languages: [en, fr]", "languages: *both", 1);
+        assert!(text.contains("*both"));
+        let policy = Policy::parse(&text, "policy.yaml").unwrap();
+        assert_eq!(policy.region("emea").unwrap().languages, ["en", "fr"]);
     }
 }

@@ -173,9 +173,8 @@ impl Store {
         let root = root.into();
         fs::create_dir_all(&root).map_err(|e| StoreError::io(&root, e))?;
         let ignore = root.join(".gitignore");
-        if !ignore.exists() {
-            fs::write(&ignore, STORE_GITIGNORE).map_err(|e| StoreError::io(&ignore, e))?;
-        }
+        write_new_file(&ignore, STORE_GITIGNORE.as_bytes())
+            .map_err(|e| StoreError::io(&ignore, e))?;
         Ok(Store { root })
     }
 
@@ -515,6 +514,17 @@ fn read_path(number: u64, path: &Path) -> Result<Case, StoreError> {
     decode_file(path, &bytes, Some(number))
 }
 
+/// Creates the file at `path` with `contents` unless something is there
+/// already (`false`). Something includes a symbolic link, even one that
+/// points nowhere: nothing is ever written through a link.
+pub fn write_new_file(path: &Path, contents: &[u8]) -> io::Result<bool> {
+    match File::options().write(true).create_new(true).open(path) {
+        Ok(mut file) => file.write_all(contents).map(|()| true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The largest case file the store reads: 1 MiB. A larger file is refused
 /// before it is parsed; a case with hundreds of events is tens of kilobytes.
 pub const MAX_CASE_FILE_BYTES: u64 = 1 << 20;
@@ -730,4 +740,37 @@ fn numbered_entries(directory: &Path, want_directories: bool) -> Result<Vec<u64>
             _ => None,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn creating_a_store_never_writes_through_a_dangling_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cases");
+        fs::create_dir(&root).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, root.join(".gitignore")).unwrap();
+        Store::create(&root).unwrap();
+        assert!(!target.exists(), "nothing written through the link");
+        assert!(fs::symlink_metadata(root.join(".gitignore"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn a_new_store_gets_its_gitignore_and_an_existing_one_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("cases");
+        Store::create(&root).unwrap();
+        let ignore = root.join(".gitignore");
+        assert_eq!(fs::read_to_string(&ignore).unwrap(), STORE_GITIGNORE);
+        fs::write(&ignore, "mine\n").unwrap();
+        Store::create(&root).unwrap();
+        assert_eq!(fs::read_to_string(&ignore).unwrap(), "mine\n");
+    }
 }

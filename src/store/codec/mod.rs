@@ -310,54 +310,27 @@ fn unprintable(text: &str) -> Option<DecodeError> {
 pub const MAX_NESTING: usize = 16;
 
 /// Refuses, before the general YAML parser sees them, the shapes that make
-/// it slow or large: nesting deeper than [`MAX_NESTING`] (libyaml's cost
-/// grows with the square of the flow depth: 100,000 `[` take minutes) and
-/// aliases (`*name`, which repeat a node — the "billion laughs" — and which
-/// no case file needs). This pass is linear. Syntax errors are left to the
-/// general parser, whose messages the tests pin, unless the text has many
-/// flow brackets, which could make that parser slow.
+/// it slow or large: nesting deeper than [`MAX_NESTING`] (see
+/// [`crate::source_map::check_shape`]) and aliases (`*name`, which repeat a
+/// node — the "billion laughs" — and which no case file needs).
 fn check_shape(text: &str) -> Result<(), DecodeError> {
-    use yaml_rust2::parser::{Event as Node, Parser};
-    let at = |marker: &yaml_rust2::scanner::Marker, message: String| DecodeError {
-        line: marker.line().max(1),
-        column: marker.col() + 1,
+    use crate::source_map::{check_shape, Location, ShapeProblem};
+    let at = |location: Location, message: String| DecodeError {
+        line: location.line,
+        column: location.column,
         message,
     };
-    let too_deep =
-        || format!("the YAML is nested more than {MAX_NESTING} levels deep; a case file needs 4");
-    let mut parser = Parser::new_from_str(text);
-    let mut depth = 0usize;
-    loop {
-        match parser.next_token() {
-            Ok((Node::StreamEnd, _)) => return Ok(()),
-            Ok((Node::SequenceStart(..) | Node::MappingStart(..), marker)) => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(at(&marker, too_deep()));
-                }
-            }
-            Ok((Node::SequenceEnd | Node::MappingEnd, _)) => depth = depth.saturating_sub(1),
-            Ok((Node::Alias(_), marker)) => {
-                return Err(at(
-                    &marker,
-                    "a YAML alias (*name) is not allowed in a case file: write the value itself"
-                        .into(),
-                ))
-            }
-            Ok(_) => {}
-            Err(error) if error.info().contains("recursion limit") => {
-                return Err(at(error.marker(), too_deep()))
-            }
-            Err(error) => {
-                let brackets = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
-                return if brackets <= 1000 {
-                    Ok(())
-                } else {
-                    Err(at(error.marker(), error.info().to_string()))
-                };
-            }
-        }
-    }
+    check_shape(text, MAX_NESTING, true).map_err(|problem| match problem {
+        ShapeProblem::TooDeep(location) => at(
+            location,
+            format!("the YAML is nested more than {MAX_NESTING} levels deep; a case file needs 4"),
+        ),
+        ShapeProblem::Alias(location) => at(
+            location,
+            "a YAML alias (*name) is not allowed in a case file: write the value itself".into(),
+        ),
+        ShapeProblem::Syntax(location, message) => at(location, message),
+    })
 }
 
 fn record_of(event: &Event) -> EventRecord {
