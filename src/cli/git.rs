@@ -141,10 +141,24 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
     let policy = ctx.policy()?;
     let store = ctx.store()?;
     let case = store.read(args.number)?;
-    let path = store.path_of(args.number);
     let git = Git::at(store.root());
-    let commits = git.log_file(&path).map_err(git_error)?;
-    let introduced = attribute(&git, &case, &path, &commits);
+    // A renumbered case was recorded under its old numbers first: their
+    // paths are searched before the current one, oldest first.
+    let mut paths: Vec<PathBuf> = case
+        .history()
+        .iter()
+        .filter_map(|event| match event.kind {
+            EventKind::Renumbered { old_number } => Some(store.path_of(old_number)),
+            _ => None,
+        })
+        .collect();
+    paths.push(store.path_of(args.number));
+    let mut logs = Vec::new();
+    for path in paths {
+        let commits = git.log_file(&path).map_err(git_error)?;
+        logs.push((path, commits));
+    }
+    let introduced = attribute(&git, &case, &logs);
     let tz = policy.time_zone_of(&case.header().region);
     if ctx.format() == Format::Json {
         let items: Vec<Value> = case
@@ -186,24 +200,28 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
 
 /// For each event of `case`, the first commit whose version of the file
 /// holds it (events merged in from another clone are found wherever they
-/// sit in the history).
+/// sit in the history). `logs` are the case's paths, each with its commits
+/// oldest first; a version counts only if it is this case (same `created`
+/// event), since an old path now holds another case.
 fn attribute<'a>(
     git: &Git,
     case: &Case,
-    path: &std::path::Path,
-    commits: &'a [Commit],
+    logs: &'a [(PathBuf, Vec<Commit>)],
 ) -> Vec<Option<&'a Commit>> {
     let mut introduced: Vec<Option<&Commit>> = vec![None; case.history().len()];
-    for commit in commits {
-        let Some(version) = git
-            .show(&commit.hash, path)
-            .and_then(|text| decode(&text).ok())
-        else {
-            continue;
-        };
-        for (slot, event) in introduced.iter_mut().zip(case.history()) {
-            if slot.is_none() && version.history().contains(event) {
-                *slot = Some(commit);
+    for (path, commits) in logs {
+        for commit in commits {
+            let Some(version) = git
+                .show(&commit.hash, path)
+                .and_then(|text| decode(&text).ok())
+                .filter(|version| version.history().first() == case.history().first())
+            else {
+                continue;
+            };
+            for (slot, event) in introduced.iter_mut().zip(case.history()) {
+                if slot.is_none() && version.history().contains(event) {
+                    *slot = Some(commit);
+                }
             }
         }
     }
