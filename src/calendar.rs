@@ -576,4 +576,37 @@ mod tests {
         assert!(memorial.falls_on(NaiveDate::from_ymd_opt(2026, 5, 25).unwrap()));
         assert!(!memorial.falls_on(NaiveDate::from_ymd_opt(2026, 5, 18).unwrap()));
     }
+
+    /// The cost of a clock is the shifts it spans, not the time: a severity 4
+    /// case opened an hour before the end of Christmas Eve's shift (24h of
+    /// business time) walks three shifts, skipping Christmas and the weekend
+    /// as whole days.
+    #[test]
+    fn a_christmas_eve_clock_walks_a_handful_of_shifts() {
+        let policy = crate::policy::Policy::default_policy();
+        let calendar = Calendar::Business(policy.region("north-america").unwrap().calendar.clone());
+        let opened: DateTime<Utc> = "2026-12-25T01:00:00Z".parse().unwrap(); // Thu 20:00 EST
+        let due = calendar.add_business_duration(opened, Duration::hours(24));
+        assert_eq!(
+            due,
+            "2026-12-29T19:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        ); // Tue 14:00
+        let Calendar::Business(business) = &calendar else {
+            unreachable!()
+        };
+        let walked: Vec<(String, String)> = business
+            .covered_shifts_from(opened)
+            .take_while(|shift| shift.start < due)
+            .map(|shift| (shift.start.to_rfc3339(), shift.end.to_rfc3339()))
+            .collect();
+        let expected = [
+            ("2026-12-24T11:00:00+00:00", "2026-12-25T02:00:00+00:00"),
+            ("2026-12-28T11:00:00+00:00", "2026-12-29T02:00:00+00:00"),
+            ("2026-12-29T11:00:00+00:00", "2026-12-30T02:00:00+00:00"),
+        ];
+        assert_eq!(
+            walked,
+            expected.map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
 }
