@@ -9,12 +9,13 @@
 //! from two business days later, so the escalation requests below are on
 //! Thursday 2026-11-26.
 
-mod git_support;
+mod common;
 
-use git_support::{
+use common::git::{
     assert_every_event_kept, assert_no_conflict_markers, epoch, history_items, Repo, World,
     COMMITTER_NAME,
 };
+use common::{Output, BIN};
 use serde_json::{json, Value};
 
 const JANE: &str = "Jane Doe <jane@acme.example>";
@@ -27,7 +28,7 @@ const FILE: &str = "cases/001/1001.yaml";
 // The exact text of case files, built from their parts
 // ---------------------------------------------------------------------------
 
-/// The header of a case opened with [`git_support::Repo::open`].
+/// The header of a case opened with [`common::git::Repo::open`].
 fn header(number: u64, title: &str, contact: &str, state: &str, owner: Option<&str>) -> String {
     format!(
         "number: {number}\ntitle: {title}\naccount: acme\nplan: plus\nregion: emea\nlanguage: en\n\
@@ -108,7 +109,7 @@ fn check_passes(repo: &Repo, cases: usize) {
 }
 
 /// `git pull --no-rebase --no-edit origin BRANCH`.
-fn pull_branch(repo: &Repo, branch: &str) -> git_support::Out {
+fn pull_branch(repo: &Repo, branch: &str) -> Output {
     repo.git(&["pull", "--no-rebase", "--no-edit", "origin", branch])
 }
 
@@ -129,7 +130,7 @@ fn init_and_git_setup_assign_case_files_the_cases_driver_once() {
     let world = World::new();
     let seed = world.at("seed");
     assert_eq!(seed.read(".gitattributes"), "cases/*/*.yaml merge=cases\n");
-    let program = std::fs::canonicalize(git_support::bin()).expect("the binary");
+    let program = std::fs::canonicalize(BIN).expect("the binary");
     let driver = format!("'{}' merge-file %O %A %B\n", program.display());
     assert_eq!(seed.git_ok(&["config", "merge.cases.driver"]), driver);
     assert_eq!(
@@ -1033,7 +1034,7 @@ fn renumber_with_committing_on_by_default_resolves_the_collision() {
 /// Writes `base`, `ours` and `theirs` in `dir`, runs `cases merge-file` on
 /// them (named by absolute paths) and returns the run and what OURS holds
 /// afterwards.
-fn merge_files(dir: &Repo, base: &str, ours: &str, theirs: &str) -> (git_support::Out, String) {
+fn merge_files(dir: &Repo, base: &str, ours: &str, theirs: &str) -> (Output, String) {
     merge_files_named(dir, base, ours, theirs, |name| {
         dir.path(name).display().to_string()
     })
@@ -1046,7 +1047,7 @@ fn merge_files_named(
     ours: &str,
     theirs: &str,
     name: impl Fn(&str) -> String,
-) -> (git_support::Out, String) {
+) -> (Output, String) {
     dir.write("base.yaml", base);
     dir.write("ours.yaml", ours);
     dir.write("theirs.yaml", theirs);

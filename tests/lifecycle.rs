@@ -6,37 +6,40 @@
 //! north-america region) is UTC-5: 14:00Z is 09:00 local. North-america
 //! business hours are Mon-Fri 06:00-21:00 local.
 
-mod lifecycle_support;
+mod common;
 
-use lifecycle_support::{event_field, initial_response, NewCase, Store, ACTOR, JANE, RAJ};
+use common::{event_field, initial_response, yaml_text, Env, NewCase, ACTOR, JANE, RAJ};
 
 /// Mon 2026-11-16 09:00 America/Toronto.
 const OPENED: &str = "2026-11-16T14:00:00Z";
 
 /// A store with one severity 2 premium case opened at [`OPENED`] (its
 /// initial response is due 2h of business time later, 16:00Z).
-fn new_case() -> (Store, u64) {
-    let store = Store::init();
-    let number = store.open(OPENED, NewCase::new("premium", "2"));
+fn new_case() -> (Env, u64) {
+    let store = Env::init();
+    let number = store.open_at(&NewCase::with_jane_and_raj("premium", "2"), OPENED);
     assert_eq!(number, 1001);
     (store, number)
 }
 
 /// A store with case 1001 owned by [`ACTOR`] (assigned at 14:30Z).
-fn open_case() -> (Store, u64) {
+fn open_case() -> (Env, u64) {
     let (store, n) = new_case();
-    store.ok("2026-11-16T14:30:00Z", &["assign", "1001", "--to", ACTOR]);
+    store
+        .run(&["assign", "1001", "--to", ACTOR])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
     (store, n)
 }
 
 /// A store with case 1001 closed at 2026-11-16T15:00:00Z (10:00 local),
 /// confirmed by Jane, owned by [`ACTOR`].
-fn closed_case() -> (Store, u64) {
+fn closed_case() -> (Env, u64) {
     let (store, n) = open_case();
-    store.ok(
-        "2026-11-16T15:00:00Z",
-        &["close", "1001", "--confirmed-by", "jane@acme.example"],
-    );
+    store
+        .run(&["close", "1001", "--confirmed-by", "jane@acme.example"])
+        .now("2026-11-16T15:00:00Z")
+        .ok();
     assert_eq!(store.field(n, "state"), "closed");
     (store, n)
 }
@@ -49,7 +52,10 @@ fn assign_moves_a_new_case_to_open_and_a_second_assign_reassigns() {
     assert_eq!(store.field(n, "state"), "new");
     assert_eq!(store.field(n, "owner"), "~");
 
-    let run = store.ok("2026-11-16T14:30:00Z", &["assign", "1001", "--to", "bob"]);
+    let run = store
+        .run(&["assign", "1001", "--to", "bob"])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: assigned to bob (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), "bob");
@@ -59,7 +65,10 @@ fn assign_moves_a_new_case_to_open_and_a_second_assign_reassigns() {
     assert_eq!(event_field(&event, "by"), ACTOR);
     assert_eq!(event_field(&event, "owner"), "bob");
 
-    let run = store.ok("2026-11-16T14:40:00Z", &["assign", "1001", "--to", "carol"]);
+    let run = store
+        .run(&["assign", "1001", "--to", "carol"])
+        .now("2026-11-16T14:40:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: assigned to carol (open)\n");
     assert_eq!(store.field(n, "owner"), "carol");
     assert_eq!(store.field(n, "state"), "open");
@@ -69,7 +78,11 @@ fn assign_moves_a_new_case_to_open_and_a_second_assign_reassigns() {
 #[test]
 fn take_n_assigns_the_case_to_the_actor() {
     let (store, n) = new_case();
-    let run = store.ok_as("bob", "2026-11-16T14:20:00Z", &["take", "1001"]);
+    let run = store
+        .run(&["take", "1001"])
+        .now("2026-11-16T14:20:00Z")
+        .actor("bob")
+        .ok();
     assert_eq!(run.stdout, "1001\n");
     assert!(run.stderr.contains("case 1001: taken by bob"), "{run}");
     assert_eq!(store.field(n, "state"), "open");
@@ -90,10 +103,10 @@ fn first_response_stops_the_initial_response_clock_and_later_ones_do_not_move_it
     assert_eq!(clock["stopped_at"], serde_json::Value::Null);
     assert_eq!(clock["status"], "running");
 
-    let run = store.ok(
-        "2026-11-16T15:10:00Z",
-        &["respond", "1001", "--message", "Reproduced; working on it."],
-    );
+    let run = store
+        .run(&["respond", "1001", "--message", "Reproduced; working on it."])
+        .now("2026-11-16T15:10:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: response recorded (open)\ninitial-response clock stopped: met\n"
@@ -107,7 +120,10 @@ fn first_response_stops_the_initial_response_clock_and_later_ones_do_not_move_it
     assert_eq!(clock["status"], "met");
 
     // A second response (after the due time) changes nothing on the clock.
-    let run = store.ok("2026-11-16T17:00:00Z", &["respond", "1001"]);
+    let run = store
+        .run(&["respond", "1001"])
+        .now("2026-11-16T17:00:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: response recorded (open)\n");
     let clock = initial_response(&store.show(n, "2026-11-16T18:00:00Z")).clone();
     assert_eq!(clock["stopped_at"], "2026-11-16T15:10:00Z");
@@ -118,7 +134,10 @@ fn first_response_stops_the_initial_response_clock_and_later_ones_do_not_move_it
 fn a_first_response_after_the_due_time_stops_the_clock_breached() {
     let (store, n) = open_case();
     // Due 16:00Z; one minute late.
-    let run = store.ok("2026-11-16T16:01:00Z", &["respond", "1001"]);
+    let run = store
+        .run(&["respond", "1001"])
+        .now("2026-11-16T16:01:00Z")
+        .ok();
     assert!(
         run.stdout
             .ends_with("initial-response clock stopped: breached\n"),
@@ -132,10 +151,10 @@ fn a_first_response_after_the_due_time_stops_the_clock_breached() {
 #[test]
 fn note_is_recorded_and_changes_no_state() {
     let (store, n) = open_case();
-    let run = store.ok(
-        "2026-11-16T14:45:00Z",
-        &["note", "1001", "--text", "Customer runs 2026.3"],
-    );
+    let run = store
+        .run(&["note", "1001", "--text", "Customer runs 2026.3"])
+        .now("2026-11-16T14:45:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: note added (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     let event = store.last_event(n);
@@ -147,17 +166,17 @@ fn note_is_recorded_and_changes_no_state() {
 
 #[test]
 fn phone_contact_starts_the_severity_1_clock() {
-    let store = Store::init();
-    let n = store.open(OPENED, NewCase::new("premium", "1"));
+    let store = Env::init();
+    let n = store.open_at(&NewCase::with_jane_and_raj("premium", "1"), OPENED);
     let clock = initial_response(&store.show(n, "2026-11-16T14:10:00Z")).clone();
     assert_eq!(clock["status"], "waiting");
     assert_eq!(clock["started_at"], serde_json::Value::Null);
     assert_eq!(clock["due_at"], serde_json::Value::Null);
 
-    let run = store.ok(
-        "2026-11-16T14:20:00Z",
-        &["phone", "1001", "--note", "Called the support line"],
-    );
+    let run = store
+        .run(&["phone", "1001", "--note", "Called the support line"])
+        .now("2026-11-16T14:20:00Z")
+        .ok();
     // Severity 1 premium: 1h on the 24x7 clock from the call.
     assert_eq!(
         run.stdout,
@@ -173,7 +192,10 @@ fn phone_contact_starts_the_severity_1_clock() {
     assert_eq!(clock["status"], "running");
 
     // A second call does not restart the clock.
-    let run = store.ok("2026-11-16T14:40:00Z", &["phone", "1001"]);
+    let run = store
+        .run(&["phone", "1001"])
+        .now("2026-11-16T14:40:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: phone contact recorded (new)\n");
     let clock = initial_response(&store.show(n, "2026-11-16T14:50:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-16T14:20:00Z");
@@ -184,10 +206,10 @@ fn request_info_waits_on_the_customer_and_says_when_to_follow_up() {
     let (store, n) = open_case();
     // Wed 2026-11-18 10:00 local. 1 business day: Thu 19 10:00; 4 business
     // days: Thu 19, Fri 20, (weekend), Mon 23, Tue 24 -> Tue 24 10:00 local.
-    let run = store.ok(
-        "2026-11-18T15:00:00Z",
-        &["request-info", "1001", "--message", "Please send the logs."],
-    );
+    let run = store
+        .run(&["request-info", "1001", "--message", "Please send the logs."])
+        .now("2026-11-18T15:00:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: information requested (waiting-on-customer)\n\
@@ -206,11 +228,14 @@ fn request_info_waits_on_the_customer_and_says_when_to_follow_up() {
 #[test]
 fn follow_up_is_recorded_while_waiting_on_the_customer() {
     let (store, n) = open_case();
-    store.ok("2026-11-18T15:00:00Z", &["request-info", "1001"]);
-    let run = store.ok(
-        "2026-11-19T15:00:00Z",
-        &["follow-up", "1001", "--message", "Any news?"],
-    );
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-18T15:00:00Z")
+        .ok();
+    let run = store
+        .run(&["follow-up", "1001", "--message", "Any news?"])
+        .now("2026-11-19T15:00:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: follow-up recorded (waiting-on-customer)\n"
@@ -225,11 +250,14 @@ fn follow_up_is_recorded_while_waiting_on_the_customer() {
 #[test]
 fn customer_reply_moves_a_waiting_case_back_to_open() {
     let (store, n) = open_case();
-    store.ok("2026-11-18T15:00:00Z", &["request-info", "1001"]);
-    let run = store.ok(
-        "2026-11-19T13:00:00Z",
-        &["customer-reply", "1001", "--message", "Logs attached."],
-    );
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-18T15:00:00Z")
+        .ok();
+    let run = store
+        .run(&["customer-reply", "1001", "--message", "Logs attached."])
+        .now("2026-11-19T13:00:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: customer reply recorded (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     let event = store.last_event(n);
@@ -246,10 +274,10 @@ fn severity_change_with_agreement_retargets_the_clock_from_the_same_start() {
     assert_eq!(before["due_at"], "2026-11-16T16:00:00Z");
 
     // Severity 3 premium: 6h of business time from 09:00 local -> 15:00 local.
-    let run = store.ok(
-        "2026-11-16T14:45:00Z",
-        &["severity", "1001", "3", "--customer-agreed"],
-    );
+    let run = store
+        .run(&["severity", "1001", "3", "--customer-agreed"])
+        .now("2026-11-16T14:45:00Z")
+        .ok();
     assert!(
         run.stdout
             .starts_with("case 1001: severity 3 (minor)\ninitial-response running, due 2026-11-16 15:00 America/Toronto"),
@@ -268,17 +296,17 @@ fn severity_change_with_agreement_retargets_the_clock_from_the_same_start() {
 
     // Severity 4 (by name) premium: 12h from 09:00 local lands exactly on the
     // shift's end, 21:00 local = 02:00Z the next day (not the next morning).
-    store.ok(
-        "2026-11-16T14:50:00Z",
-        &[
+    store
+        .run(&[
             "severity",
             "1001",
             "request",
             "--customer-agreed",
             "--agreed-by",
             "raj@acme.example",
-        ],
-    );
+        ])
+        .now("2026-11-16T14:50:00Z")
+        .ok();
     assert_eq!(store.field(n, "severity"), "4");
     let event = store.last_event(n);
     assert_eq!(event_field(&event, "from"), "3");
@@ -294,10 +322,10 @@ fn severity_change_with_agreement_retargets_the_clock_from_the_same_start() {
 #[test]
 fn fix_request_waits_on_the_fix_and_fix_available_reopens() {
     let (store, n) = open_case();
-    let run = store.ok(
-        "2026-11-16T16:00:00Z",
-        &["fix", "request", "1001", "--ticket", "DEV-4821"],
-    );
+    let run = store
+        .run(&["fix", "request", "1001", "--ticket", "DEV-4821"])
+        .now("2026-11-16T16:00:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: fix requested (DEV-4821) (waiting-on-fix)\n"
@@ -307,10 +335,10 @@ fn fix_request_waits_on_the_fix_and_fix_available_reopens() {
     assert_eq!(event_field(&event, "event"), "fix-requested");
     assert_eq!(event_field(&event, "ticket"), "DEV-4821");
 
-    let run = store.ok(
-        "2026-11-20T16:00:00Z",
-        &["fix", "available", "1001", "--release", "2026.11.2"],
-    );
+    let run = store
+        .run(&["fix", "available", "1001", "--release", "2026.11.2"])
+        .now("2026-11-20T16:00:00Z")
+        .ok();
     assert!(run
         .stdout
         .starts_with("case 1001: fix available in 2026.11.2"));
@@ -325,10 +353,10 @@ fn fix_request_waits_on_the_fix_and_fix_available_reopens() {
 #[test]
 fn close_confirmed_by_a_contact_closes_the_case() {
     let (store, n) = open_case();
-    let run = store.ok(
-        "2026-11-16T15:00:00Z",
-        &["close", "1001", "--confirmed-by", "Raj Patel"],
-    );
+    let run = store
+        .run(&["close", "1001", "--confirmed-by", "Raj Patel"])
+        .now("2026-11-16T15:00:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: closed (customer-confirmed)\n");
     assert_eq!(store.field(n, "state"), "closed");
     assert_eq!(store.field(n, "owner"), ACTOR);
@@ -347,11 +375,11 @@ fn close_confirmed_by_a_contact_closes_the_case() {
 #[test]
 fn reopen_returns_the_case_to_open_with_the_same_owner() {
     let (store, n) = closed_case();
-    let run = store.ok_as(
-        "carol",
-        "2026-11-20T15:00:00Z",
-        &["reopen", "1001", "--reason", "The problem is back"],
-    );
+    let run = store
+        .run(&["reopen", "1001", "--reason", "The problem is back"])
+        .now("2026-11-20T15:00:00Z")
+        .actor("carol")
+        .ok();
     assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), ACTOR);
@@ -366,7 +394,10 @@ fn reopen_returns_the_case_to_open_with_the_same_owner() {
 #[test]
 fn note_is_allowed_on_a_closed_case() {
     let (store, n) = closed_case();
-    let run = store.ok("2026-11-17T15:00:00Z", &["note", "1001", "--text", "FYI"]);
+    let run = store
+        .run(&["note", "1001", "--text", "FYI"])
+        .now("2026-11-17T15:00:00Z")
+        .ok();
     assert_eq!(run.stdout, "case 1001: note added (closed)\n");
     assert_eq!(store.field(n, "state"), "closed");
     assert_eq!(event_field(&store.last_event(n), "event"), "note");
@@ -375,10 +406,10 @@ fn note_is_allowed_on_a_closed_case() {
 #[test]
 fn contacts_are_added_and_removed() {
     let (store, n) = open_case();
-    let run = store.ok(
-        "2026-11-16T15:00:00Z",
-        &["contact", "add", "1001", "Ann Lee <ann@acme.example>"],
-    );
+    let run = store
+        .run(&["contact", "add", "1001", "Ann Lee <ann@acme.example>"])
+        .now("2026-11-16T15:00:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: contact added: Ann Lee <ann@acme.example>\n"
@@ -386,18 +417,18 @@ fn contacts_are_added_and_removed() {
     let event = store.last_event(n);
     assert_eq!(event_field(&event, "event"), "contact-added");
     assert_eq!(event_field(&event, "contact"), "Ann Lee <ann@acme.example>");
-    let contacts: Vec<String> = store.yaml(n)["contacts"]
+    let contacts: Vec<String> = store.case_yaml(n)["contacts"]
         .as_sequence()
         .unwrap()
         .iter()
-        .map(lifecycle_support::yaml_text)
+        .map(yaml_text)
         .collect();
     assert_eq!(contacts, [JANE, RAJ, "Ann Lee <ann@acme.example>"]);
 
-    let run = store.ok(
-        "2026-11-16T15:10:00Z",
-        &["contact", "remove", "1001", "jane@acme.example"],
-    );
+    let run = store
+        .run(&["contact", "remove", "1001", "jane@acme.example"])
+        .now("2026-11-16T15:10:00Z")
+        .ok();
     assert_eq!(
         run.stdout,
         "case 1001: contact removed; contacts: Raj Patel <raj@acme.example>, Ann Lee <ann@acme.example>\n"
@@ -417,169 +448,160 @@ fn contacts_are_added_and_removed() {
 #[test]
 fn severity_change_without_the_customers_agreement_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["severity", "1001", "3"],
-        &[
+    store
+        .run(&["severity", "1001", "3"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&[
             "case 1001",
             "needs the customer's agreement",
             "--customer-agreed",
-        ],
-    );
+        ]);
 }
 
 #[test]
 fn severity_change_agreed_by_someone_not_a_contact_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &[
+    store
+        .run(&[
             "severity",
             "1001",
             "3",
             "--customer-agreed",
             "--agreed-by",
             "mallory@evil.example",
-        ],
-        &["is not a contact of case 1001", JANE, RAJ],
-    );
+        ])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["is not a contact of case 1001", JANE, RAJ]);
 }
 
 #[test]
 fn severity_change_to_the_same_level_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["severity", "1001", "2", "--customer-agreed"],
-        &["case 1001 is already severity 2"],
-    );
+    store
+        .run(&["severity", "1001", "2", "--customer-agreed"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is already severity 2"]);
 }
 
 #[test]
 fn unknown_severity_level_is_a_usage_error() {
     let (store, _) = open_case();
     for level in ["5", "0", "blocker"] {
-        store.rejected(
-            2,
-            ACTOR,
-            "2026-11-16T15:00:00Z",
-            &["severity", "1001", level, "--customer-agreed"],
-            &[
+        store
+            .run(&["severity", "1001", level, "--customer-agreed"])
+            .now("2026-11-16T15:00:00Z")
+            .refused(2)
+            .says_why_in_one_line(&[
                 "is not a severity",
                 "1/critical, 2/major, 3/minor, 4/request",
-            ],
-        );
+            ]);
     }
 }
 
 #[test]
 fn close_without_the_customers_confirmation_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["close", "1001"],
-        &[
+    store
+        .run(&["close", "1001"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&[
             "case 1001 stays open until the customer agrees to close it",
             "--confirmed-by CONTACT",
             JANE,
             RAJ,
-        ],
-    );
+        ]);
 }
 
 #[test]
 fn close_confirmed_by_someone_not_a_contact_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &[
+    store
+        .run(&[
             "close",
             "1001",
             "--confirmed-by",
             "Mallory <mallory@evil.example>",
-        ],
-        &["is not a contact of case 1001", JANE, RAJ],
-    );
+        ])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["is not a contact of case 1001", JANE, RAJ]);
     // Alice is the owner, not a contact.
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["close", "1001", "--confirmed-by", ACTOR],
-        &["\"alice\" is not a contact of case 1001"],
-    );
+    store
+        .run(&["close", "1001", "--confirmed-by", ACTOR])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["\"alice\" is not a contact of case 1001"]);
 }
 
 #[test]
 fn request_info_on_a_new_case_is_refused() {
     let (store, _) = new_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["request-info", "1001"],
-        &["case 1001 is new", "a case that is open"],
-    );
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is new", "a case that is open"]);
 }
 
 #[test]
 fn request_info_on_a_closed_case_is_refused() {
     let (store, _) = closed_case();
-    store.refused(
-        ACTOR,
-        "2026-11-17T15:00:00Z",
-        &["request-info", "1001"],
-        &["case 1001 is closed", "cases reopen 1001"],
-    );
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-17T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is closed", "cases reopen 1001"]);
 }
 
 #[test]
 fn follow_up_is_refused_unless_waiting_on_the_customer() {
     let (store, _) = new_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T14:10:00Z",
-        &["follow-up", "1001"],
-        &["case 1001 is new", "waiting-on-customer"],
-    );
-    store.ok("2026-11-16T14:30:00Z", &["assign", "1001", "--to", ACTOR]);
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["follow-up", "1001"],
-        &["case 1001 is open", "waiting-on-customer"],
-    );
-    store.ok(
-        "2026-11-16T15:10:00Z",
-        &["fix", "request", "1001", "--ticket", "DEV-1"],
-    );
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:20:00Z",
-        &["follow-up", "1001"],
-        &["case 1001 is waiting-on-fix", "waiting-on-customer"],
-    );
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-16T14:10:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is new", "waiting-on-customer"]);
+    store
+        .run(&["assign", "1001", "--to", ACTOR])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is open", "waiting-on-customer"]);
+    store
+        .run(&["fix", "request", "1001", "--ticket", "DEV-1"])
+        .now("2026-11-16T15:10:00Z")
+        .ok();
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-16T15:20:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is waiting-on-fix", "waiting-on-customer"]);
 }
 
 #[test]
 fn fix_available_is_refused_unless_waiting_on_a_fix() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["fix", "available", "1001", "--release", "2026.11.2"],
-        &["case 1001 is open", "waiting-on-fix"],
-    );
-    store.ok("2026-11-16T15:10:00Z", &["request-info", "1001"]);
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:20:00Z",
-        &["fix", "available", "1001", "--release", "2026.11.2"],
-        &["case 1001 is waiting-on-customer", "waiting-on-fix"],
-    );
+    store
+        .run(&["fix", "available", "1001", "--release", "2026.11.2"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is open", "waiting-on-fix"]);
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-16T15:10:00Z")
+        .ok();
+    store
+        .run(&["fix", "available", "1001", "--release", "2026.11.2"])
+        .now("2026-11-16T15:20:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is waiting-on-customer", "waiting-on-fix"]);
 }
 
 #[test]
@@ -622,107 +644,98 @@ fn every_event_but_note_and_reopen_is_refused_on_a_closed_case() {
     // reopen_returns_the_case_to_open_with_the_same_owner)
     for (args, event) in attempts {
         let not_allowed = format!("{event} is not allowed");
-        store.refused(
-            ACTOR,
-            now,
-            args,
-            &[
-                "case 1001 is closed",
-                &not_allowed,
-                "reopen it first: cases reopen 1001",
-            ],
-        );
+        store.run(args).now(now).refused(3).says_why_in_one_line(&[
+            "case 1001 is closed",
+            &not_allowed,
+            "reopen it first: cases reopen 1001",
+        ]);
     }
 }
 
 #[test]
 fn take_of_a_closed_case_is_refused() {
     let (store, _) = closed_case();
-    store.refused(
-        "bob",
-        "2026-11-17T15:00:00Z",
-        &["take", "1001"],
-        &["case 1001"],
-    );
+    store
+        .run(&["take", "1001"])
+        .now("2026-11-17T15:00:00Z")
+        .actor("bob")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001"]);
 }
 
 #[test]
 fn take_of_a_case_owned_by_someone_else_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        "bob",
-        "2026-11-16T15:00:00Z",
-        &["take", "1001"],
-        &[
+    store
+        .run(&["take", "1001"])
+        .now("2026-11-16T15:00:00Z")
+        .actor("bob")
+        .refused(3)
+        .says_why_in_one_line(&[
             "case 1001 is already owned by alice",
             "cases assign 1001 --to NAME",
-        ],
-    );
+        ]);
 }
 
 #[test]
 fn reopen_of_a_case_that_is_not_closed_is_refused() {
     let (store, _) = new_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T14:10:00Z",
-        &["reopen", "1001"],
-        &["case 1001 is new", "only a closed case can be reopened"],
-    );
-    store.ok("2026-11-16T14:30:00Z", &["assign", "1001", "--to", ACTOR]);
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["reopen", "1001"],
-        &["case 1001 is open", "only a closed case can be reopened"],
-    );
+    store
+        .run(&["reopen", "1001"])
+        .now("2026-11-16T14:10:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is new", "only a closed case can be reopened"]);
+    store
+        .run(&["assign", "1001", "--to", ACTOR])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
+    store
+        .run(&["reopen", "1001"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is open", "only a closed case can be reopened"]);
 }
 
 #[test]
 fn removing_the_last_contact_is_refused() {
     let (store, _) = open_case();
-    store.ok(
-        "2026-11-16T15:00:00Z",
-        &["contact", "remove", "1001", "Raj Patel"],
-    );
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:10:00Z",
-        &["contact", "remove", "1001", "jane@acme.example"],
-        &["case 1001 must keep at least one contact"],
-    );
+    store
+        .run(&["contact", "remove", "1001", "Raj Patel"])
+        .now("2026-11-16T15:00:00Z")
+        .ok();
+    store
+        .run(&["contact", "remove", "1001", "jane@acme.example"])
+        .now("2026-11-16T15:10:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 must keep at least one contact"]);
 }
 
 #[test]
 fn removing_someone_who_is_not_a_contact_is_refused() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["contact", "remove", "1001", "mallory@evil.example"],
-        &[
+    store
+        .run(&["contact", "remove", "1001", "mallory@evil.example"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&[
             "\"mallory@evil.example\" is not a contact of case 1001",
             JANE,
-        ],
-    );
+        ]);
 }
 
 #[test]
 fn adding_a_contact_twice_is_refused_and_a_malformed_one_is_invalid() {
     let (store, _) = open_case();
-    store.refused(
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["contact", "add", "1001", "J. Doe <JANE@acme.example>"],
-        &["is already a contact of case 1001"],
-    );
-    store.rejected(
-        2,
-        ACTOR,
-        "2026-11-16T15:00:00Z",
-        &["contact", "add", "1001", "no email here"],
-        &["\"Name <email>\""],
-    );
+    store
+        .run(&["contact", "add", "1001", "J. Doe <JANE@acme.example>"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["is already a contact of case 1001"]);
+    store
+        .run(&["contact", "add", "1001", "no email here"])
+        .now("2026-11-16T15:00:00Z")
+        .refused(2)
+        .says_why_in_one_line(&["\"Name <email>\""]);
 }
 
 #[test]
@@ -735,40 +748,38 @@ fn an_event_earlier_than_the_last_event_is_refused() {
         &["assign", "1001", "--to", "bob"],
         &["close", "1001", "--confirmed-by", "jane@acme.example"],
     ] {
-        store.refused(
-            ACTOR,
-            "2026-11-16T14:29:00Z",
-            args,
-            &["is before its last event", "time order"],
-        );
+        store
+            .run(args)
+            .now("2026-11-16T14:29:00Z")
+            .refused(3)
+            .says_why_in_one_line(&["is before its last event", "time order"]);
     }
     // At the same instant as the last event is fine.
-    store.ok(
-        "2026-11-16T14:30:00Z",
-        &["note", "1001", "--text", "same minute"],
-    );
+    store
+        .run(&["note", "1001", "--text", "same minute"])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
 }
 
 #[test]
 fn the_time_order_refusal_names_local_times_in_the_cases_region() {
     let (store, _) = open_case(); // last event: assigned at 14:30Z = 09:30 local
-    store.refused(
-        ACTOR,
-        "2026-11-16T14:29:00Z",
-        &["note", "1001", "--text", "late entry"],
-        &["2026-11-16 09:30 America/Toronto"],
-    );
+    store
+        .run(&["note", "1001", "--text", "late entry"])
+        .now("2026-11-16T14:29:00Z")
+        .refused(3)
+        .says_why_in_one_line(&["2026-11-16 09:30 America/Toronto"]);
 }
 
 #[test]
 fn take_of_a_closed_case_says_to_reopen_it() {
     let (store, _) = closed_case();
-    store.refused(
-        "bob",
-        "2026-11-17T15:00:00Z",
-        &["take", "1001"],
-        &["case 1001 is closed", "cases reopen 1001"],
-    );
+    store
+        .run(&["take", "1001"])
+        .now("2026-11-17T15:00:00Z")
+        .actor("bob")
+        .refused(3)
+        .says_why_in_one_line(&["case 1001 is closed", "cases reopen 1001"]);
 }
 
 // ---------------------------------------------------------------- reopen window
@@ -782,7 +793,11 @@ fn reopen_thirty_days_minus_a_minute_after_closing_is_allowed() {
         store.show(n, "2026-11-20T00:00:00Z")["reopen_until"],
         "2026-12-16T15:00:00Z"
     );
-    let run = store.ok_as("bob", "2026-12-16T14:59:00Z", &["reopen", "1001"]);
+    let run = store
+        .run(&["reopen", "1001"])
+        .now("2026-12-16T14:59:00Z")
+        .actor("bob")
+        .ok();
     assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), ACTOR);
@@ -795,20 +810,22 @@ fn reopen_thirty_days_minus_a_minute_after_closing_is_allowed() {
 #[test]
 fn reopen_thirty_days_plus_a_minute_after_closing_is_refused_with_how_to_open_a_related_case() {
     let (store, _) = closed_case();
-    store.refused(
-        ACTOR,
-        "2026-12-16T15:01:00Z",
-        &["reopen", "1001"],
-        &[
+    store
+        .run(&["reopen", "1001"])
+        .now("2026-12-16T15:01:00Z")
+        .refused(3)
+        .says_why_in_one_line(&[
             "case 1001 can no longer be reopened",
             "2026-12-16 10:00 America/Toronto",
             "cases new --related 1001",
-        ],
-    );
+        ]);
     // What the refusal suggests works: a new case that refers to 1001.
-    let mut new = NewCase::new("premium", "2").title("Search results missing again");
-    new.related = Some(1001);
-    let m = store.open("2026-12-16T15:02:00Z", new);
+    let new = NewCase {
+        title: "Search results missing again",
+        related: vec!["1001"],
+        ..NewCase::with_jane_and_raj("premium", "2")
+    };
+    let m = store.open_at(&new, "2026-12-16T15:02:00Z");
     assert_eq!(m, 1002);
     let show = store.show(m, "2026-12-16T15:03:00Z");
     assert_eq!(show["related"], serde_json::json!([1001]));
@@ -820,12 +837,25 @@ fn a_case_closed_as_no_response_also_reopens_to_its_owner() {
     let (store, n) = open_case();
     // Waiting from Wed 2026-11-18 10:00 local; auto-close 4 business days
     // later, Tue 2026-11-24 10:00 local (15:00Z).
-    store.ok("2026-11-18T15:00:00Z", &["request-info", "1001"]);
-    store.ok("2026-11-19T15:00:00Z", &["follow-up", "1001"]);
-    store.ok("2026-11-23T15:00:00Z", &["follow-up", "1001"]);
-    store.ok("2026-11-24T15:00:00Z", &["sweep"]);
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-18T15:00:00Z")
+        .ok();
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-19T15:00:00Z")
+        .ok();
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-23T15:00:00Z")
+        .ok();
+    store.run(&["sweep"]).now("2026-11-24T15:00:00Z").ok();
     assert_eq!(store.field(n, "state"), "closed");
-    let run = store.ok_as("bob", "2026-11-25T15:00:00Z", &["reopen", "1001"]);
+    let run = store
+        .run(&["reopen", "1001"])
+        .now("2026-11-25T15:00:00Z")
+        .actor("bob")
+        .ok();
     assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "owner"), ACTOR);
     assert_eq!(store.field(n, "state"), "open");
@@ -833,17 +863,20 @@ fn a_case_closed_as_no_response_also_reopens_to_its_owner() {
 
 #[test]
 fn lowering_severity_1_keeps_the_start_of_a_running_clock() {
-    let store = Store::init();
-    let n = store.open(OPENED, NewCase::new("premium", "1"));
+    let store = Env::init();
+    let n = store.open_at(&NewCase::with_jane_and_raj("premium", "1"), OPENED);
     // Severity 1: the clock starts with the call at 14:20Z.
-    store.ok("2026-11-16T14:20:00Z", &["phone", "1001"]);
+    store
+        .run(&["phone", "1001"])
+        .now("2026-11-16T14:20:00Z")
+        .ok();
     let clock = initial_response(&store.show(n, "2026-11-16T14:25:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-16T14:20:00Z");
     assert_eq!(clock["due_at"], "2026-11-16T15:20:00Z");
-    store.ok(
-        "2026-11-16T14:30:00Z",
-        &["severity", "1001", "2", "--customer-agreed"],
-    );
+    store
+        .run(&["severity", "1001", "2", "--customer-agreed"])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
     // Same start, severity 2 premium target (2h, business hours): 16:20Z.
     let clock = initial_response(&store.show(n, "2026-11-16T14:35:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-16T14:20:00Z");

@@ -7,9 +7,9 @@
 //! business hours are Mon-Fri 06:00-21:00 local. Fri 2026-11-13, Sat 14,
 //! Sun 15, Mon 16.
 
-mod lifecycle_support;
+mod common;
 
-use lifecycle_support::{event_field, NewCase, Store, ACTOR};
+use common::{case_file, event_field, Env, NewCase, ACTOR};
 use serde_json::{json, Value};
 
 /// The instant the queue is read: Sun 2026-11-15 11:00 local.
@@ -23,10 +23,14 @@ struct Expected {
 
 /// A store whose queue exercises every tie-break; returns the queue order
 /// expected at [`NOW`].
-fn fixture() -> (Store, Vec<Expected>) {
-    let store = Store::init();
+fn fixture() -> (Env, Vec<Expected>) {
+    let store = Env::init();
     let open = |now: &str, plan: &str, severity: &str, title: &str| {
-        store.open(now, NewCase::new(plan, severity).title(title))
+        let case = NewCase {
+            title,
+            ..NewCase::with_jane_and_raj(plan, severity)
+        };
+        store.open_at(&case, now)
     };
 
     // 1001 sev1 basic, opened Fri 09:00 local, never phoned: waiting.
@@ -46,24 +50,27 @@ fn fixture() -> (Store, Vec<Expected>) {
     // 1006 sev1 premium (1h, 24x7), opened Sun 10:00 local, phoned 10:30
     // local -> due Sun 11:30 local = 16:30Z.
     let e = open("2026-11-15T15:00:00Z", "premium", "1", "E sev1 due 16:30Z");
-    store.ok("2026-11-15T15:30:00Z", &["phone", &e.to_string()]);
+    store
+        .run(&["phone", &e.to_string()])
+        .now("2026-11-15T15:30:00Z")
+        .ok();
     // 1007 sev1 premium owned by alice: not queued.
     let g = open("2026-11-13T14:00:00Z", "premium", "1", "G owned");
-    store.ok(
-        "2026-11-13T14:05:00Z",
-        &["assign", &g.to_string(), "--to", ACTOR],
-    );
+    store
+        .run(&["assign", &g.to_string(), "--to", ACTOR])
+        .now("2026-11-13T14:05:00Z")
+        .ok();
     // 1008 sev1 premium closed while new: not queued.
     let h = open("2026-11-13T14:00:00Z", "premium", "1", "H closed");
-    store.ok(
-        "2026-11-13T14:10:00Z",
-        &[
+    store
+        .run(&[
             "close",
             &h.to_string(),
             "--confirmed-by",
             "jane@acme.example",
-        ],
-    );
+        ])
+        .now("2026-11-13T14:10:00Z")
+        .ok();
     // 1009 and 1010 sev4 basic (24h), both opened Sat 09:00 local: Mon
     // 06:00-21:00 is 15h, 9h more from Tue 06:00 -> Tue 15:00 local = 20:00Z.
     // Same severity, due and opening time: the number decides.
@@ -78,7 +85,10 @@ fn fixture() -> (Store, Vec<Expected>) {
     // 1013 sev1 basic (4h, 24x7), opened and phoned Sun 09:00 local -> due
     // Sun 13:00 local = 18:00Z: opened before 1006 but due after it.
     let m = open("2026-11-15T14:00:00Z", "basic", "1", "M sev1 due 18:00Z");
-    store.ok("2026-11-15T14:00:00Z", &["phone", &m.to_string()]);
+    store
+        .run(&["phone", &m.to_string()])
+        .now("2026-11-15T14:00:00Z")
+        .ok();
 
     let expected = vec![
         Expected {
@@ -134,8 +144,8 @@ fn fixture() -> (Store, Vec<Expected>) {
 }
 
 /// The queue as JSON at `now`.
-fn queue_json(store: &Store, now: &str) -> Vec<Value> {
-    let run = store.ok(now, &["queue", "--format", "json"]);
+fn queue_json(store: &Env, now: &str) -> Vec<Value> {
+    let run = store.run(&["queue", "--format", "json"]).now(now).ok();
     let value: Value = serde_json::from_str(&run.stdout).expect("queue JSON");
     value.as_array().expect("an array").clone()
 }
@@ -185,7 +195,7 @@ fn queue_orders_by_severity_then_due_time_then_opening_time() {
 #[test]
 fn queue_table_shows_the_due_time_in_local_time_and_sev1_waiting_for_the_call() {
     let (store, expected) = fixture();
-    let run = store.ok(NOW, &["queue"]);
+    let run = store.run(&["queue"]).now(NOW).ok();
     assert_eq!(
         table_numbers(&run.stdout),
         expected.iter().map(|x| x.number).collect::<Vec<_>>(),
@@ -228,9 +238,9 @@ fn queue_table_shows_the_due_time_in_local_time_and_sev1_waiting_for_the_call() 
 #[test]
 fn take_without_a_number_takes_the_head_of_the_queue_and_prints_its_number() {
     let (store, _) = fixture();
-    let before = store.bytes(1013);
+    let before = store.bytes(&case_file(1013));
 
-    let run = store.ok_as("bob", NOW, &["take"]);
+    let run = store.run(&["take"]).now(NOW).actor("bob").ok();
     assert_eq!(run.stdout, "1006\n");
     assert!(run.stderr.contains("case 1006: taken by bob"), "{run}");
     assert_eq!(store.field(1006, "owner"), "bob");
@@ -241,13 +251,13 @@ fn take_without_a_number_takes_the_head_of_the_queue_and_prints_its_number() {
     assert_eq!(event_field(&event, "owner"), "bob");
     assert_eq!(event_field(&event, "at"), NOW);
     // Only the head was touched.
-    assert_eq!(store.bytes(1013), before);
+    assert_eq!(store.bytes(&case_file(1013)), before);
 
-    let run = store.ok_as("carol", NOW, &["take"]);
+    let run = store.run(&["take"]).now(NOW).actor("carol").ok();
     assert_eq!(run.stdout, "1013\n");
     assert_eq!(store.field(1013, "owner"), "carol");
     // The sev1 waiting for its call is next.
-    let run = store.ok_as("dave", NOW, &["take"]);
+    let run = store.run(&["take"]).now(NOW).actor("dave").ok();
     assert_eq!(run.stdout, "1001\n");
 
     let numbers: Vec<u64> = queue_json(&store, NOW)
@@ -260,7 +270,7 @@ fn take_without_a_number_takes_the_head_of_the_queue_and_prints_its_number() {
 #[test]
 fn take_n_takes_that_case_out_of_the_queue() {
     let (store, _) = fixture();
-    let run = store.ok_as("bob", NOW, &["take", "1009"]);
+    let run = store.run(&["take", "1009"]).now(NOW).actor("bob").ok();
     assert_eq!(run.stdout, "1009\n");
     assert_eq!(store.field(1009, "owner"), "bob");
     let numbers: Vec<u64> = queue_json(&store, NOW)
@@ -276,47 +286,60 @@ fn take_n_takes_that_case_out_of_the_queue() {
 #[test]
 fn take_of_a_case_owned_by_someone_else_is_refused_and_writes_nothing() {
     let (store, _) = fixture();
-    store.refused(
-        "bob",
-        NOW,
-        &["take", "1007"],
-        &[
+    store
+        .run(&["take", "1007"])
+        .now(NOW)
+        .actor("bob")
+        .refused(3)
+        .says_why_in_one_line(&[
             "case 1007 is already owned by alice",
             "cases assign 1007 --to NAME",
-        ],
-    );
+        ]);
 }
 
 #[test]
 fn take_on_an_empty_queue_takes_nothing() {
-    let store = Store::init();
-    let n = store.open("2026-11-16T14:00:00Z", NewCase::new("premium", "2"));
-    store.ok(
-        "2026-11-16T14:05:00Z",
-        &["assign", &n.to_string(), "--to", ACTOR],
+    let store = Env::init();
+    let n = store.open_at(
+        &NewCase::with_jane_and_raj("premium", "2"),
+        "2026-11-16T14:00:00Z",
     );
+    store
+        .run(&["assign", &n.to_string(), "--to", ACTOR])
+        .now("2026-11-16T14:05:00Z")
+        .ok();
     assert_eq!(
         queue_json(&store, "2026-11-16T14:10:00Z"),
         Vec::<Value>::new()
     );
-    let before = store.snapshot();
-    let run = store.ok_as("bob", "2026-11-16T14:10:00Z", &["take"]);
+    let before = store.store_files();
+    let run = store
+        .run(&["take"])
+        .now("2026-11-16T14:10:00Z")
+        .actor("bob")
+        .ok();
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("the queue is empty"), "{run}");
-    assert_eq!(store.snapshot(), before);
+    assert_eq!(store.store_files(), before);
 }
 
 #[test]
 fn a_case_reopened_without_an_owner_is_queued_again() {
-    let store = Store::init();
-    let n = store.open("2026-11-16T14:00:00Z", NewCase::new("premium", "2"));
-    let number = n.to_string();
-    store.ok(
-        "2026-11-16T14:10:00Z",
-        &["close", &number, "--confirmed-by", "jane@acme.example"],
+    let store = Env::init();
+    let n = store.open_at(
+        &NewCase::with_jane_and_raj("premium", "2"),
+        "2026-11-16T14:00:00Z",
     );
+    let number = n.to_string();
+    store
+        .run(&["close", &number, "--confirmed-by", "jane@acme.example"])
+        .now("2026-11-16T14:10:00Z")
+        .ok();
     assert!(queue_json(&store, "2026-11-16T14:20:00Z").is_empty());
-    store.ok("2026-11-16T14:30:00Z", &["reopen", &number]);
+    store
+        .run(&["reopen", &number])
+        .now("2026-11-16T14:30:00Z")
+        .ok();
     assert_eq!(store.field(n, "state"), "new");
     let queue = queue_json(&store, "2026-11-16T14:40:00Z");
     assert_eq!(queue.len(), 1);

@@ -6,13 +6,98 @@
 //! directory is byte-for-byte unchanged).
 
 mod common;
-mod reliability_support;
 
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cases::case::EventKind;
+use cases::case::{Case, EventKind};
 use common::{case_file, Env, NewCase, Output, DEFAULT_POLICY, T0};
-use reliability_support::{case_files, cases, decode, note_texts, spawn, temp_files, Rng};
+
+// ---------------------------------------------------------------------------
+// Helpers: raw processes, a deterministic random number generator, and views
+// of the store's files
+
+/// Starts `command` with its output captured.
+fn spawn(command: &mut Command) -> Child {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cases")
+}
+
+/// A xorshift64* generator: deterministic for a seed, good enough to pick
+/// kill delays and operations.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in `0..bound` (`bound > 0`).
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
+    }
+}
+
+/// Every file in the case directories of the store (`cases/NNN/...`), by
+/// relative path, with its bytes.
+fn case_directory_files(env: &Env) -> BTreeMap<String, Vec<u8>> {
+    env.store_files()
+        .into_iter()
+        .filter(|(rel, _)| rel.matches('/').count() == 2)
+        .collect()
+}
+
+/// Every case file of the store by relative path (`cases/001/1001.yaml`),
+/// with its bytes. Temporary files are not cases and are left out.
+fn case_files(env: &Env) -> BTreeMap<String, Vec<u8>> {
+    case_directory_files(env)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".yaml"))
+        .collect()
+}
+
+/// The `.case-*.tmp` files left in the case directories.
+fn temp_files(env: &Env) -> Vec<String> {
+    case_directory_files(env)
+        .into_keys()
+        .filter(|path| {
+            let name = path.rsplit('/').next().unwrap_or_default();
+            name.starts_with(".case-") && name.ends_with(".tmp")
+        })
+        .collect()
+}
+
+/// Decodes a case file's bytes with the library, naming the file on failure.
+#[track_caller]
+fn decode(rel: &str, bytes: &[u8]) -> Case {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{rel} is not UTF-8: {e}"));
+    cases::store::decode(text).unwrap_or_else(|e| panic!("{rel} does not decode: {e:?}\n{text}"))
+}
+
+/// The texts of the notes of `case`, in history order.
+fn note_texts(case: &Case) -> Vec<String> {
+    case.history()
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::Note { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
 
 // ---------------------------------------------------------------------------
 // Concurrency
@@ -38,10 +123,10 @@ fn sixteen_concurrent_writers_lose_nothing_and_duplicate_nothing() {
                     (0..EACH)
                         .map(|j| {
                             let text = format!("p{i}-{j}");
-                            let out =
-                                cases(env, &["note", "1001", "--text", &text, "--now", note_time])
-                                    .output()
-                                    .expect("run cases note");
+                            let out = env
+                                .command(&["note", "1001", "--text", &text, "--now", note_time])
+                                .output()
+                                .expect("run cases note");
                             assert!(out.status.success(), "note {text}: {out:?}");
                             text
                         })
@@ -55,7 +140,8 @@ fn sixteen_concurrent_writers_lose_nothing_and_duplicate_nothing() {
                 scope.spawn(move || {
                     (0..EACH)
                         .map(|_| {
-                            let out = cases(env, &[])
+                            let out = env
+                                .command(&[])
                                 .args(NewCase::default().args())
                                 .args(["--now", T0])
                                 .output()
@@ -152,7 +238,7 @@ fn writers_killed_at_random_points_leave_old_or_new_files_only() {
     env.open(&NewCase::default());
     // A large case makes each write take longer, so more kills land in it.
     let padding = "x".repeat(60_000);
-    cases(&env, &["note", "1001", "--text", &padding, "--now", T0])
+    env.command(&["note", "1001", "--text", &padding, "--now", T0])
         .output()
         .expect("run cases note");
 
@@ -160,7 +246,8 @@ fn writers_killed_at_random_points_leave_old_or_new_files_only() {
     let started = Instant::now();
     for k in 0..4 {
         let text = format!("warm-up {k}");
-        let out = cases(&env, &["note", "1001", "--text", &text, "--now", T0])
+        let out = env
+            .command(&["note", "1001", "--text", &text, "--now", T0])
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
@@ -180,11 +267,11 @@ fn writers_killed_at_random_points_leave_old_or_new_files_only() {
         let text = format!("k{rounds}");
         let new_case = rng.below(4) == 0;
         let mut command = if new_case {
-            let mut c = cases(&env, &[]);
+            let mut c = env.command(&[]);
             c.args(NewCase::default().args()).args(["--now", T0]);
             c
         } else {
-            cases(&env, &["note", "1001", "--text", &text, "--now", T0])
+            env.command(&["note", "1001", "--text", &text, "--now", T0])
         };
         let mut child = spawn(&mut command);
         let delay = rng.below(typical.as_micros() as u64 * 3 / 2 + 1);
@@ -573,7 +660,8 @@ fn the_store_may_be_named_by_any_path() {
     let sub = env.path("elsewhere/deeper");
     let absolute = env.path("cases");
     for store in ["../../cases".to_string(), absolute.display().to_string()] {
-        let out = cases(&env, &["show", "1001", "--store", &store])
+        let out = env
+            .command(&["show", "1001", "--store", &store])
             .current_dir(&sub)
             .output()
             .unwrap();

@@ -16,9 +16,10 @@
 //! The period is November 2-29 (`--since 2026-11-02 --until 2026-11-29`,
 //! i.e. [2026-11-02T00:00Z, 2026-11-30T00:00Z)), reported on 2026-12-01.
 
-mod report_support;
+mod common;
 
-use report_support::{children, indices, named, parse_html, squash, Element, Script, Store};
+use common::html::{children, indices, named, parse_html, Element};
+use common::{squash, Env, NewCase, Output, ACTOR};
 use serde_json::{json, Value};
 
 /// When the reports are run: after the period.
@@ -32,6 +33,132 @@ fn period(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = PERIOD.to_vec();
     args.extend_from_slice(extra);
     args
+}
+
+/// The contact of every case a script opens.
+const CONTACT: &str = "Ann Lee <ann@acme.test>";
+
+/// `cases report` at `now` with `args`, asserting exit 0.
+fn run_report(store: &Env, now: &str, args: &[&str]) -> Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    store.run(&all).now(now).ok()
+}
+
+/// `cases report --format json` at `now` with `args`.
+fn report_json(store: &Env, now: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    run_report(store, now, &all).json()
+}
+
+/// One step of a [`Script`].
+struct Step {
+    at: String,
+    actor: String,
+    args: Vec<String>,
+    stdout_has: Option<String>,
+}
+
+/// CLI steps, written case by case and replayed in time order (so a fixture
+/// store is built exactly as people would build it).
+#[derive(Default)]
+struct Script {
+    steps: Vec<Step>,
+}
+
+impl Script {
+    fn new() -> Script {
+        Script::default()
+    }
+
+    /// `cases args...` at `at` by [`ACTOR`].
+    fn at(&mut self, at: &str, args: &[&str]) -> &mut Script {
+        self.by(at, ACTOR, args)
+    }
+
+    /// `cases args...` at `at` by `actor`.
+    fn by(&mut self, at: &str, actor: &str, args: &[&str]) -> &mut Script {
+        self.steps.push(Step {
+            at: at.into(),
+            actor: actor.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            stdout_has: None,
+        });
+        self
+    }
+
+    /// Like [`Script::at`], and the step's stdout must contain `expected`.
+    fn expect(&mut self, at: &str, args: &[&str], expected: &str) -> &mut Script {
+        self.at(at, args);
+        self.steps.last_mut().expect("a step").stdout_has = Some(expected.into());
+        self
+    }
+
+    /// `cases new` at `at`; the case must get `number`.
+    fn open(
+        &mut self,
+        at: &str,
+        number: u64,
+        plan: &str,
+        region: &str,
+        severity: u8,
+    ) -> &mut Script {
+        let severity = severity.to_string();
+        let title = format!("Case {number}");
+        let case = NewCase {
+            title: &title,
+            account: "Acme Corp",
+            plan,
+            region,
+            severity: &severity,
+            channel: if severity == "1" {
+                "phone"
+            } else {
+                "community"
+            },
+            contacts: vec![CONTACT],
+            ..NewCase::default()
+        };
+        let args = case.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.expect(at, &args, &format!("{number}\n"))
+    }
+
+    /// `cases escalate request N` through the community by the primary contact.
+    fn escalate(&mut self, at: &str, number: u64) -> &mut Script {
+        let n = number.to_string();
+        self.at(
+            at,
+            &[
+                "escalate",
+                "request",
+                &n,
+                "--by",
+                "Ann Lee",
+                "--role",
+                "primary-contact",
+                "--channel",
+                "community",
+                "--justification",
+                "Business impact is growing",
+            ],
+        )
+    }
+
+    /// Replays the script in `store` in time order, asserting each step.
+    fn play(self, store: &Env) {
+        let mut steps = self.steps;
+        // Stable: steps at the same instant keep the order they were written in.
+        steps.sort_by(|a, b| a.at.cmp(&b.at));
+        for step in steps {
+            let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
+            let out = store.run(&args).now(&step.at).actor(&step.actor).ok();
+            if let Some(expected) = &step.stdout_has {
+                out.stdout_contains(expected);
+            }
+        }
+    }
 }
 
 /// The fixture store. Case by case (all instants UTC):
@@ -85,8 +212,8 @@ fn period(extra: &[&'static str]) -> Vec<&'static str> {
 ///   Mon Nov 30 23:00 (12h from Mon 11:00): running at the end. 6h old.
 /// 1014 sev2 plus north-america, opened Mon Nov 30 14:00, after the period:
 ///   in no figure of it.
-fn fixture() -> Store {
-    let store = Store::init();
+fn fixture() -> Env {
+    let store = Env::init();
     let mut s = Script::new();
     s.open("2026-10-26T15:00:00Z", 1001, "basic", "north-america", 4)
         .at("2026-10-26T15:05:00Z", &["assign", "1001", "--to", "bob"])
@@ -249,7 +376,7 @@ fn fixture() -> Store {
     s.open("2026-11-30T14:00:00Z", 1014, "plus", "north-america", 2)
         .at("2026-11-30T14:05:00Z", &["assign", "1014", "--to", "alice"])
         .at("2026-11-30T14:10:00Z", &["respond", "1014"]);
-    store.play(s);
+    s.play(&store);
     store
 }
 
@@ -370,7 +497,7 @@ fn period_weekly() -> Value {
 #[test]
 fn json_gives_every_figure_of_the_period() {
     let store = fixture();
-    let report = store.report_json(NOW, &period(&[]));
+    let report = report_json(&store, NOW, &period(&[]));
     let expected = json!({
         "since": "2026-11-02T00:00:00Z",
         "until": "2026-11-30T00:00:00Z",
@@ -403,9 +530,7 @@ fn attainment_by_region_and_by_owner() {
     // Follow-ups: emea 1005 + 1007 x2 met (3 / 3); north-america 1006 met 1,
     // breached 1 (50.0%). Updates: all emea (1005, 1007): 5 / 6 = 83.3%, no
     // north-america row since no interval started there.
-    let csv = store
-        .report(NOW, &period(&["--by", "region", "--format", "csv"]))
-        .stdout;
+    let csv = run_report(&store, NOW, &period(&["--by", "region", "--format", "csv"])).stdout;
     assert_eq!(
         csv,
         "clock,region,met,breached,running,waiting,attainment\n\
@@ -418,7 +543,7 @@ fn attainment_by_region_and_by_owner() {
          escalation-update,(all),5,1,0,0,83.3%\n\
          escalation-update,emea,5,1,0,0,83.3%\n"
     );
-    let report = store.report_json(NOW, &period(&["--by", "region"]));
+    let report = report_json(&store, NOW, &period(&["--by", "region"]));
     assert_eq!(report["by"], json!(["region"]));
     let na = report["attainment"]
         .as_array()
@@ -436,9 +561,7 @@ fn attainment_by_region_and_by_owner() {
     // breached (66.7%); bob 1009 met; carol 1004 met; dave 1006 breached,
     // 1013 running (0.0%); erin 1007, 1010 met; unowned 1008, 1011
     // breached, 1012 waiting (0.0%).
-    let csv = store
-        .report(NOW, &period(&["--by", "owner", "--format", "csv"]))
-        .stdout;
+    let csv = run_report(&store, NOW, &period(&["--by", "owner", "--format", "csv"])).stdout;
     let lines: Vec<&str> = csv.lines().filter(|l| l.starts_with(IR)).collect();
     assert_eq!(
         lines,
@@ -457,7 +580,7 @@ fn attainment_by_region_and_by_owner() {
 #[test]
 fn table_shows_every_figure() {
     let store = fixture();
-    let table = store.report(NOW, &period(&[])).stdout;
+    let table = run_report(&store, NOW, &period(&[])).stdout;
     let lines: Vec<String> = table.lines().map(squash).collect();
     for expected in [
         "report for 2026-11-02T00:00:00Z to 2026-11-29T23:59:59Z",
@@ -503,7 +626,7 @@ fn table_shows_every_figure() {
 #[test]
 fn csv_is_the_attainment_table() {
     let store = fixture();
-    let csv = store.report(NOW, &period(&["--format", "csv"])).stdout;
+    let csv = run_report(&store, NOW, &period(&["--format", "csv"])).stdout;
     assert_eq!(
         csv,
         "clock,severity,plan,met,breached,running,waiting,attainment\n\
@@ -531,7 +654,7 @@ fn csv_is_the_attainment_table() {
 #[test]
 fn markdown_is_a_job_summary() {
     let store = fixture();
-    let md = store.report(NOW, &period(&["--format", "markdown"])).stdout;
+    let md = run_report(&store, NOW, &period(&["--format", "markdown"])).stdout;
     assert!(
         md.starts_with("## Support report\n\n2026-11-02T00:00:00Z to 2026-11-29T23:59:59Z\n\n"),
         "{md}"
@@ -575,7 +698,7 @@ fn markdown_is_a_job_summary() {
 fn as_of_gives_the_figures_as_they_stood_then() {
     let store = fixture();
     // As of Mon Nov 16 00:00: the period is cut to [Nov 2, Nov 16).
-    let report = store.report_json(NOW, &period(&["--as-of", "2026-11-16T00:00:00Z"]));
+    let report = report_json(&store, NOW, &period(&["--as-of", "2026-11-16T00:00:00Z"]));
     let expected = json!({
         "since": "2026-11-02T00:00:00Z",
         "until": "2026-11-30T00:00:00Z",
@@ -624,11 +747,15 @@ fn as_of_gives_the_figures_as_they_stood_then() {
 
     // A period ending with Nov 15 (exclusive midnight) is the store as of
     // the last second of Nov 15.
-    let mut until = store.report_json(NOW, &["--since", "2026-11-02", "--until", "2026-11-15"]);
+    let mut until = report_json(
+        &store,
+        NOW,
+        &["--since", "2026-11-02", "--until", "2026-11-15"],
+    );
     until["until"] = json!("2026-11-30T00:00:00Z");
     assert_eq!(
         until,
-        store.report_json(NOW, &period(&["--as-of", "2026-11-15T23:59:59Z"]))
+        report_json(&store, NOW, &period(&["--as-of", "2026-11-15T23:59:59Z"]))
     );
     assert_eq!(until["counts"], expected["counts"]);
     assert_eq!(until["attainment"], expected["attainment"]);
@@ -636,7 +763,7 @@ fn as_of_gives_the_figures_as_they_stood_then() {
     // As of Tue Nov 10 04:00, 1005's clock (phone 03:20, due 04:20) was
     // running and nothing after that instant counts: opened 1002-1005;
     // 1002, 1003, 1004 met: 3 / 3 = 100.0%. Open: 1001, 1004, 1005.
-    let early = store.report_json(NOW, &period(&["--as-of", "2026-11-10T04:00:00Z"]));
+    let early = report_json(&store, NOW, &period(&["--as-of", "2026-11-10T04:00:00Z"]));
     assert_eq!(early["evaluated_at"], "2026-11-10T04:00:00Z");
     assert_eq!(early["counts"]["opened"], 4);
     assert_eq!(early["counts"]["escalated"], 0);
@@ -663,18 +790,18 @@ fn as_of_gives_the_figures_as_they_stood_then() {
     );
 
     // An --as-of after the period's end changes nothing.
-    let late = store.report_json(NOW, &period(&["--as-of", "2026-12-01T00:00:00Z"]));
-    assert_eq!(late, store.report_json(NOW, &period(&[])));
+    let late = report_json(&store, NOW, &period(&["--as-of", "2026-12-01T00:00:00Z"]));
+    assert_eq!(late, report_json(&store, NOW, &period(&[])));
 }
 
 /// The default policy with plus sev2's target cut from 4h to 1h.
-fn what_if_policy(store: &Store) {
+fn what_if_policy(store: &Env) {
     let policy = store.read("policy.yaml");
     let from = "response_targets: {basic: 8h, plus: 4h, premium: 2h}";
     assert!(policy.contains(from), "the default policy changed");
     store.write(
         "whatif.yaml",
-        &policy.replacen(
+        policy.replacen(
             from,
             "response_targets: {basic: 8h, plus: 1h, premium: 2h}",
             1,
@@ -689,7 +816,7 @@ fn what_if_gives_both_attainments_and_the_delta() {
     // Under 1h, 1002 (30 min) stays met and 1003 (2h, due Mon 21:00)
     // becomes breached: sev2 plus 1 / 2 = 50.0% (delta -50.0 pts); total
     // 5 / 10 = 50.0% (delta -10.0 pts). Nothing else changes.
-    let report = store.report_json(NOW, &period(&["--what-if", "whatif.yaml"]));
+    let report = report_json(&store, NOW, &period(&["--what-if", "whatif.yaml"]));
     assert_eq!(report["attainment"], attainment_by_severity_and_plan());
     let theirs = &report["what_if"];
     assert_eq!(theirs["policy_file"], "whatif.yaml");
@@ -711,9 +838,7 @@ fn what_if_gives_both_attainments_and_the_delta() {
         .collect();
     assert_eq!(breaches, [&json!(1), &json!(3), &json!(2), &json!(1)]);
 
-    let table = store
-        .report(NOW, &period(&["--what-if", "whatif.yaml"]))
-        .stdout;
+    let table = run_report(&store, NOW, &period(&["--what-if", "whatif.yaml"])).stdout;
     let lines: Vec<String> = table.lines().map(squash).collect();
     for expected in [
         "what-if whatif.yaml:",
@@ -731,12 +856,12 @@ fn what_if_gives_both_attainments_and_the_delta() {
         );
     }
 
-    let csv = store
-        .report(
-            NOW,
-            &period(&["--what-if", "whatif.yaml", "--format", "csv"]),
-        )
-        .stdout;
+    let csv = run_report(
+        &store,
+        NOW,
+        &period(&["--what-if", "whatif.yaml", "--format", "csv"]),
+    )
+    .stdout;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -757,12 +882,12 @@ fn what_if_gives_both_attainments_and_the_delta() {
     );
     assert_eq!(lines.len(), 19);
 
-    let md = store
-        .report(
-            NOW,
-            &period(&["--what-if", "whatif.yaml", "--format", "markdown"]),
-        )
-        .stdout;
+    let md = run_report(
+        &store,
+        NOW,
+        &period(&["--what-if", "whatif.yaml", "--format", "markdown"]),
+    )
+    .stdout;
     for expected in [
         "What-if: `whatif.yaml` beside the current policy.",
         "| clock | severity | plan | met | breached | running | waiting | attainment | what-if | delta |",
@@ -774,10 +899,11 @@ fn what_if_gives_both_attainments_and_the_delta() {
 
     // A what-if file that is not there: exit 4, nothing on stdout.
     let ran = store
-        .run(NOW, "alice", &["report", "--what-if", "missing.yaml"])
+        .run(&["report", "--what-if", "missing.yaml"])
+        .now(NOW)
         .code(4);
-    assert!(ran.stdout.is_empty(), "{}", ran.describe());
-    assert!(ran.stderr.contains("missing.yaml"), "{}", ran.describe());
+    assert!(ran.stdout.is_empty(), "{ran}");
+    assert!(ran.stderr.contains("missing.yaml"), "{ran}");
 }
 
 /// The figures of a report in which nothing happened and nothing is open.
@@ -798,9 +924,9 @@ fn nothing() -> Value {
 
 #[test]
 fn a_store_with_no_cases_gives_a_clean_report() {
-    let store = Store::init();
+    let store = Env::init();
     let now = "2026-11-27T15:00:00Z";
-    let report = store.report_json(now, &[]);
+    let report = report_json(&store, now, &[]);
     for (key, value) in nothing().as_object().unwrap() {
         assert_eq!(&report[key], value, "{key}");
     }
@@ -813,7 +939,7 @@ fn a_store_with_no_cases_gives_a_clean_report() {
         .all(|e| e["attainment_percent"].is_null()));
     assert_eq!(report["weekly"], json!([]));
 
-    let table = store.report(now, &[]).stdout;
+    let table = run_report(&store, now, &[]).stdout;
     let squashed = squash(&table);
     for expected in [
         "report for the beginning to 2026-11-27T15:00:00Z",
@@ -827,12 +953,12 @@ fn a_store_with_no_cases_gives_a_clean_report() {
     ] {
         assert!(squashed.contains(expected), "no {expected:?} in\n{table}");
     }
-    let csv = store.report(now, &["--format", "csv"]).stdout;
+    let csv = run_report(&store, now, &["--format", "csv"]).stdout;
     assert!(
         csv.starts_with("clock,severity,plan,met,breached,running,waiting,attainment\n"),
         "{csv}"
     );
-    let md = store.report(now, &["--format", "markdown"]).stdout;
+    let md = run_report(&store, now, &["--format", "markdown"]).stdout;
     assert!(
         md.contains("| first response | 0 measured; business time -; wall time - |"),
         "{md}"
@@ -840,7 +966,7 @@ fn a_store_with_no_cases_gives_a_clean_report() {
     for text in [&table, &csv, &md] {
         assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
     }
-    let html = store.report(now, &["--format", "html"]).stdout;
+    let html = run_report(&store, now, &["--format", "html"]).stdout;
     let elements = parse_html(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
     assert_eq!(svg(&elements, "attainment").1.len(), 0);
     for line in polylines(&elements) {
@@ -854,7 +980,11 @@ fn a_store_with_no_cases_gives_a_clean_report() {
 fn an_empty_period_gives_a_clean_report() {
     let store = fixture();
     // September: before the first case was opened.
-    let report = store.report_json(NOW, &["--since", "2026-09-01", "--until", "2026-09-30"]);
+    let report = report_json(
+        &store,
+        NOW,
+        &["--since", "2026-09-01", "--until", "2026-09-30"],
+    );
     for (key, value) in nothing().as_object().unwrap() {
         assert_eq!(&report[key], value, "{key}");
     }
@@ -888,19 +1018,19 @@ fn an_empty_period_gives_a_clean_report() {
         ]
     );
     for format in ["table", "csv", "markdown", "html"] {
-        let out = store
-            .report(
-                NOW,
-                &[
-                    "--since",
-                    "2026-09-01",
-                    "--until",
-                    "2026-09-30",
-                    "--format",
-                    format,
-                ],
-            )
-            .stdout;
+        let out = run_report(
+            &store,
+            NOW,
+            &[
+                "--since",
+                "2026-09-01",
+                "--until",
+                "2026-09-30",
+                "--format",
+                format,
+            ],
+        )
+        .stdout;
         assert!(
             !out.contains("NaN") && !out.contains("inf"),
             "{format}: {out}"
@@ -913,7 +1043,8 @@ fn an_empty_period_gives_a_clean_report() {
     // 1010 (no sweep ran); waiting on a fix 1004. Ages: 1001 48 days, 1004
     // 37, 1006 32 (30 or more); 1007 27, 1008 24, 1010 22, 1011 19, 1012 15,
     // 1013 14, 1014 13 (7-30).
-    let quiet = store.report_json(
+    let quiet = report_json(
+        &store,
         "2026-12-14T00:00:00Z",
         &["--since", "2026-12-07", "--until", "2026-12-13"],
     );
@@ -940,12 +1071,12 @@ fn an_empty_period_gives_a_clean_report() {
         json!([{"week_start": "2026-12-07T00:00:00Z", "opened": 0, "backlog": 10, "breaches": 0}])
     );
     let table = squash(
-        &store
-            .report(
-                "2026-12-14T00:00:00Z",
-                &["--since", "2026-12-07", "--until", "2026-12-13"],
-            )
-            .stdout,
+        &run_report(
+            &store,
+            "2026-12-14T00:00:00Z",
+            &["--since", "2026-12-07", "--until", "2026-12-13"],
+        )
+        .stdout,
     );
     assert!(
         table.contains("first response 0 measured; business time -; wall time -"),
@@ -958,17 +1089,15 @@ fn every_clock_is_reported_even_with_nothing_to_count() {
     // The issue: "for each clock (initial response, escalation follow-up,
     // escalation update): attainment % and counts". With nothing to count,
     // each clock's total is 0 met, 0 breached and no attainment.
-    let empty = Store::init();
-    let report = empty.report_json("2026-11-27T15:00:00Z", &[]);
+    let empty = Env::init();
+    let report = report_json(&empty, "2026-11-27T15:00:00Z", &[]);
     let totals = json!([
         entry(IR, None, [0, 0, 0, 0], Value::Null),
         entry(FOLLOW_UP, None, [0, 0, 0, 0], Value::Null),
         entry(UPDATE, None, [0, 0, 0, 0], Value::Null),
     ]);
     assert_eq!(report["attainment"], totals);
-    let csv = empty
-        .report("2026-11-27T15:00:00Z", &["--format", "csv"])
-        .stdout;
+    let csv = run_report(&empty, "2026-11-27T15:00:00Z", &["--format", "csv"]).stdout;
     assert!(
         csv.contains("initial-response,(all),(all),0,0,0,0,-\n"),
         "{csv}"
@@ -977,7 +1106,7 @@ fn every_clock_is_reported_even_with_nothing_to_count() {
     // In the fixture, before the first escalation (as of Nov 10 04:00) the
     // escalation clocks still get their (empty) totals.
     let store = fixture();
-    let early = store.report_json(NOW, &period(&["--as-of", "2026-11-10T04:00:00Z"]));
+    let early = report_json(&store, NOW, &period(&["--as-of", "2026-11-10T04:00:00Z"]));
     let clocks: Vec<&Value> = early["attainment"]
         .as_array()
         .unwrap()
@@ -996,7 +1125,7 @@ fn events_at_the_end_instant_belong_to_the_next_period() {
     // not count the closing nor the opening (both belong to December), so
     // its backlog at the end must still hold 1001 and not 1002, as its own
     // weekly trend already says.
-    let store = Store::init();
+    let store = Env::init();
     let mut s = Script::new();
     s.open("2026-11-10T14:00:00Z", 1001, "plus", "emea", 3)
         .at("2026-11-10T14:05:00Z", &["assign", "1001", "--to", "bob"])
@@ -1006,8 +1135,8 @@ fn events_at_the_end_instant_belong_to_the_next_period() {
             &["close", "1001", "--confirmed-by", "Ann Lee"],
         )
         .open("2026-11-30T00:00:00Z", 1002, "plus", "emea", 3);
-    store.play(s);
-    let november = store.report_json(NOW, &period(&[]));
+    s.play(&store);
+    let november = report_json(&store, NOW, &period(&[]));
     assert_eq!(november["counts"]["opened"], 1);
     assert_eq!(november["counts"]["closed"], 0);
     assert_eq!(november["weekly"][3]["backlog"], 1);
@@ -1021,7 +1150,8 @@ fn events_at_the_end_instant_belong_to_the_next_period() {
         json!({"under 1 day": 0, "1-3 days": 0, "3-7 days": 0, "7-30 days": 1, "30 days or more": 0})
     );
     // December counts both.
-    let december = store.report_json(
+    let december = report_json(
+        &store,
         "2026-12-31T12:00:00Z",
         &["--since", "2026-11-30", "--until", "2026-12-30"],
     );
@@ -1038,23 +1168,19 @@ fn html_is_only_for_report() {
         vec!["show", "1002", "--format", "html"],
         vec!["--format", "html", "queue"],
     ] {
-        let ran = store.run(NOW, "alice", &args).code(2);
-        assert!(ran.stdout.is_empty(), "{}", ran.describe());
+        let ran = store.run(&args).now(NOW).code(2);
+        assert!(ran.stdout.is_empty(), "{ran}");
         assert!(
             ran.stderr
                 .contains("--format html is only for cases report"),
-            "{}",
-            ran.describe()
+            "{ran}"
         );
     }
     // A mutating command refuses before it writes anything.
     let before = store.read("cases/001/1002.yaml");
     store
-        .run(
-            NOW,
-            "alice",
-            &["note", "1002", "--text", "x", "--format", "html"],
-        )
+        .run(&["note", "1002", "--text", "x", "--format", "html"])
+        .now(NOW)
         .code(2);
     assert_eq!(store.read("cases/001/1002.yaml"), before);
 }
@@ -1087,7 +1213,7 @@ fn number(text: &str) -> f64 {
 #[test]
 fn html_page_structure_and_embedded_figures() {
     let store = fixture();
-    let html = store.report(NOW, &period(&["--format", "html"])).stdout;
+    let html = run_report(&store, NOW, &period(&["--format", "html"])).stdout;
     let elements = parse_html(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
 
     // One page: html > head + body, a title, UTF-8, nothing fetched.
@@ -1269,7 +1395,7 @@ fn html_bar_with_nothing_decided_is_not_drawn_as_breached() {
     // breached, so no red may show; the bar reads "-" and has no
     // attainment, not 0%.
     let store = fixture();
-    let html = store.report(NOW, &period(&["--format", "html"])).stdout;
+    let html = run_report(&store, NOW, &period(&["--format", "html"])).stdout;
     let elements = parse_html(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
     let (_, bars) = svg(&elements, "attainment");
     for index in bars {

@@ -221,13 +221,9 @@ fn the_path_is_the_number_divided_by_1000_in_three_digits() {
 #[test]
 fn concurrent_new_commands_lose_nothing() {
     let env = Env::new();
-    let binary = env!("CARGO_BIN_EXE_cases");
     let children: Vec<_> = (0..8)
         .map(|_| {
-            std::process::Command::new(binary)
-                .current_dir(env.root())
-                .env_remove("CASES_STORE")
-                .env_remove("CASES_POLICY")
+            env.command(&[])
                 .env("CASES_NOW", T0)
                 .env("CASES_ACTOR", "alice")
                 .args(NewCase::default().args())
@@ -258,13 +254,9 @@ fn concurrent_new_commands_lose_nothing() {
 fn concurrent_updates_of_one_case_lose_nothing() {
     let env = Env::new();
     env.open(&NewCase::default());
-    let binary = env!("CARGO_BIN_EXE_cases");
     let children: Vec<_> = (0..6)
         .map(|i| {
-            std::process::Command::new(binary)
-                .current_dir(env.root())
-                .env_remove("CASES_STORE")
-                .env_remove("CASES_POLICY")
+            env.command(&[])
                 .env("CASES_NOW", "2026-11-23T14:30:00Z")
                 .env("CASES_ACTOR", format!("agent{i}"))
                 .args(["phone", "1001", "--note", &format!("call {i}")])

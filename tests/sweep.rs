@@ -9,9 +9,9 @@
 //! "N business days after T" (SPEC section 2): the start of the Nth shift
 //! after the shift containing T, plus T's offset into its shift.
 
-mod lifecycle_support;
+mod common;
 
-use lifecycle_support::{event_field, NewCase, Store, ACTOR};
+use common::{case_file, event_field, Env, NewCase, ACTOR};
 use serde_json::Value;
 
 /// Wed 2026-11-18 10:00 local: the information request.
@@ -32,41 +32,62 @@ const RULE: &str =
 
 /// Opens a severity 3 premium case on Mon 2026-11-16 09:00 local, assigns it
 /// to alice and asks the customer for information at `waiting_since`.
-fn waiting_case(store: &Store, waiting_since: &str) -> u64 {
-    let n = store.open("2026-11-16T14:00:00Z", NewCase::new("premium", "3"));
+fn waiting_case(store: &Env, waiting_since: &str) -> u64 {
+    let n = store.open_at(
+        &NewCase::with_jane_and_raj("premium", "3"),
+        "2026-11-16T14:00:00Z",
+    );
     let number = n.to_string();
-    store.ok("2026-11-16T14:01:00Z", &["assign", &number, "--to", ACTOR]);
-    store.ok(waiting_since, &["request-info", &number]);
+    store
+        .run(&["assign", &number, "--to", ACTOR])
+        .now("2026-11-16T14:01:00Z")
+        .ok();
+    store
+        .run(&["request-info", &number])
+        .now(waiting_since)
+        .ok();
     assert_eq!(store.field(n, "state"), "waiting-on-customer");
     n
 }
 
 /// [`waiting_case`] at [`WAITING_SINCE`] with both follow-ups made (at
 /// their due times).
-fn followed_up_case(store: &Store) -> u64 {
+fn followed_up_case(store: &Env) -> u64 {
     let n = waiting_case(store, WAITING_SINCE);
-    store.ok(FOLLOW_UP_1_DUE, &["follow-up", &n.to_string()]);
-    store.ok(FOLLOW_UP_2_DUE, &["follow-up", &n.to_string()]);
+    store
+        .run(&["follow-up", &n.to_string()])
+        .now(FOLLOW_UP_1_DUE)
+        .ok();
+    store
+        .run(&["follow-up", &n.to_string()])
+        .now(FOLLOW_UP_2_DUE)
+        .ok();
     n
 }
 
 /// Runs `cases sweep ARGS` at `now`, checks that no file of the store
 /// changed, and returns its stdout.
-fn sweep_writing_nothing(store: &Store, now: &str, args: &[&str]) -> String {
-    let before = store.snapshot();
+fn sweep_writing_nothing(store: &Env, now: &str, args: &[&str]) -> String {
+    let before = store.store_files();
     let mut all = vec!["sweep"];
     all.extend_from_slice(args);
-    let run = store.ok(now, &all);
-    assert!(store.snapshot() == before, "the sweep wrote:\n{run}");
+    let run = store.run(&all).now(now).ok();
+    assert!(store.store_files() == before, "the sweep wrote:\n{run}");
     run.stdout
 }
 
 #[test]
 fn gates_and_request_info_output_give_the_hand_computed_instants() {
-    let store = Store::init();
-    let n = store.open("2026-11-16T14:00:00Z", NewCase::new("premium", "3"));
-    store.ok("2026-11-16T14:01:00Z", &["assign", "1001", "--to", ACTOR]);
-    let run = store.ok(WAITING_SINCE, &["request-info", "1001"]);
+    let store = Env::init();
+    let n = store.open_at(
+        &NewCase::with_jane_and_raj("premium", "3"),
+        "2026-11-16T14:00:00Z",
+    );
+    store
+        .run(&["assign", "1001", "--to", ACTOR])
+        .now("2026-11-16T14:01:00Z")
+        .ok();
+    let run = store.run(&["request-info", "1001"]).now(WAITING_SINCE).ok();
     assert_eq!(
         run.stdout,
         "case 1001: information requested (waiting-on-customer)\n\
@@ -75,14 +96,14 @@ fn gates_and_request_info_output_give_the_hand_computed_instants() {
     );
     assert_eq!(store.show(n, WAITING_SINCE)["autoclose_at"], AUTOCLOSE_AT);
     // Follow-ups do not move the auto-close time.
-    store.ok(FOLLOW_UP_1_DUE, &["follow-up", "1001"]);
-    store.ok(FOLLOW_UP_2_DUE, &["follow-up", "1001"]);
+    store.run(&["follow-up", "1001"]).now(FOLLOW_UP_1_DUE).ok();
+    store.run(&["follow-up", "1001"]).now(FOLLOW_UP_2_DUE).ok();
     assert_eq!(store.show(n, FOLLOW_UP_2_DUE)["autoclose_at"], AUTOCLOSE_AT);
 }
 
 #[test]
 fn one_minute_before_autoclose_at_the_sweep_does_nothing() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
     let stdout = sweep_writing_nothing(&store, AUTOCLOSE_MINUS_1M, &[]);
     assert_eq!(stdout, "nothing to do\n");
@@ -91,11 +112,11 @@ fn one_minute_before_autoclose_at_the_sweep_does_nothing() {
 
 #[test]
 fn at_autoclose_at_the_sweep_closes_the_case_as_no_response_by_the_policy() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
     let events_before = store.history(n).len();
 
-    let run = store.ok(AUTOCLOSE_AT, &["sweep"]);
+    let run = store.run(&["sweep"]).now(AUTOCLOSE_AT).ok();
     assert_eq!(
         run.stdout,
         "case 1001: closed: no-response; waiting since 2026-11-18 10:00 America/Toronto, \
@@ -117,21 +138,21 @@ fn at_autoclose_at_the_sweep_closes_the_case_as_no_response_by_the_policy() {
     assert_eq!(show["autoclose_at"], Value::Null);
     // Closed Tue 2026-11-24 15:00Z; reopenable for 30 days.
     assert_eq!(show["reopen_until"], "2026-12-24T15:00:00Z");
-    let file_after_close = store.bytes(n);
+    let file_after_close = store.bytes(&case_file(n));
 
     // A second sweep, at the same instant and later, changes nothing.
     for now in [AUTOCLOSE_AT, "2026-11-25T15:00:00Z", "2027-02-01T15:00:00Z"] {
         let stdout = sweep_writing_nothing(&store, now, &[]);
         assert_eq!(stdout, "nothing to do\n");
-        assert_eq!(store.bytes(n), file_after_close);
+        assert_eq!(store.bytes(&case_file(n)), file_after_close);
     }
 }
 
 #[test]
 fn a_sweep_after_autoclose_at_closes_at_the_sweep_instant() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
-    store.ok("2026-11-25T12:00:00Z", &["sweep"]);
+    store.run(&["sweep"]).now("2026-11-25T12:00:00Z").ok();
     let closing = store.last_event(n);
     assert_eq!(event_field(&closing, "at"), "2026-11-25T12:00:00Z");
     assert_eq!(event_field(&closing, "by"), "cases-policy");
@@ -140,10 +161,13 @@ fn a_sweep_after_autoclose_at_closes_at_the_sweep_instant() {
 
 #[test]
 fn a_customer_reply_before_autoclose_at_cancels_it() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
     // The reply comes one minute before the auto-close time.
-    store.ok(AUTOCLOSE_MINUS_1M, &["customer-reply", "1001"]);
+    store
+        .run(&["customer-reply", "1001"])
+        .now(AUTOCLOSE_MINUS_1M)
+        .ok();
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(
         store.show(n, AUTOCLOSE_MINUS_1M)["autoclose_at"],
@@ -158,12 +182,18 @@ fn a_customer_reply_before_autoclose_at_cancels_it() {
 
 #[test]
 fn a_new_information_request_after_a_reply_restarts_the_wait_and_the_follow_ups() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
-    store.ok("2026-11-23T16:00:00Z", &["customer-reply", "1001"]);
+    store
+        .run(&["customer-reply", "1001"])
+        .now("2026-11-23T16:00:00Z")
+        .ok();
     // Mon 2026-11-23 12:00 local: 4 business days -> Fri 2026-11-27 12:00
     // local = 17:00Z; the two earlier follow-ups no longer count.
-    store.ok("2026-11-23T17:00:00Z", &["request-info", "1001"]);
+    store
+        .run(&["request-info", "1001"])
+        .now("2026-11-23T17:00:00Z")
+        .ok();
     assert_eq!(
         store.show(n, "2026-11-23T17:00:00Z")["autoclose_at"],
         "2026-11-27T17:00:00Z"
@@ -188,7 +218,7 @@ fn a_new_information_request_after_a_reply_restarts_the_wait_and_the_follow_ups(
 
 #[test]
 fn dry_run_says_what_would_close_and_writes_nothing() {
-    let store = Store::init();
+    let store = Env::init();
     let n = followed_up_case(&store);
     let stdout = sweep_writing_nothing(&store, AUTOCLOSE_AT, &["--dry-run"]);
     assert_eq!(
@@ -198,16 +228,19 @@ fn dry_run_says_what_would_close_and_writes_nothing() {
     );
     assert_eq!(store.field(n, "state"), "waiting-on-customer");
     // A real sweep afterwards still closes it.
-    store.ok(AUTOCLOSE_AT, &["sweep"]);
+    store.run(&["sweep"]).now(AUTOCLOSE_AT).ok();
     assert_eq!(store.field(n, "state"), "closed");
 }
 
 #[test]
 fn a_case_at_its_autoclose_time_without_both_follow_ups_is_listed_not_closed() {
-    let store = Store::init();
+    let store = Env::init();
     let none = waiting_case(&store, WAITING_SINCE);
     let one = waiting_case(&store, WAITING_SINCE);
-    store.ok(FOLLOW_UP_1_DUE, &["follow-up", &one.to_string()]);
+    store
+        .run(&["follow-up", &one.to_string()])
+        .now(FOLLOW_UP_1_DUE)
+        .ok();
     assert_eq!((none, one), (1001, 1002));
 
     let stdout = sweep_writing_nothing(&store, AUTOCLOSE_AT, &[]);
@@ -233,7 +266,7 @@ fn a_case_at_its_autoclose_time_without_both_follow_ups_is_listed_not_closed() {
 
 #[test]
 fn follow_ups_are_due_after_one_and_three_business_days() {
-    let store = Store::init();
+    let store = Env::init();
     let n = waiting_case(&store, WAITING_SINCE);
 
     // Follow-up 1: not due a minute before Thu 10:00 local, due at it.
@@ -252,7 +285,10 @@ fn follow_ups_are_due_after_one_and_three_business_days() {
     );
 
     // Made on Fri; follow-up 2 is due Mon 10:00 local (after the weekend).
-    store.ok("2026-11-20T14:00:00Z", &["follow-up", &n.to_string()]);
+    store
+        .run(&["follow-up", &n.to_string()])
+        .now("2026-11-20T14:00:00Z")
+        .ok();
     let stdout = sweep_writing_nothing(&store, "2026-11-20T14:00:00Z", &[]);
     assert_eq!(stdout, "nothing to do\n");
     let stdout = sweep_writing_nothing(&store, "2026-11-23T14:59:00Z", &[]);
@@ -269,37 +305,46 @@ fn follow_ups_are_due_after_one_and_three_business_days() {
     );
 
     // Once both are made nothing is due until the auto-close time.
-    store.ok("2026-11-23T15:30:00Z", &["follow-up", &n.to_string()]);
+    store
+        .run(&["follow-up", &n.to_string()])
+        .now("2026-11-23T15:30:00Z")
+        .ok();
     let stdout = sweep_writing_nothing(&store, AUTOCLOSE_MINUS_1M, &[]);
     assert_eq!(stdout, "nothing to do\n");
 }
 
 #[test]
 fn one_sweep_handles_every_case_of_the_store() {
-    let store = Store::init();
+    let store = Env::init();
     let closes = followed_up_case(&store); // 1001
     let blocked = waiting_case(&store, WAITING_SINCE); // 1002
                                                        // 1003 waits since Mon 2026-11-23 10:00 local: follow-up 1 due Tue 24
                                                        // 10:00 local, exactly the sweep instant.
     let due = waiting_case(&store, "2026-11-23T15:00:00Z");
     // 1004 is open, 1005 replied: the sweep leaves them alone.
-    let open = store.open("2026-11-16T14:00:00Z", NewCase::new("basic", "2"));
-    store.ok(
-        "2026-11-16T14:02:00Z",
-        &["assign", &open.to_string(), "--to", "bob"],
+    let open = store.open_at(
+        &NewCase::with_jane_and_raj("basic", "2"),
+        "2026-11-16T14:00:00Z",
     );
+    store
+        .run(&["assign", &open.to_string(), "--to", "bob"])
+        .now("2026-11-16T14:02:00Z")
+        .ok();
     let replied = followed_up_case(&store);
-    store.ok(
-        "2026-11-23T20:00:00Z",
-        &["customer-reply", &replied.to_string()],
-    );
+    store
+        .run(&["customer-reply", &replied.to_string()])
+        .now("2026-11-23T20:00:00Z")
+        .ok();
     assert_eq!(
         (closes, blocked, due, open, replied),
         (1001, 1002, 1003, 1004, 1005)
     );
-    let untouched = [blocked, due, open, replied].map(|n| (n, store.bytes(n)));
+    let untouched = [blocked, due, open, replied].map(|n| (n, store.bytes(&case_file(n))));
 
-    let run = store.ok(AUTOCLOSE_AT, &["sweep", "--format", "json"]);
+    let run = store
+        .run(&["sweep", "--format", "json"])
+        .now(AUTOCLOSE_AT)
+        .ok();
     let actions: Value = serde_json::from_str(&run.stdout).expect("sweep JSON");
     let summary: Vec<(u64, &str)> = actions
         .as_array()
@@ -317,10 +362,13 @@ fn one_sweep_handles_every_case_of_the_store() {
     );
     assert_eq!(store.field(closes, "state"), "closed");
     for (n, bytes) in untouched {
-        assert!(store.bytes(n) == bytes, "case {n} changed");
+        assert!(store.bytes(&case_file(n)) == bytes, "case {n} changed");
     }
     // Idempotent: the second sweep closes nothing more and writes nothing.
-    let run = store.ok(AUTOCLOSE_AT, &["sweep", "--format", "json"]);
+    let run = store
+        .run(&["sweep", "--format", "json"])
+        .now(AUTOCLOSE_AT)
+        .ok();
     let actions: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(actions.as_array().unwrap().len(), 2, "{run}");
     assert!(!run.stdout.contains("\"closed\""), "{run}");
@@ -328,7 +376,7 @@ fn one_sweep_handles_every_case_of_the_store() {
 
 #[test]
 fn business_days_skip_the_weekend_and_christmas() {
-    let store = Store::init();
+    let store = Env::init();
     // Waiting since Tue 2026-12-22 10:00 local. Shifts after it: Wed 23 (1),
     // Thu 24 (2), Fri 25 is Christmas (no shift), weekend, Mon 28 (3),
     // Tue 29 (4). Follow-ups due Wed 23 and Mon 28 10:00 local; auto-close
@@ -343,7 +391,10 @@ fn business_days_skip_the_weekend_and_christmas() {
         stdout,
         "case 1001: follow-up-due: follow-up 1 of 2 due 2026-12-23 10:00 America/Toronto\n"
     );
-    store.ok("2026-12-23T15:00:00Z", &["follow-up", "1001"]);
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-12-23T15:00:00Z")
+        .ok();
     let stdout = sweep_writing_nothing(&store, "2026-12-28T14:59:00Z", &[]);
     assert_eq!(stdout, "nothing to do\n");
     let stdout = sweep_writing_nothing(&store, "2026-12-28T15:00:00Z", &[]);
@@ -351,12 +402,15 @@ fn business_days_skip_the_weekend_and_christmas() {
         stdout,
         "case 1001: follow-up-due: follow-up 2 of 2 due 2026-12-28 10:00 America/Toronto\n"
     );
-    store.ok("2026-12-28T15:00:00Z", &["follow-up", "1001"]);
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-12-28T15:00:00Z")
+        .ok();
     assert_eq!(
         sweep_writing_nothing(&store, "2026-12-29T14:59:00Z", &[]),
         "nothing to do\n"
     );
-    store.ok("2026-12-29T15:00:00Z", &["sweep"]);
+    store.run(&["sweep"]).now("2026-12-29T15:00:00Z").ok();
     assert_eq!(store.field(n, "state"), "closed");
     assert_eq!(
         event_field(&store.last_event(n), "at"),
@@ -366,13 +420,22 @@ fn business_days_skip_the_weekend_and_christmas() {
 
 #[test]
 fn a_wait_starting_on_a_saturday_counts_from_monday_06_00() {
-    let store = Store::init();
+    let store = Env::init();
     // Sat 2026-11-21 10:00 local: no shift contains it; the first shift
     // after it is Mon 23 06:00 (offset 0). 1 business day: Tue 24 06:00;
     // 3: Thu 26 06:00; 4: Fri 2026-11-27 06:00 local = 11:00Z.
-    let n = store.open("2026-11-16T14:00:00Z", NewCase::new("premium", "3"));
-    store.ok("2026-11-16T14:01:00Z", &["assign", "1001", "--to", ACTOR]);
-    let run = store.ok("2026-11-21T15:00:00Z", &["request-info", "1001"]);
+    let n = store.open_at(
+        &NewCase::with_jane_and_raj("premium", "3"),
+        "2026-11-16T14:00:00Z",
+    );
+    store
+        .run(&["assign", "1001", "--to", ACTOR])
+        .now("2026-11-16T14:01:00Z")
+        .ok();
+    let run = store
+        .run(&["request-info", "1001"])
+        .now("2026-11-21T15:00:00Z")
+        .ok();
     assert!(
         run.stdout.ends_with(
             "follow-up 1 of 2 due 2026-11-24 06:00 America/Toronto; \
@@ -384,7 +447,10 @@ fn a_wait_starting_on_a_saturday_counts_from_monday_06_00() {
         store.show(n, "2026-11-21T15:00:00Z")["autoclose_at"],
         "2026-11-27T11:00:00Z"
     );
-    store.ok("2026-11-24T11:00:00Z", &["follow-up", "1001"]);
+    store
+        .run(&["follow-up", "1001"])
+        .now("2026-11-24T11:00:00Z")
+        .ok();
     assert_eq!(
         sweep_writing_nothing(&store, "2026-11-26T10:59:00Z", &[]),
         "nothing to do\n"
@@ -397,17 +463,20 @@ fn a_wait_starting_on_a_saturday_counts_from_monday_06_00() {
 
 #[test]
 fn a_sweep_replayed_before_a_later_reply_still_sweeps_the_other_cases() {
-    let store = Store::init();
+    let store = Env::init();
     let replied = followed_up_case(&store); // 1001
     let silent = followed_up_case(&store); // 1002
                                            // The reply is recorded at 11:00 local, after the auto-close time.
-    store.ok("2026-11-24T16:00:00Z", &["customer-reply", "1001"]);
-    let replied_bytes = store.bytes(replied);
+    store
+        .run(&["customer-reply", "1001"])
+        .now("2026-11-24T16:00:00Z")
+        .ok();
+    let replied_bytes = store.bytes(&case_file(replied));
     // A sweep run for 10:30 local (e.g. catching up a missed run).
-    let run = store.run("2026-11-24T15:30:00Z", &["sweep"]);
+    let run = store.run(&["sweep"]).now("2026-11-24T15:30:00Z").output();
     // The replied case is open and has a reply: it must not be closed (nor
     // the sweep fail on it); the silent one must close.
-    assert!(store.bytes(replied) == replied_bytes, "{run}");
+    assert!(store.bytes(&case_file(replied)) == replied_bytes, "{run}");
     assert_eq!(store.field(silent, "state"), "closed", "{run}");
     assert_eq!(run.code, 0, "{run}");
 }

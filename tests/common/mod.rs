@@ -1,25 +1,40 @@
-//! Shared helpers for the integration tests: a throw-away working directory
-//! with a store and a policy, and a small builder that runs the real `cases`
-//! binary in it with a fixed clock and actor.
+//! The shared harness of the integration tests: a throw-away working
+//! directory with a store and a policy, a builder that runs the real `cases`
+//! binary in it with a fixed clock and actor, what a run printed, and views
+//! of the case files and of `show --format json`.
 //!
 //! ```ignore
-//! let env = Env::new();
+//! let env = Env::new(); // or Env::init(), which runs `cases init .`
 //! env.run(&["new", "--title", "..."]).now("2026-11-23T14:05:00Z").actor("alice").ok();
 //! ```
 //!
 //! Every run starts from a clean environment as far as `cases` is concerned:
-//! `CASES_STORE`, `CASES_POLICY`, `CASES_NOW` and `CASES_ACTOR` are removed
-//! from the inherited environment, `CASES_NOW` and `CASES_ACTOR` are then set
-//! (to [`T0`] and `alice` unless a test says otherwise), and the command runs
-//! with the temporary directory as its working directory.
+//! every inherited `CASES_*` variable is removed, `CASES_NOW` and
+//! `CASES_ACTOR` are then set (to [`T0`] and [`ACTOR`] unless a test says
+//! otherwise), git reads no system configuration and `HOME` is the working
+//! directory (so no user configuration either), and the command runs with
+//! the working directory as its current directory.
+//!
+//! Submodules: [`git`] (real repositories: a bare origin and its clones) and
+//! [`html`] (a small checker of the pages `report --format html` writes).
 
 #![allow(dead_code)]
 
+pub mod git;
+pub mod html;
+
 use std::collections::BTreeMap;
+use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
 use tempfile::TempDir;
+
+/// The `cases` binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_cases");
 
 /// The repository's `policy.yaml`, which is also the embedded default.
 pub const DEFAULT_POLICY: &str = include_str!("../../policy.yaml");
@@ -29,6 +44,11 @@ pub const T0: &str = "2026-11-23T14:05:00Z";
 
 /// The actor every run uses unless told otherwise.
 pub const ACTOR: &str = "alice";
+
+/// The contacts of the cases the lifecycle, queue and sweep tests open
+/// (Jane is also the one contact of [`NewCase::default`]).
+pub const JANE: &str = "Jane Doe <jane@acme.example>";
+pub const RAJ: &str = "Raj Patel <raj@acme.example>";
 
 /// The path of case `number` relative to the working directory:
 /// `cases/<number / 1000, 3 digits>/<number>.yaml`.
@@ -42,6 +62,49 @@ pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Removes every inherited `CASES_*` variable from `command`, keeps git away
+/// from the system's configuration and makes `home` its `HOME` (so git reads
+/// no user configuration either).
+pub fn isolate(command: &mut Command, home: &Path) {
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("CASES_") {
+            command.env_remove(&key);
+        }
+    }
+    command.env("GIT_CONFIG_NOSYSTEM", "1").env("HOME", home);
+}
+
+/// Runs `command` to its end and returns what it did; `shown` names it in
+/// messages. Its output must be UTF-8.
+pub fn execute(command: &mut Command, shown: String) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("run {shown}: {e}"));
+    let text = |bytes: Vec<u8>, stream: &str| {
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| panic!("the {stream} of `{shown}` is not UTF-8: {e}"))
+    };
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: text(output.stdout, "stdout"),
+        stderr: text(output.stderr, "stderr"),
+        command: shown,
+    }
+}
+
+/// The text file at `path`.
+pub fn read_text(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Writes `contents` to `path`, creating its directory.
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir for {}: {e}", path.display()));
+    }
+    fs::write(path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
 /// A temporary working directory for one test.
 pub struct Env {
     dir: TempDir,
@@ -49,7 +112,7 @@ pub struct Env {
 
 impl Env {
     /// A working directory with an empty store `cases/` and the default
-    /// `policy.yaml`.
+    /// `policy.yaml`, written by the test (no git repository).
     pub fn new() -> Env {
         Env::with_policy(DEFAULT_POLICY)
     }
@@ -69,6 +132,20 @@ impl Env {
             .tempdir()
             .expect("create a temporary directory");
         Env { dir }
+    }
+
+    /// A working directory set up by the real `cases init .`: the store,
+    /// the default policy `init` writes, and a git repository with the
+    /// merge driver.
+    pub fn init() -> Env {
+        let env = Env::empty();
+        env.run(&["init", "."]).ok();
+        assert!(env.path("cases").is_dir(), "init made no cases/");
+        assert!(
+            env.path("policy.yaml").is_file(),
+            "init wrote no policy.yaml"
+        );
+        env
     }
 
     /// The working directory.
@@ -91,15 +168,11 @@ impl Env {
 
     /// Writes `contents` to `rel`, creating its directory.
     pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir for {rel}: {e}"));
-        }
-        fs::write(&path, contents).unwrap_or_else(|e| panic!("write {rel}: {e}"));
+        write_file(&self.path(rel), contents);
     }
 
     pub fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+        read_text(&self.path(rel))
     }
 
     pub fn bytes(&self, rel: &str) -> Vec<u8> {
@@ -137,6 +210,24 @@ impl Env {
         }
     }
 
+    /// The binary in this directory with the clean environment of every
+    /// run, without `CASES_NOW` or `CASES_ACTOR`.
+    fn bare_command(&self) -> Command {
+        let mut command = Command::new(BIN);
+        command.current_dir(self.root());
+        isolate(&mut command, self.root());
+        command
+    }
+
+    /// `cases args...` in this directory as a plain process, to run many at
+    /// once or to kill it: the clean environment of [`Env::run`], actor
+    /// [`ACTOR`], no clock unless the arguments or the caller give one.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.bare_command();
+        command.env("CASES_ACTOR", ACTOR).args(args);
+        command
+    }
+
     /// A run of `cases new` with the options of `case`.
     pub fn new_case(&self, case: &NewCase) -> Run<'_> {
         let mut run = self.run(&[]);
@@ -158,6 +249,37 @@ impl Env {
         self.open_at(case, T0)
     }
 
+    /// `cases show N --format json` at `now`, which must succeed.
+    pub fn show(&self, number: u64, now: &str) -> Json {
+        self.run(&["show", &number.to_string(), "--format", "json"])
+            .now(now)
+            .ok()
+            .json()
+    }
+
+    /// Case `number`'s file, parsed as YAML.
+    pub fn case_yaml(&self, number: u64) -> Yaml {
+        serde_yaml::from_slice(&self.bytes(&case_file(number))).expect("case file is YAML")
+    }
+
+    /// The events of case `number`'s history, as stored.
+    pub fn history(&self, number: u64) -> Vec<Yaml> {
+        self.case_yaml(number)["history"]
+            .as_sequence()
+            .expect("history is a sequence")
+            .clone()
+    }
+
+    /// The last event of case `number`'s history.
+    pub fn last_event(&self, number: u64) -> Yaml {
+        self.history(number).pop().expect("a history")
+    }
+
+    /// A header field of case `number`'s file, as text (`~` for null).
+    pub fn field(&self, number: u64, key: &str) -> String {
+        yaml_text(&self.case_yaml(number)[key])
+    }
+
     /// Every file and directory under the working directory with its bytes.
     pub fn snapshot(&self) -> Snapshot {
         let mut entries = BTreeMap::new();
@@ -173,6 +295,18 @@ impl Env {
             changed.is_empty(),
             "the working directory changed: {changed:#?}"
         );
+    }
+
+    /// Every file under the store `cases/` but its lock file (`cases/.lock`,
+    /// which any writer may create), by relative path, with its bytes.
+    pub fn store_files(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut entries = BTreeMap::new();
+        walk(self.root(), &self.path("cases"), &mut entries);
+        entries
+            .into_iter()
+            .filter(|(rel, _)| rel != "cases/.lock")
+            .filter_map(|(rel, bytes)| Some((rel, bytes?)))
+            .collect()
     }
 }
 
@@ -211,6 +345,8 @@ impl Snapshot {
     }
 }
 
+/// Adds everything under `dir` to `entries`, by path relative to `root`:
+/// files with their bytes, directories (as `path/`) with `None`.
 fn walk(root: &Path, dir: &Path, entries: &mut BTreeMap<String, Option<Vec<u8>>>) {
     let mut children: Vec<_> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("list {}: {e}", dir.display()))
@@ -232,7 +368,9 @@ fn walk(root: &Path, dir: &Path, entries: &mut BTreeMap<String, Option<Vec<u8>>>
     }
 }
 
-/// One invocation of the binary, built up before it runs.
+/// One invocation of the binary, built up before it runs: it runs when
+/// [`Run::output`], [`Run::code`], [`Run::ok`] or [`Run::refused`] is called.
+#[must_use = "a Run does nothing until it is run"]
 pub struct Run<'a> {
     env: &'a Env,
     args: Vec<String>,
@@ -280,11 +418,7 @@ impl Run<'_> {
 
     /// Runs the command and returns what happened, asserting nothing.
     pub fn output(self) -> Output {
-        let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cases"));
-        command.current_dir(self.env.root());
-        for var in ["CASES_STORE", "CASES_POLICY", "CASES_NOW", "CASES_ACTOR"] {
-            command.env_remove(var);
-        }
+        let mut command = self.env.bare_command();
         if let Some(now) = &self.now {
             command.env("CASES_NOW", now);
         }
@@ -295,37 +429,28 @@ impl Run<'_> {
             command.env(key, value);
         }
         command.args(&self.args);
-        let output = command.output().expect("run the cases binary");
-        Output {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            command: format!(
-                "CASES_NOW={} CASES_ACTOR={} {}cases {}",
-                self.now.as_deref().unwrap_or("(unset)"),
-                self.actor.as_deref().unwrap_or("(unset)"),
-                self.vars
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v:?} "))
-                    .collect::<String>(),
-                self.args
-                    .iter()
-                    .map(|a| format!("{a:?}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        }
+        let shown = format!(
+            "CASES_NOW={} CASES_ACTOR={} {}cases {}",
+            self.now.as_deref().unwrap_or("(unset)"),
+            self.actor.as_deref().unwrap_or("(unset)"),
+            self.vars
+                .iter()
+                .map(|(k, v)| format!("{k}={v:?} "))
+                .collect::<String>(),
+            self.args
+                .iter()
+                .map(|a| format!("{a:?}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        execute(&mut command, shown)
     }
 
     /// Runs the command and asserts its exit code.
     #[track_caller]
     pub fn code(self, expected: i32) -> Output {
         let out = self.output();
-        assert_eq!(
-            out.code, expected,
-            "exit code of `{}`\n--- stdout\n{}--- stderr\n{}",
-            out.command, out.stdout, out.stderr
-        );
+        out.code(expected);
         out
     }
 
@@ -333,6 +458,21 @@ impl Run<'_> {
     #[track_caller]
     pub fn ok(self) -> Output {
         self.code(0)
+    }
+
+    /// Runs a command that must be refused: asserts its exit code and that
+    /// no file of the store changed (see [`Env::store_files`]).
+    #[track_caller]
+    pub fn refused(self, code: i32) -> Output {
+        let env = self.env;
+        let before = env.store_files();
+        let out = self.code(code);
+        let after = env.store_files();
+        assert!(
+            before == after,
+            "a refused command changed the store:\n{out}"
+        );
+        out
     }
 }
 
@@ -346,7 +486,34 @@ pub struct Output {
     pub command: String,
 }
 
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "$ {}\nexit: {}\n--- stdout\n{}--- stderr\n{}---",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
 impl Output {
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code of `{}`\n--- stdout\n{}--- stderr\n{}",
+            self.command, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        self.code(0)
+    }
+
     #[track_caller]
     pub fn stdout_is(&self, expected: &str) -> &Self {
         assert_eq!(self.stdout, expected, "stdout of `{}`", self.command);
@@ -383,6 +550,28 @@ impl Output {
         self
     }
 
+    /// Asserts stdout contains `needle` exactly, whitespace included (unlike
+    /// [`Output::stdout_has`]).
+    #[track_caller]
+    pub fn stdout_contains(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n{self}"
+        );
+        self
+    }
+
+    /// Asserts stderr contains `needle` exactly, whitespace included (unlike
+    /// [`Output::stderr_has`]).
+    #[track_caller]
+    pub fn stderr_contains(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n{self}"
+        );
+        self
+    }
+
     #[track_caller]
     pub fn stdout_lacks(&self, needle: &str) -> &Self {
         assert!(
@@ -390,6 +579,30 @@ impl Output {
             "stdout of `{}` has {needle:?}:\n{}",
             self.command,
             self.stdout
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.stderr.contains(needle),
+            "stderr of `{}` has {needle:?}:\n{}",
+            self.command,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts neither stdout nor stderr contains `needle`.
+    #[track_caller]
+    pub fn lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.stdout.contains(needle) && !self.stderr.contains(needle),
+            "`{}` printed {needle:?}:\n--- stdout\n{}--- stderr\n{}",
+            self.command,
+            self.stdout,
+            self.stderr
         );
         self
     }
@@ -416,9 +629,28 @@ impl Output {
         self
     }
 
+    /// Asserts what a refusal prints: nothing on stdout, and exactly one
+    /// line on stderr that contains every fragment (exactly).
+    #[track_caller]
+    pub fn says_why_in_one_line(&self, fragments: &[&str]) -> &Self {
+        assert_eq!(
+            self.stdout, "",
+            "a refusal prints nothing on stdout:\n{self}"
+        );
+        assert_eq!(
+            self.stderr.lines().count(),
+            1,
+            "a refusal says why in one line:\n{self}"
+        );
+        for fragment in fragments {
+            self.stderr_contains(fragment);
+        }
+        self
+    }
+
     /// Stdout parsed as JSON.
     #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
+    pub fn json(&self) -> Json {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout of `{}` is not JSON ({e}):\n{}",
@@ -436,19 +668,19 @@ impl Output {
 /// The options of a `cases new`, with defaults for a premium severity 2
 /// case in north-america.
 #[derive(Debug, Clone)]
-pub struct NewCase {
-    pub title: &'static str,
-    pub account: &'static str,
-    pub plan: &'static str,
-    pub region: &'static str,
-    pub severity: &'static str,
-    pub channel: &'static str,
-    pub contacts: Vec<&'static str>,
-    pub language: Option<&'static str>,
-    pub related: Vec<&'static str>,
+pub struct NewCase<'a> {
+    pub title: &'a str,
+    pub account: &'a str,
+    pub plan: &'a str,
+    pub region: &'a str,
+    pub severity: &'a str,
+    pub channel: &'a str,
+    pub contacts: Vec<&'a str>,
+    pub language: Option<&'a str>,
+    pub related: Vec<&'a str>,
 }
 
-impl Default for NewCase {
+impl Default for NewCase<'_> {
     fn default() -> Self {
         NewCase {
             title: "Search is slow",
@@ -457,14 +689,28 @@ impl Default for NewCase {
             region: "north-america",
             severity: "2",
             channel: "community",
-            contacts: vec!["Jane Doe <jane@acme.example>"],
+            contacts: vec![JANE],
             language: None,
             related: Vec::new(),
         }
     }
 }
 
-impl NewCase {
+impl<'a> NewCase<'a> {
+    /// The case the lifecycle, queue and sweep tests open: Acme Corp's
+    /// "Search results missing documents" in north-america, with contacts
+    /// [`JANE`] and [`RAJ`], on `plan` at `severity`.
+    pub fn with_jane_and_raj(plan: &'a str, severity: &'a str) -> Self {
+        NewCase {
+            title: "Search results missing documents",
+            account: "Acme Corp",
+            plan,
+            severity,
+            contacts: vec![JANE, RAJ],
+            ..NewCase::default()
+        }
+    }
+
     /// `new --title ... --account ...` as arguments.
     pub fn args(&self) -> Vec<String> {
         // `--option=value`, so that values starting with a dash stay values.
@@ -511,24 +757,69 @@ pub fn assign_by_hand(env: &Env, number: u64, at: &str, owner: &str) {
     });
 }
 
+/// A YAML scalar as text (`~` for null).
+pub fn yaml_text(value: &Yaml) -> String {
+    match value {
+        Yaml::Null => "~".into(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).expect("YAML"),
+    }
+}
+
+/// The value of `key` in a stored event, as text (`~` when absent).
+pub fn event_field(event: &Yaml, key: &str) -> String {
+    yaml_text(&event[key])
+}
+
+/// The clocks named `name` in a `show --format json` value.
+pub fn clocks_named<'a>(shown: &'a Json, name: &str) -> Vec<&'a Json> {
+    shown["clocks"]
+        .as_array()
+        .expect("clocks is an array")
+        .iter()
+        .filter(|c| c["clock"] == name)
+        .collect()
+}
+
+/// The (first) initial-response clock of a `show --format json` value.
+pub fn initial_response(shown: &Json) -> &Json {
+    clocks_named(shown, "initial-response")
+        .first()
+        .copied()
+        .expect("an initial-response clock")
+}
+
+/// The clock `name` of escalation `escalation` (1-based; `None` for the
+/// initial response) in a `show --format json` value; for several update
+/// intervals, the `nth` (0-based).
+pub fn clock<'a>(shown: &'a Json, name: &str, escalation: Option<u64>, nth: usize) -> &'a Json {
+    let matching: Vec<&Json> = clocks_named(shown, name)
+        .into_iter()
+        .filter(|c| c["escalation"].as_u64() == escalation)
+        .collect();
+    matching.get(nth).copied().unwrap_or_else(|| {
+        panic!(
+            "no clock {name} #{escalation:?} [{nth}] in {}",
+            serde_json::to_string_pretty(&shown["clocks"]).unwrap_or_default()
+        )
+    })
+}
+
 /// Asserts `actual` has everything `expected` has: objects may carry more
 /// keys than expected (the JSON output may grow), arrays must have the same
 /// length, and every other value must be equal.
 #[track_caller]
-pub fn assert_json_has(actual: &serde_json::Value, expected: &serde_json::Value) {
+pub fn assert_json_has(actual: &Json, expected: &Json) {
     if let Err(at) = json_has(actual, expected, String::from("$")) {
         panic!("JSON differs at {at}\nexpected (at least): {expected:#}\nactual: {actual:#}");
     }
 }
 
-fn json_has(
-    actual: &serde_json::Value,
-    expected: &serde_json::Value,
-    at: String,
-) -> Result<(), String> {
-    use serde_json::Value;
+fn json_has(actual: &Json, expected: &Json, at: String) -> Result<(), String> {
     match (actual, expected) {
-        (Value::Object(actual), Value::Object(expected)) => {
+        (Json::Object(actual), Json::Object(expected)) => {
             for (key, value) in expected {
                 let here = format!("{at}.{key}");
                 match actual.get(key) {
@@ -538,7 +829,7 @@ fn json_has(
             }
             Ok(())
         }
-        (Value::Array(actual), Value::Array(expected)) => {
+        (Json::Array(actual), Json::Array(expected)) => {
             if actual.len() != expected.len() {
                 return Err(format!(
                     "{at} (length {} instead of {})",

@@ -8,35 +8,21 @@
 //! `GIT_*` variable removed, `GIT_CONFIG_NOSYSTEM=1`, `HOME` and
 //! `XDG_CONFIG_HOME` in the world with a `.gitconfig` naming the committer,
 //! `LC_ALL=C` so git speaks English). Every `cases` run passes `--now` and
-//! `--actor` explicitly.
+//! `--actor` as options, not through `CASES_NOW` and `CASES_ACTOR` as
+//! [`super::Env::run`] does, so no process it starts (git, and the merge
+//! driver git starts) inherits them.
 
-#![allow(dead_code)]
-
-use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
 
+use super::{execute, isolate, read_text, write_file, NewCase, Output, BIN};
+
 /// The committer every clone's git uses (from `$HOME/.gitconfig`).
 pub const COMMITTER_NAME: &str = "Test Committer";
 pub const COMMITTER_EMAIL: &str = "committer@example.test";
-
-/// The path of case `number` relative to a clone's top directory.
-pub fn case_file(number: u64) -> String {
-    format!("cases/{:03}/{number}.yaml", number / 1000)
-}
-
-/// The `cases` binary under test (also what `git-setup` registers).
-pub fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("cases")
-}
-
-/// `text` with every run of whitespace collapsed to one space.
-pub fn squash(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// Seconds since the epoch of an RFC 3339 instant.
 pub fn epoch(instant: &str) -> i64 {
@@ -125,17 +111,16 @@ pub struct Repo<'w> {
 }
 
 /// Removes what the machine's environment could change and sets what the
-/// tests rely on.
-fn isolate(command: &mut Command, world: &World) {
+/// tests rely on: [`isolate`] with the world's home, and no inherited `GIT_*`
+/// variable.
+fn isolate_in(command: &mut Command, world: &World) {
     for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if key.starts_with("CASES_") || key.starts_with("GIT_") {
+        if key.to_string_lossy().starts_with("GIT_") {
             command.env_remove(&key);
         }
     }
+    isolate(command, &world.home());
     command
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", world.home())
         .env("XDG_CONFIG_HOME", world.home().join(".config"))
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("LC_ALL", "C")
@@ -156,44 +141,32 @@ impl Repo<'_> {
     }
 
     pub fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+        read_text(&self.path(rel))
     }
 
     /// Writes `contents` to `rel`, creating its directory.
     pub fn write(&self, rel: &str, contents: &str) {
-        let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir for {rel}: {e}"));
-        }
-        fs::write(&path, contents).unwrap_or_else(|e| panic!("write {rel}: {e}"));
+        write_file(&self.path(rel), contents);
     }
 
-    fn run(&self, program: &OsStr, args: &[&str], shown: String) -> Out {
+    fn run(&self, program: &str, args: &[&str], shown: String) -> Output {
         let mut command = Command::new(program);
         command.current_dir(&self.dir).args(args);
-        isolate(&mut command, self.world);
-        let output = command
-            .output()
-            .unwrap_or_else(|e| panic!("run {shown}: {e}"));
-        Out {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            command: format!("(in {}) {shown}", self.dir.display()),
-        }
+        isolate_in(&mut command, self.world);
+        execute(&mut command, format!("(in {}) {shown}", self.dir.display()))
     }
 
     /// `cases --now NOW --actor ACTOR args...`, asserting nothing.
-    pub fn cases(&self, args: &[&str], now: &str, actor: &str) -> Out {
+    pub fn cases(&self, args: &[&str], now: &str, actor: &str) -> Output {
         let mut all = vec!["--now", now, "--actor", actor];
         all.extend_from_slice(args);
         let shown = format!("cases {}", quoted(&all));
-        self.run(bin().as_os_str(), &all, shown)
+        self.run(BIN, &all, shown)
     }
 
     /// `git args...`, asserting nothing.
-    pub fn git(&self, args: &[&str]) -> Out {
-        self.run(OsStr::new("git"), args, format!("git {}", quoted(args)))
+    pub fn git(&self, args: &[&str]) -> Output {
+        self.run("git", args, format!("git {}", quoted(args)))
     }
 
     /// `git args...`, asserting success; returns stdout.
@@ -203,7 +176,7 @@ impl Repo<'_> {
     }
 
     /// `git pull --no-rebase --no-edit` from the origin.
-    pub fn pull(&self) -> Out {
+    pub fn pull(&self) -> Output {
         self.git(&["pull", "--no-rebase", "--no-edit"])
     }
 
@@ -250,21 +223,18 @@ impl Repo<'_> {
     /// its number.
     #[track_caller]
     pub fn open(&self, title: &str, contact: &str, now: &str, actor: &str, commit: bool) -> u64 {
-        let title = format!("--title={title}");
-        let contact = format!("--contact={contact}");
-        let mut args = vec![
-            "new",
-            title.as_str(),
-            "--account=acme",
-            "--plan=plus",
-            "--region=emea",
-            "--severity=2",
-            "--channel=community",
-            contact.as_str(),
-        ];
+        let case = NewCase {
+            title,
+            plan: "plus",
+            region: "emea",
+            contacts: vec![contact],
+            ..NewCase::default()
+        };
+        let mut args = case.args();
         if commit {
-            args.push("--commit");
+            args.push("--commit".to_string());
         }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = self.cases(&args, now, actor).ok().clone();
         out.stdout
             .trim()
@@ -284,87 +254,6 @@ fn quoted(args: &[&str]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// What a run did.
-#[derive(Debug, Clone)]
-pub struct Out {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub command: String,
-}
-
-impl Out {
-    /// Asserts the exit code.
-    #[track_caller]
-    pub fn code(&self, expected: i32) -> &Out {
-        assert_eq!(
-            self.code, expected,
-            "exit code of `{}`\n--- stdout\n{}--- stderr\n{}",
-            self.command, self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// Asserts success.
-    #[track_caller]
-    pub fn ok(&self) -> &Out {
-        self.code(0)
-    }
-
-    /// Asserts stdout contains `needle`, ignoring differences in whitespace.
-    #[track_caller]
-    pub fn stdout_has(&self, needle: &str) -> &Out {
-        assert!(
-            squash(&self.stdout).contains(&squash(needle)),
-            "stdout of `{}` lacks {needle:?}:\n{}",
-            self.command,
-            self.stdout
-        );
-        self
-    }
-
-    /// Asserts stderr contains `needle`, ignoring differences in whitespace.
-    #[track_caller]
-    pub fn stderr_has(&self, needle: &str) -> &Out {
-        assert!(
-            squash(&self.stderr).contains(&squash(needle)),
-            "stderr of `{}` lacks {needle:?}:\n{}",
-            self.command,
-            self.stderr
-        );
-        self
-    }
-
-    /// Asserts neither stdout nor stderr contains `needle`.
-    #[track_caller]
-    pub fn lacks(&self, needle: &str) -> &Out {
-        assert!(
-            !self.stdout.contains(needle) && !self.stderr.contains(needle),
-            "`{}` printed {needle:?}:\n--- stdout\n{}--- stderr\n{}",
-            self.command,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Stdout parsed as JSON.
-    #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout of `{}` is not JSON ({e}):\n{}",
-                self.command, self.stdout
-            )
-        })
-    }
-
-    /// The lines of stdout with whitespace collapsed.
-    pub fn stdout_lines(&self) -> Vec<String> {
-        self.stdout.lines().map(squash).collect()
-    }
 }
 
 /// The entries of a case file's `history:` list, each as its YAML text
