@@ -201,10 +201,19 @@ impl Git {
         Ok(self.run(&["rev-parse", "HEAD"])?.trim().to_string())
     }
 
-    /// The commits that touched `path`, oldest first.
+    /// The commits that touched `path`, oldest first, on every line of
+    /// history merged in: with `--full-history`, a merge that kept one
+    /// side's version of the file does not hide the other side's commits.
     pub fn log_file(&self, path: &Path) -> Result<Vec<Commit>, GitError> {
         let path = absolute_paths(&[path]).remove(0);
-        let text = self.run(&["log", "--reverse", "--format=%H%x1f%an%x1f%aI", "--", &path])?;
+        let text = self.run(&[
+            "log",
+            "--reverse",
+            "--full-history",
+            "--format=%H%x1f%an%x1f%aI",
+            "--",
+            &path,
+        ])?;
         Ok(text
             .lines()
             .filter_map(|line| {

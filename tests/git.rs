@@ -1217,3 +1217,46 @@ fn a_pull_with_an_unparsable_side_leaves_both_sides_in_the_file() {
         .code(1)
         .stdout_has(&format!("{FILE}:29:1: unresolved git conflict marker"));
 }
+
+/// The commit `history` names for each event of case `number`, in order.
+fn commits_of(repo: &Repo, number: &str) -> Vec<String> {
+    let history = repo
+        .cases(
+            &["history", number, "--format", "json"],
+            "2026-11-27T12:00:00Z",
+            "ci",
+        )
+        .ok()
+        .json();
+    history
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|event| event["commit"]["hash"].as_str().unwrap_or("-").to_string())
+        .collect()
+}
+
+#[test]
+fn history_follows_a_renumbered_case_to_its_old_number() {
+    let world = World::new();
+    let (a, b, _) = colliding_clones(&world);
+    b.cases(
+        &["note", "1001", "--text", "Reindexing tonight", "--commit"],
+        "2026-11-23T15:00:00Z",
+        "bob",
+    )
+    .ok();
+    let opened_in_b = b.rev("HEAD~1");
+    let noted_in_b = b.rev("HEAD");
+    b.pull().code(1);
+    b.cases(&["renumber", "1001"], "2026-11-23T16:00:00Z", "bob")
+        .ok();
+    b.git_ok(&["commit", "--quiet", "--no-edit"]);
+    let merge = b.rev("HEAD");
+    // Case 1002 was recorded as 1001 until the merge: its first events are
+    // found in the commits that recorded them, under the old path.
+    assert_eq!(commits_of(&b, "1002"), [opened_in_b, noted_in_b, merge]);
+    // The case that kept 1001 is attributed to a's commit only, never to
+    // b's versions of the same path (another case).
+    assert_eq!(commits_of(&b, "1001"), [a.rev("HEAD")]);
+}
