@@ -716,6 +716,36 @@ mod links {
             .is_none());
     }
 
+    /// `init` never writes through a symbolic link that points nowhere: a
+    /// `policy.yaml` or store `.gitignore` that is a dangling link is kept as
+    /// it is and its target is not created.
+    #[test]
+    fn init_never_writes_through_a_dangling_link() {
+        let env = Env::empty();
+        env.mkdir("cases");
+        symlink(env.path("policy-target"), env.path("policy.yaml")).unwrap();
+        symlink(env.path("ignore-target"), env.path("cases/.gitignore")).unwrap();
+        env.run(&["init", "."])
+            .ok()
+            .stdout_contains("kept store ./cases\nkept policy ./policy.yaml\n");
+        assert!(!env.exists("policy-target"));
+        assert!(!env.exists("ignore-target"));
+    }
+
+    /// `git-setup` refuses to write `.gitattributes` through a link (git
+    /// itself ignores a linked `.gitattributes`).
+    #[test]
+    fn git_setup_refuses_a_linked_gitattributes() {
+        let env = Env::init();
+        env.write(".elsewhere", "# not ours\n");
+        std::fs::remove_file(env.path(".gitattributes")).unwrap();
+        symlink(env.path(".elsewhere"), env.path(".gitattributes")).unwrap();
+        env.run(&["git-setup"])
+            .code(4)
+            .stderr_has(".gitattributes is a symbolic link; cases does not write through links");
+        assert_eq!(env.read(".elsewhere"), "# not ours\n");
+    }
+
     /// The lock file as a symbolic link is refused too: opening it would
     /// create its target.
     #[test]
