@@ -153,6 +153,9 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
         })
         .collect();
     paths.push(store.path_of(args.number));
+    // Each path once, at its first place (a history may renumber often).
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|path| seen.insert(path.clone()));
     let mut logs = Vec::new();
     for path in paths {
         let commits = git.log_file(&path).map_err(git_error)?;

@@ -348,10 +348,91 @@ pub fn main() -> ExitCode {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::fs;
 
     #[test]
     fn command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Runs `cases ARGS` in this process against `store` and the bundled
+    /// policy; returns what it printed and how it ended.
+    fn run_in_process(store: &std::path::Path, args: &[&str]) -> String {
+        let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/policy.yaml");
+        let store = store.display().to_string();
+        let mut argv = vec!["cases", "--store", &store, "--policy", policy];
+        argv.extend(["--now", "2026-11-27T15:00:00Z"]);
+        argv.extend(args);
+        let cli = Cli::try_parse_from(argv).unwrap();
+        let mut ctx = Context::new(cli.global, Utc::now());
+        let result = run(cli.command, &mut ctx);
+        let ended = match result {
+            Ok(Outcome::Success) => "exit 0".to_string(),
+            Ok(Outcome::Findings) => "exit 1".to_string(),
+            Err(error) => format!("error: {}", error.message),
+        };
+        format!("{ended}\n--- stdout\n{}--- stderr\n{}", ctx.out, ctx.err)
+    }
+
+    /// Every scanning command prints the same from the scan cache as from
+    /// the files. (In unit tests the cache takes files just written, see
+    /// `TEST_CLOCK_AHEAD_NS`.)
+    #[test]
+    fn scanning_commands_print_the_same_from_the_cache_as_from_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("cases");
+        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
+        // The sample store is <NNN>/<number>.yaml.
+        for directory in fs::read_dir(&sample).unwrap() {
+            let directory = directory.unwrap().path();
+            if !directory.is_dir() {
+                continue;
+            }
+            let to = store.join(directory.file_name().unwrap());
+            fs::create_dir_all(&to).unwrap();
+            for file in fs::read_dir(&directory).unwrap() {
+                let file = file.unwrap().path();
+                fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
+            }
+        }
+        let cache = store.join(crate::store::cache::CACHE_FILE);
+        let commands: [&[&str]; 11] = [
+            &["list", "--format", "json"],
+            &["list", "--state", "open"],
+            &["list", "--escalated", "--format", "json"],
+            &["sla", "--format", "json"],
+            &["sla", "--check"],
+            &["sla", "--as-of", "2026-11-20T12:00:00Z", "--format", "json"],
+            &["report", "--format", "json"],
+            &[
+                "report",
+                "--since",
+                "2026-11-01T00:00:00Z",
+                "--by",
+                "region",
+            ],
+            &["check", "--format", "json"],
+            &["queue", "--format", "json"],
+            &["sweep", "--dry-run"],
+        ];
+        for args in commands {
+            let _ = fs::remove_file(&cache);
+            let from_files = run_in_process(&store, args);
+            let cached = fs::metadata(&cache).unwrap_or_else(|e| panic!("{args:?}: no cache: {e}"));
+            let from_cache = run_in_process(&store, args);
+            // Every entry was reused and none added: the cache was not rewritten.
+            let after = fs::metadata(&cache).unwrap();
+            assert_eq!(
+                (cached.modified().unwrap(), cached.len()),
+                (after.modified().unwrap(), after.len()),
+                "{args:?}"
+            );
+            assert!(
+                !from_files.contains("--- stdout\n---"),
+                "{args:?} printed nothing"
+            );
+            assert_eq!(from_cache, from_files, "{args:?}");
+        }
     }
 
     #[test]

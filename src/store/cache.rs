@@ -40,7 +40,12 @@ const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600)
 /// True for the name of a next cache being written (or left by a killed
 /// scan): it belongs at the store's root like the cache itself.
 pub fn is_temporary(name: &str) -> bool {
-    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+    // `tempfile` puts six random letters and digits between the two.
+    name.strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Removes temporary cache files that no scan has written to for
@@ -64,11 +69,19 @@ fn remove_stale_temporaries(root: &Path) {
     }
 }
 
-/// Bumped whenever the cached form of a case changes.
-const FORMAT: &[u8; 16] = b"cases-cache-v003";
+/// The first line of a cache file: its format, bumped whenever the cached
+/// form of a case changes, and the version of `cases` that wrote it, since
+/// a new version may verify cases differently.
+const FORMAT: &[u8] = concat!("cases-cache-v003 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
+
+/// In this crate's unit tests scans start 10 s later than the clock says,
+/// so the files a test has just written are old enough to cache and the
+/// commands' cached paths can be tested without waiting. (Integration
+/// tests run the real binary, where this is zero.)
+const TEST_CLOCK_AHEAD_NS: i128 = if cfg!(test) { 10_000_000_000 } else { 0 };
 
 /// What identifies one version of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,14 +157,38 @@ pub struct CachedCase<'a> {
     /// When the case was opened (its `created` event).
     pub opened_at: DateTime<Utc>,
     history: &'a [u8],
+    /// Cleared when the history turns out not to decode, so that the next
+    /// cache drops the entry.
+    reused: &'a AtomicBool,
 }
 
 impl CachedCase<'_> {
-    /// The whole case; `None` if the history does not decode.
+    /// The whole case; `None` if its history does not decode or holds what
+    /// no case file can (which a checksummed cache only gives when it was
+    /// tampered with). It was verified when it was cached: replaying it
+    /// again would cost a third of a cached `report`.
     pub fn into_case(self) -> Option<Case> {
-        let history: Vec<Event> = postcard::from_bytes(self.history).ok()?;
-        (history.first()?.at == self.opened_at).then(|| Case::from_cache(self.header, history))
+        let history: Option<Vec<Event>> = postcard::from_bytes(self.history).ok();
+        let case = history
+            .filter(|history| {
+                history
+                    .first()
+                    .is_some_and(|first| first.at == self.opened_at)
+                    && history.iter().all(|event| in_file_range(event.at))
+            })
+            .map(|history| Case::from_cache(self.header, history));
+        if case.is_none() {
+            self.reused.store(false, Ordering::Relaxed);
+        }
+        case
     }
+}
+
+/// True for an instant a case file can hold (years 0000-9999): anything
+/// else in a cache was not written by a scan.
+fn in_file_range(t: DateTime<Utc>) -> bool {
+    use chrono::Datelike;
+    (0..=9999).contains(&t.year())
 }
 
 /// Where an entry's parts are in the cache buffer.
@@ -170,8 +207,8 @@ type Writer = std::io::BufWriter<Checksummed<tempfile::NamedTempFile>>;
 enum Next {
     /// Nothing has been read from a case file yet.
     Unstarted,
-    /// Entries are being written, this many of them read during the scan.
-    Writing(Box<Writer>, usize),
+    /// Entries read during the scan are being written.
+    Writing(Box<Writer>),
     /// The cache cannot be written (or is disabled): the store goes uncached.
     Failed,
 }
@@ -198,7 +235,7 @@ impl ScanCache {
         let started_ns = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as i128);
-        Self::load_at(root, started_ns)
+        Self::load_at(root, started_ns + TEST_CLOCK_AHEAD_NS)
     }
 
     /// [`ScanCache::load`] for a scan that started at `started_ns` (tests
@@ -239,14 +276,16 @@ impl ScanCache {
         }
         let cached: CachedHeader =
             postcard::from_bytes(&self.buffer[located.header.clone()]).ok()?;
-        if cached.header.number != number {
+        if cached.header.number != number || !in_file_range(cached.opened_at) {
             return None;
         }
-        self.reused[position].store(true, Ordering::Relaxed);
+        let reused = &self.reused[position];
+        reused.store(true, Ordering::Relaxed);
         Some(CachedCase {
             header: cached.header,
             opened_at: cached.opened_at,
             history: &self.buffer[located.history.clone()],
+            reused,
         })
     }
 
@@ -283,14 +322,13 @@ impl ScanCache {
         };
         if matches!(*next, Next::Unstarted) {
             *next = match self.start_next() {
-                Ok(writer) => Next::Writing(Box::new(writer), 0),
+                Ok(writer) => Next::Writing(Box::new(writer)),
                 Err(_) => Next::Failed,
             };
         }
-        if let Next::Writing(writer, count) = &mut *next {
-            match writer.write_all(&bytes) {
-                Ok(()) => *count += 1,
-                Err(_) => *next = Next::Failed,
+        if let Next::Writing(writer) = &mut *next {
+            if writer.write_all(&bytes).is_err() {
+                *next = Next::Failed;
             }
         }
     }
@@ -298,7 +336,6 @@ impl ScanCache {
     /// A temporary file for the next cache, its format line written.
     fn start_next(&self) -> std::io::Result<Writer> {
         let directory = self.path.parent().unwrap_or(Path::new("."));
-        remove_stale_temporaries(directory);
         let file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
@@ -318,13 +355,20 @@ impl ScanCache {
     /// entries read from files, then the old entries still valid (the
     /// entries of files gone are dropped). Otherwise the old one stays.
     pub fn save(self) {
+        if let Some(directory) = self
+            .path
+            .parent()
+            .filter(|_| !self.path.as_os_str().is_empty())
+        {
+            remove_stale_temporaries(directory);
+        }
         let next = self.next.lock().map_or(Next::Failed, |mut next| {
             std::mem::replace(&mut *next, Next::Failed)
         });
         let all_reused = self.reused.iter().all(|r| r.load(Ordering::Relaxed));
         let writer = match next {
             Next::Failed => return,
-            Next::Writing(writer, _) => Ok(*writer),
+            Next::Writing(writer) => Ok(*writer),
             Next::Unstarted if all_reused => return,
             // Only entries dropped (files deleted): write the rest.
             Next::Unstarted => self.start_next(),
@@ -381,7 +425,7 @@ fn index(bytes: &[u8]) -> Option<Vec<Located>> {
     if crc32fast::hash(payload).to_le_bytes() != crc {
         return None;
     }
-    let mut rest = payload.strip_prefix(FORMAT.as_slice())?;
+    let mut rest = payload.strip_prefix(FORMAT)?;
     let base = bytes.as_ptr() as usize;
     let range_of = |part: &[u8]| {
         let start = part.as_ptr() as usize - base;
@@ -598,8 +642,11 @@ mod tests {
     #[test]
     fn temporaries_left_by_killed_scans_are_not_strays_and_are_removed_when_stale() {
         let (_dir, store) = store_with_two_cases();
+        scan_once(&store);
+        let path = store.root().join(CACHE_FILE);
+        let built = Stamp::of(&fs::symlink_metadata(&path).unwrap());
         let stale = store.root().join(".cache-killed.tmp");
-        let recent = store.root().join(".cache-running.tmp");
+        let recent = store.root().join(".cache-Run1ng.tmp");
         for path in [&stale, &recent] {
             fs::write(path, b"cases-cache-v003 half").unwrap();
         }
@@ -611,20 +658,108 @@ mod tests {
             .set_modified(hour_ago)
             .unwrap();
         assert!(store.list_files().unwrap().strays.is_empty());
-        scan_once(&store);
+        // Other names are strays, for `check` to report.
+        let other = store.root().join(".cache-mine.tmp");
+        fs::write(&other, b"").unwrap();
+        let strays: Vec<_> = store
+            .list_files()
+            .unwrap()
+            .strays
+            .into_iter()
+            .map(|s| s.path)
+            .collect();
+        assert_eq!(strays, std::slice::from_ref(&other));
+        fs::remove_file(&other).unwrap();
+        // A scan of the unchanged store: the cache is all reused, not
+        // rewritten, and the stale temporary goes.
+        let cached = |title: &str| Ok((true, title.to_string()));
+        assert_eq!(scan_once(&store), vec![cached("First"), cached("Second")]);
+        assert_eq!(Stamp::of(&fs::symlink_metadata(&path).unwrap()), built);
         assert!(
             !stale.exists(),
             "a temporary untouched for an hour is removed"
         );
         assert!(recent.exists(), "one a scan may be writing is left alone");
-        assert_eq!(cached_numbers(&store), vec![1001, 1002]);
+    }
+
+    /// Rewrites the store's cache file with `change` applied to each entry's
+    /// header and history parts, and a valid checksum: a tampered cache.
+    fn tamper(store: &Store, change: impl Fn(u64, &mut Vec<u8>, &mut Vec<u8>)) {
+        let path = store.root().join(CACHE_FILE);
+        let bytes = fs::read(&path).unwrap();
+        let mut out = FORMAT.to_vec();
+        for located in index(&bytes).unwrap() {
+            let mut header = bytes[located.header].to_vec();
+            let mut history = bytes[located.history].to_vec();
+            change(located.number, &mut header, &mut history);
+            let entry = Entry {
+                number: located.number,
+                stamp: located.stamp,
+                header: &header,
+                history: &history,
+            };
+            out.extend(postcard::to_allocvec(&entry).unwrap());
+        }
+        let crc = crc32fast::hash(&out);
+        out.extend(crc.to_le_bytes());
+        fs::write(&path, out).unwrap();
+    }
+
+    #[test]
+    fn a_cached_history_that_does_not_decode_is_read_from_the_file_and_dropped() {
+        let (_dir, store) = store_with_two_cases();
+        scan_once(&store);
+        tamper(&store, |number, _, history| {
+            if number == 1001 {
+                history.truncate(history.len() / 2);
+            }
+        });
+        let cache = later(store.root());
+        let listing = store.list_files().unwrap();
+        let cases: Vec<Case> = listing
+            .cases
+            .iter()
+            .map(|file| {
+                let scanned = crate::store::read_listed(&cache, file).unwrap();
+                assert!(matches!(scanned, crate::store::Scanned::Cached { .. }));
+                scanned.into_case().unwrap()
+            })
+            .collect();
+        assert_eq!(cases, [case(1001, "First"), case(1002, "Second")]);
+        cache.save();
+        // The next cache no longer holds the broken entry: it is read again.
+        assert_eq!(cached_numbers(&store), vec![1002]);
+        let read = |title: &str| Ok((false, title.to_string()));
+        let cached = |title: &str| Ok((true, title.to_string()));
+        assert_eq!(scan_once(&store), vec![read("First"), cached("Second")]);
+    }
+
+    #[test]
+    fn a_cached_instant_no_case_file_can_hold_is_a_miss() {
+        let (_dir, store) = store_with_two_cases();
+        scan_once(&store);
+        // The opening instant in year -262000 (a file holds years 0000-9999).
+        tamper(&store, |number, header, _| {
+            if number == 1002 {
+                let mut cached: CachedHeader = postcard::from_bytes(header).unwrap();
+                cached.opened_at = DateTime::<Utc>::MIN_UTC;
+                *header = postcard::to_allocvec(&cached).unwrap();
+            }
+        });
+        let read = |title: &str| Ok((false, title.to_string()));
+        let cached = |title: &str| Ok((true, title.to_string()));
+        assert_eq!(scan_once(&store), vec![cached("First"), read("Second")]);
     }
 
     #[test]
     fn racily_clean_files_are_not_cached() {
         let (_dir, store) = store_with_two_cases();
         // The scan starts now: both files were written within the window.
-        let cache = ScanCache::load(store.root());
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as i128;
+        let cache = ScanCache::load_at(store.root(), now);
         for number in [1001, 1002] {
             cache.put(&store.read(number).unwrap(), stamp_of(&store, number));
         }

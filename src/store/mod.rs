@@ -496,16 +496,38 @@ pub(crate) fn read_listed<'a>(
             path: &file.path,
         });
     }
-    let case = if stamp.size() <= MAX_CASE_FILE_BYTES {
-        read_bytes(&file.path, stamp.size())
-            .map_err(|e| StoreError::io(&file.path, e))
-            .and_then(|bytes| check_size(bytes).map_err(|r| r.into_error(&file.path)))
-            .and_then(|bytes| decode_file(&file.path, &bytes, Some(file.number)))?
-    } else {
-        read_path(file.number, &file.path)?
+    // The file may have changed since it was listed: what is read is what
+    // the open file is, a regular file of acceptable size, or the checks of
+    // `read_case_bytes` say what is wrong with it.
+    let opened = open_no_follow(&file.path).and_then(|opened| {
+        let metadata = opened.metadata()?;
+        Ok((opened, metadata))
+    });
+    let (opened, metadata) = match opened {
+        Ok((opened, metadata)) if metadata.is_file() && metadata.len() <= MAX_CASE_FILE_BYTES => {
+            (opened, metadata)
+        }
+        _ => return read_path(file.number, &file.path).map(Scanned::Read),
     };
-    cache.put(&case, stamp);
+    let case = read_open(opened, metadata.len())
+        .map_err(|e| StoreError::io(&file.path, e))
+        .and_then(|bytes| check_size(bytes).map_err(|r| r.into_error(&file.path)))
+        .and_then(|bytes| decode_file(&file.path, &bytes, Some(file.number)))?;
+    cache.put(&case, cache::Stamp::of(&metadata));
     Ok(Scanned::Read(case))
+}
+
+/// Opens `path` for reading without following a symbolic link at its end
+/// and without blocking on a FIFO (on Unix).
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// Reads and decodes the case file at `path`, expected to hold `number`.
@@ -584,14 +606,17 @@ fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
     check_size(bytes)
 }
 
-/// The bytes of the file at `path`, expected to be `size` bytes long; at
-/// most one byte over the limit is read, whatever the file has grown to.
+/// The bytes of the file at `path`, expected to be `size` bytes long.
 fn read_bytes(path: &Path, size: u64) -> io::Result<Vec<u8>> {
+    read_open(File::open(path)?, size)
+}
+
+/// The bytes of `file`, expected to be `size` bytes long; at most one byte
+/// over the limit is read, whatever the file has grown to.
+fn read_open(file: File, size: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(size.min(MAX_CASE_FILE_BYTES) as usize + 1);
-    File::open(path)?
-        .take(MAX_CASE_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+    file.take(MAX_CASE_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
