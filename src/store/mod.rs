@@ -414,11 +414,6 @@ impl Store {
         }
         cache::ScanCache::load(&self.root)
     }
-
-    /// Reads and decodes the case file at `path`, expected to hold `number`.
-    pub fn read_path(&self, number: u64, path: &Path) -> Result<Case, StoreError> {
-        read_path(number, path)
-    }
 }
 
 /// The case files and strays of the case directory `name` at `path`.
@@ -478,56 +473,25 @@ fn list_case_directory(
     Ok((cases, strays))
 }
 
-/// A listed case file: from the scan cache when its stamp is the one cached,
-/// else read (and offered to the cache). The listing saw the file without
-/// following links and only listed real directories, so a regular file of
-/// acceptable size is read at once; anything else goes through the checks
-/// of [`read_case_bytes`], which name what is wrong with it.
+/// A listed case file: from the scan cache when the stamp the listing saw is
+/// the one cached, else read (and offered to the cache with the stamp of
+/// what was read). The listing only descends into real directories, so the
+/// file is read without the directory check of [`read_case_bytes`].
 pub(crate) fn read_listed<'a>(
     cache: &'a cache::ScanCache,
     file: &'a CaseFile,
 ) -> Result<Scanned<'a>, StoreError> {
-    let Some(stamp) = file.stamp else {
-        return read_path(file.number, &file.path).map(Scanned::Read);
-    };
-    if let Some(entry) = cache.get(file.number, &stamp) {
+    if let Some(entry) = file.stamp.and_then(|stamp| cache.get(file.number, &stamp)) {
         return Ok(Scanned::Cached {
             entry,
             path: &file.path,
         });
     }
-    // The file may have changed since it was listed: what is read is what
-    // the open file is, a regular file of acceptable size, or the checks of
-    // `read_case_bytes` say what is wrong with it.
-    let opened = open_no_follow(&file.path).and_then(|opened| {
-        let metadata = opened.metadata()?;
-        Ok((opened, metadata))
-    });
-    let (opened, metadata) = match opened {
-        Ok((opened, metadata)) if metadata.is_file() && metadata.len() <= MAX_CASE_FILE_BYTES => {
-            (opened, metadata)
-        }
-        _ => return read_path(file.number, &file.path).map(Scanned::Read),
-    };
-    let case = read_open(opened, metadata.len())
-        .map_err(|e| StoreError::io(&file.path, e))
-        .and_then(|bytes| check_size(bytes).map_err(|r| r.into_error(&file.path)))
-        .and_then(|bytes| decode_file(&file.path, &bytes, Some(file.number)))?;
+    let (bytes, metadata) =
+        read_regular_file(&file.path).map_err(|refused| refused.into_error(&file.path))?;
+    let case = decode_file(&file.path, &bytes, Some(file.number))?;
     cache.put(&case, cache::Stamp::of(&metadata));
     Ok(Scanned::Read(case))
-}
-
-/// Opens `path` for reading without following a symbolic link at its end
-/// and without blocking on a FIFO (on Unix).
-fn open_no_follow(path: &Path) -> io::Result<File> {
-    let mut options = File::options();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    options.open(path)
 }
 
 /// Reads and decodes the case file at `path`, expected to hold `number`.
@@ -572,10 +536,10 @@ impl CaseRead {
     }
 }
 
-/// The bytes of the case file at `path`, refusing before reading anything
-/// what must not be read as a case: a symbolic link (the file or its
-/// directory; it could point anywhere), anything but a regular file (a FIFO
-/// would block the reader), and a file above [`MAX_CASE_FILE_BYTES`].
+/// The bytes of the case file at `path`, refusing what must not be read as
+/// a case: a symbolic link (the file or its directory; it could point
+/// anywhere), anything but a regular file (a FIFO would block the reader),
+/// and a file above [`MAX_CASE_FILE_BYTES`].
 fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
     if let Some(directory) = path.parent() {
         let metadata = fs::symlink_metadata(directory).map_err(CaseRead::Io)?;
@@ -587,13 +551,34 @@ fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
             )));
         }
     }
-    let metadata = fs::symlink_metadata(path).map_err(CaseRead::Io)?;
-    if metadata.file_type().is_symlink() {
-        return Err(CaseRead::Refused(format!(
+    read_regular_file(path).map(|(bytes, _)| bytes)
+}
+
+/// The bytes of the regular file at `path` and the metadata of the file
+/// they were read from. The file is opened without following a symbolic
+/// link and without blocking on a FIFO, then refused, before anything is
+/// read, if it is not a regular file or is above [`MAX_CASE_FILE_BYTES`].
+fn read_regular_file(path: &Path) -> Result<(Vec<u8>, fs::Metadata), CaseRead> {
+    let is_link =
+        || fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink());
+    let link_refused = || {
+        CaseRead::Refused(format!(
             "the case file is a symbolic link{}; case files must be regular files inside the store",
             link_target(path)
-        )));
+        ))
+    };
+    // Without O_NOFOLLOW, look before opening.
+    if cfg!(not(unix)) && is_link() {
+        return Err(link_refused());
     }
+    let file = open_no_follow(path).map_err(|e| {
+        if is_link() {
+            link_refused()
+        } else {
+            CaseRead::Io(e)
+        }
+    })?;
+    let metadata = file.metadata().map_err(CaseRead::Io)?;
     if !metadata.is_file() {
         return Err(CaseRead::Refused(
             "not a regular file; a case file must be a regular file".into(),
@@ -602,13 +587,21 @@ fn read_case_bytes(path: &Path) -> Result<Vec<u8>, CaseRead> {
     if metadata.len() > MAX_CASE_FILE_BYTES {
         return Err(too_large(metadata.len()));
     }
-    let bytes = read_bytes(path, metadata.len()).map_err(CaseRead::Io)?;
-    check_size(bytes)
+    let bytes = read_open(file, metadata.len()).map_err(CaseRead::Io)?;
+    Ok((check_size(bytes)?, metadata))
 }
 
-/// The bytes of the file at `path`, expected to be `size` bytes long.
-fn read_bytes(path: &Path, size: u64) -> io::Result<Vec<u8>> {
-    read_open(File::open(path)?, size)
+/// Opens `path` for reading without following a symbolic link at its end
+/// and without blocking on a FIFO (on Unix).
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// The bytes of `file`, expected to be `size` bytes long; at most one byte
