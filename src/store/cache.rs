@@ -83,6 +83,13 @@ pub const RACY_WINDOW: i128 = 2_000_000_000;
 /// tests run the real binary, where this is zero.)
 const TEST_CLOCK_AHEAD_NS: i128 = if cfg!(test) { 10_000_000_000 } else { 0 };
 
+/// The system clock in nanoseconds since the epoch: when a scan starts.
+fn now_ns() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
 /// What identifies one version of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
@@ -93,11 +100,6 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// The file's size in bytes.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
     /// The stamp of a regular file's metadata.
     #[cfg(unix)]
     pub fn of(metadata: &fs::Metadata) -> Stamp {
@@ -140,6 +142,14 @@ struct Entry<'a> {
     header: &'a [u8],
     #[serde(borrow)]
     history: &'a [u8],
+}
+
+impl Entry<'_> {
+    /// Appends the entry to a cache file being written.
+    fn write_to(&self, writer: &mut impl Write) -> std::io::Result<()> {
+        let bytes = postcard::to_allocvec(self).map_err(std::io::Error::other)?;
+        writer.write_all(&bytes)
+    }
 }
 
 /// What the header part of an entry holds.
@@ -218,7 +228,8 @@ enum Next {
 /// read from their files are written to the next cache as they are read,
 /// so a scan that builds the cache does not hold it in memory.
 pub struct ScanCache {
-    path: PathBuf,
+    /// Where the cache file is; `None` when the cache is disabled.
+    path: Option<PathBuf>,
     /// When this scan started, in nanoseconds since the epoch.
     started_ns: i128,
     buffer: Vec<u8>,
@@ -232,10 +243,7 @@ pub struct ScanCache {
 impl ScanCache {
     /// Loads the cache of the store at `root`; any problem gives an empty one.
     pub fn load(root: &Path) -> ScanCache {
-        let started_ns = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as i128);
-        Self::load_at(root, started_ns + TEST_CLOCK_AHEAD_NS)
+        Self::load_at(root, now_ns() + TEST_CLOCK_AHEAD_NS)
     }
 
     /// [`ScanCache::load`] for a scan that started at `started_ns` (tests
@@ -246,7 +254,7 @@ impl ScanCache {
         let old = index(&buffer).unwrap_or_default();
         let reused = old.iter().map(|_| AtomicBool::new(false)).collect();
         ScanCache {
-            path,
+            path: Some(path),
             started_ns,
             buffer,
             old,
@@ -258,7 +266,7 @@ impl ScanCache {
     /// A cache that holds nothing and saves nothing (`CASES_NO_CACHE`).
     pub fn disabled() -> ScanCache {
         ScanCache {
-            path: PathBuf::new(),
+            path: None,
             started_ns: i128::MIN,
             buffer: Vec::new(),
             old: Vec::new(),
@@ -291,9 +299,9 @@ impl ScanCache {
 
     /// Offers a case just read from its file for the next scan.
     pub fn put(&self, case: &Case, stamp: Stamp) {
-        if self.path.as_os_str().is_empty() {
+        let Some(path) = &self.path else {
             return; // disabled
-        }
+        };
         let racy = self.started_ns - RACY_WINDOW;
         if stamp.modified_ns >= racy || stamp.changed_ns >= racy {
             return; // racily clean: read it from the file until it is older
@@ -314,52 +322,30 @@ impl ScanCache {
             header: &header,
             history: &history,
         };
-        let Ok(bytes) = postcard::to_allocvec(&entry) else {
-            return;
-        };
         let Ok(mut next) = self.next.lock() else {
             return;
         };
         if matches!(*next, Next::Unstarted) {
-            *next = match self.start_next() {
+            *next = match start_next(path) {
                 Ok(writer) => Next::Writing(Box::new(writer)),
                 Err(_) => Next::Failed,
             };
         }
         if let Next::Writing(writer) = &mut *next {
-            if writer.write_all(&bytes).is_err() {
+            if entry.write_to(writer).is_err() {
                 *next = Next::Failed;
             }
         }
-    }
-
-    /// A temporary file for the next cache, its format line written.
-    fn start_next(&self) -> std::io::Result<Writer> {
-        let directory = self.path.parent().unwrap_or(Path::new("."));
-        let file = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(directory)?;
-        let mut writer = std::io::BufWriter::with_capacity(
-            1 << 20,
-            Checksummed {
-                inner: file,
-                crc: crc32fast::Hasher::new(),
-            },
-        );
-        writer.write_all(FORMAT)?;
-        Ok(writer)
     }
 
     /// Puts the next cache in place when this scan changed anything: the
     /// entries read from files, then the old entries still valid (the
     /// entries of files gone are dropped). Otherwise the old one stays.
     pub fn save(self) {
-        if let Some(directory) = self
-            .path
-            .parent()
-            .filter(|_| !self.path.as_os_str().is_empty())
-        {
+        let Some(path) = &self.path else {
+            return; // disabled
+        };
+        if let Some(directory) = path.parent() {
             remove_stale_temporaries(directory);
         }
         let next = self.next.lock().map_or(Next::Failed, |mut next| {
@@ -371,7 +357,7 @@ impl ScanCache {
             Next::Writing(writer) => Ok(*writer),
             Next::Unstarted if all_reused => return,
             // Only entries dropped (files deleted): write the rest.
-            Next::Unstarted => self.start_next(),
+            Next::Unstarted => start_next(path),
         };
         let buffer = &self.buffer;
         let written = writer.and_then(|mut writer| {
@@ -383,20 +369,38 @@ impl ScanCache {
                         header: &buffer[located.header.clone()],
                         history: &buffer[located.history.clone()],
                     };
-                    let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;
-                    writer.write_all(&bytes)?;
+                    entry.write_to(&mut writer)?;
                 }
             }
             let mut checksummed = writer.into_inner().map_err(|e| e.into_error())?;
             let crc = checksummed.crc.clone().finalize();
             checksummed.inner.write_all(&crc.to_le_bytes())?;
-            checksummed.inner.persist(&self.path).map_err(|e| e.error)?;
+            checksummed.inner.persist(path).map_err(|e| e.error)?;
             Ok(())
         });
         // A store we cannot write to just goes uncached (the temporary file
         // is removed when it is dropped).
         drop(written);
     }
+}
+
+/// A temporary file beside the cache at `path` for the next cache, its
+/// format line written.
+fn start_next(path: &Path) -> std::io::Result<Writer> {
+    let directory = path.parent().unwrap_or(Path::new("."));
+    let file = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(directory)?;
+    let mut writer = std::io::BufWriter::with_capacity(
+        1 << 20,
+        Checksummed {
+            inner: file,
+            crc: crc32fast::Hasher::new(),
+        },
+    );
+    writer.write_all(FORMAT)?;
+    Ok(writer)
 }
 
 /// A writer that keeps a CRC-32 of what passes through it.
@@ -482,11 +486,7 @@ mod tests {
 
     /// A scan that starts 10 s from now: every file is old enough to cache.
     fn later(root: &Path) -> ScanCache {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as i128;
-        ScanCache::load_at(root, now + 10_000_000_000)
+        ScanCache::load_at(root, now_ns() + 10_000_000_000)
     }
 
     fn fill(store: &Store) {
@@ -755,11 +755,7 @@ mod tests {
     fn racily_clean_files_are_not_cached() {
         let (_dir, store) = store_with_two_cases();
         // The scan starts now: both files were written within the window.
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as i128;
-        let cache = ScanCache::load_at(store.root(), now);
+        let cache = ScanCache::load_at(store.root(), now_ns());
         for number in [1001, 1002] {
             cache.put(&store.read(number).unwrap(), stamp_of(&store, number));
         }
