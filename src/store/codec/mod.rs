@@ -182,14 +182,16 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
             })?
         }
     };
-    let located = |path: String, message: String| {
-        let location = SourceMap::new(text).locate(&path);
+    // The place of the node at `path` (1:1 if the text has none).
+    let at = |path: &str, message: String| {
+        let location = SourceMap::new(text).locate(path);
         DecodeError {
             line: location.map_or(1, |l| l.line),
             column: location.map_or(1, |l| l.column),
-            message: format!("{path}: {message}"),
+            message,
         }
     };
+    let located = |path: String, message: String| at(&path, format!("{path}: {message}"));
     let state = State::parse(&file.state).ok_or_else(|| {
         located(
             "state".into(),
@@ -231,13 +233,7 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
         CaseDefect::History(error) => located(format!("history[{}]", error.index), error.message),
         CaseDefect::HeaderMismatch(ref fields) => {
             let first = fields.first().map_or("number", |(field, ..)| *field);
-            let message = defect.to_string();
-            let location = SourceMap::new(text).locate(first);
-            DecodeError {
-                line: location.map_or(1, |l| l.line),
-                column: location.map_or(1, |l| l.column),
-                message,
-            }
+            at(first, defect.to_string())
         }
     })
 }
