@@ -187,7 +187,7 @@ pub fn clocks(
             ClockKind::EscalationFollowUp,
             escalation.requested_at,
             due,
-            escalation.followed_up_at(),
+            followed_up_at,
         ));
         if let Some((accepted_at, _, every)) = &escalation.accepted {
             let ended_at = escalation.ended.as_ref().map(|(at, _)| *at);
@@ -264,41 +264,19 @@ pub struct ResponseTime {
     pub business: Duration,
 }
 
-/// The time to first response of `case` as of `now`; `None` when there was
+/// The time to first response of `case` as of `now`, given the
+/// initial-response reading [`clocks`] gave for the same case and `now` (its
+/// first reading, so the clock is not computed twice); `None` when there was
 /// no response (or the clock never started).
 pub fn first_response_time(
     case: &Case,
     policy: &Policy,
     now: DateTime<Utc>,
-) -> Result<Option<ResponseTime>, ClockError> {
-    let rules = CaseRules::of(case, policy)?;
-    let history = history_as_of(case.history(), now);
-    let reading = initial_response(case, history, &rules, now)?;
-    response_time(case, history, &rules, &reading)
-}
-
-/// [`first_response_time`] from the initial-response reading that
-/// [`clocks`] gave for the same case and `now` (its first reading), without
-/// computing the clock again.
-pub fn first_response_time_from(
-    case: &Case,
-    policy: &Policy,
-    now: DateTime<Utc>,
-    initial_response: &ClockReading,
-) -> Result<Option<ResponseTime>, ClockError> {
-    debug_assert_eq!(initial_response.clock, ClockKind::InitialResponse);
-    let rules = CaseRules::of(case, policy)?;
-    let history = history_as_of(case.history(), now);
-    response_time(case, history, &rules, initial_response)
-}
-
-/// The first response time given the initial-response clock's reading.
-fn response_time(
-    case: &Case,
-    history: &[Event],
-    rules: &CaseRules,
     reading: &ClockReading,
 ) -> Result<Option<ResponseTime>, ClockError> {
+    debug_assert_eq!(reading.clock, ClockKind::InitialResponse);
+    let rules = CaseRules::of(case, policy)?;
+    let history = history_as_of(case.history(), now);
     let responded_at = history
         .iter()
         .find(|event| matches!(event.kind, EventKind::Responded { .. }))
@@ -348,10 +326,13 @@ pub fn gates(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Gates, 
         .rev()
         .find(|event| matches!(event.kind, EventKind::Closed { .. }))
         .map(|event| event.at);
-    let state = case
-        .view_as_of(now)
+    let as_of = case.view_as_of(now);
+    let state = as_of
+        .as_ref()
         .map_or(case.header().state, |c| c.header().state);
-    let autoclose_at = auto_close(case, policy, now)?.map(|a| a.autoclose_at);
+    let autoclose_at = as_of
+        .and_then(|as_of| waiting_position(&as_of, &rules, policy))
+        .map(|a| a.autoclose_at);
     let reopen_until = match (state, closed_at) {
         (State::Closed, Some(closed)) => Some(reopen_deadline(closed, policy, rules.region)),
         _ => None,
@@ -428,19 +409,20 @@ pub fn auto_close(
     now: DateTime<Utc>,
 ) -> Result<Option<AutoClose>, ClockError> {
     let rules = CaseRules::of(case, policy)?;
-    let history = history_as_of(case.history(), now);
-    let Some(as_of) = case.view_as_of(now) else {
-        return Ok(None);
-    };
+    Ok(case
+        .view_as_of(now)
+        .and_then(|as_of| waiting_position(&as_of, &rules, policy)))
+}
+
+/// [`auto_close`] of a case as it stood (its history cut at the instant).
+fn waiting_position(as_of: &Case, rules: &CaseRules, policy: &Policy) -> Option<AutoClose> {
     if as_of.header().state != State::WaitingOnCustomer {
-        return Ok(None);
+        return None;
     }
-    let Some(since_index) = history
+    let history = as_of.history();
+    let since_index = history
         .iter()
-        .rposition(|event| matches!(event.kind, EventKind::InfoRequested { .. }))
-    else {
-        return Ok(None);
-    };
+        .rposition(|event| matches!(event.kind, EventKind::InfoRequested { .. }))?;
     let waiting_since = history[since_index].at;
     let follow_ups_made = history[since_index..]
         .iter()
@@ -468,11 +450,11 @@ pub fn auto_close(
         };
         (k, due)
     });
-    Ok(Some(AutoClose {
+    Some(AutoClose {
         waiting_since,
         follow_ups_made,
         follow_ups_required: required,
         next_follow_up,
         autoclose_at,
-    }))
+    })
 }

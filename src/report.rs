@@ -313,12 +313,11 @@ impl Tally {
             }
         }
         if request.in_period(opened_at) {
-            let initial = readings
-                .first()
-                .filter(|r| r.clock == ClockKind::InitialResponse);
+            // `clocks` gives the initial response first for a case opened by `last`.
+            let initial = readings.first();
             let times = match initial {
-                Some(initial) => clock::first_response_time_from(&case, policy, last, initial)?,
-                None => clock::first_response_time(&case, policy, last)?,
+                Some(initial) => clock::first_response_time(&case, policy, last, initial)?,
+                None => None,
             };
             if let Some(times) = times {
                 self.business_times.push(times.business);
