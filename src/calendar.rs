@@ -281,10 +281,11 @@ impl BusinessCalendar {
     /// The covered intervals of the shifts that start on local `date`.
     fn covered_shifts_on(&self, date: NaiveDate) -> impl Iterator<Item = CoveredShift> + '_ {
         let weekday = date.weekday();
+        // `None` on a holiday: no shift starts that day.
         let next_date = date.succ_opt().filter(|_| !self.is_holiday(date));
         self.shifts
             .iter()
-            .filter(move |shift| next_date.is_some() && shift.weekday == weekday)
+            .filter(move |shift| shift.weekday == weekday)
             .filter_map(move |shift| {
                 let next_date = next_date?;
                 let start = local_instant(self.time_zone, date, shift.start);
@@ -301,7 +302,8 @@ impl BusinessCalendar {
     }
 }
 
-fn describe_shift(shift: &WeeklyShift) -> String {
+/// A shift as the policy writes it: `mon 08:00-17:00`.
+pub(crate) fn describe_shift(shift: &WeeklyShift) -> String {
     format!(
         "{} {}-{}",
         weekday_name(shift.weekday),
@@ -347,6 +349,12 @@ pub fn local_instant(tz: Tz, date: NaiveDate, time: TimeOfDay) -> DateTime<Utc> 
         (date, time.0)
     };
     let naive = date.and_time(chrono::NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
+    resolve_local(tz, naive)
+}
+
+/// The instant of local time `naive` in `tz`: in a DST gap the first
+/// instant after the gap; when ambiguous, the first occurrence.
+fn resolve_local(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
     match tz.from_local_datetime(&naive) {
         chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
         chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
@@ -364,11 +372,7 @@ pub fn add_local_days(tz: Tz, t: DateTime<Utc>, days: u32) -> DateTime<Utc> {
     else {
         return DateTime::<Utc>::MAX_UTC;
     };
-    match tz.from_local_datetime(&naive) {
-        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
-        chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
-        chrono::LocalResult::None => first_instant_after_gap(tz, naive),
-    }
+    resolve_local(tz, naive)
 }
 
 /// The first instant whose local time in `tz` is at or after `naive`: for a

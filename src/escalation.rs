@@ -170,12 +170,14 @@ pub fn escalations(case: &Case) -> Vec<Escalation> {
     all
 }
 
-/// The calendar of the manager's follow-up for an escalation of severity `level`.
+/// The calendar of the manager's follow-up for an escalation of severity
+/// `level`: the policy's for that severity, the desk's for a level the
+/// policy does not know (a `--what-if` policy may have fewer severities).
 pub fn follow_up_calendar(policy: &Policy, level: u8) -> Calendar {
-    match policy.severity(level).map(|s| s.escalation_follow_up_clock) {
-        Some(FollowUpCalendar::AlwaysOpen) => Calendar::AlwaysOpen,
-        _ => Calendar::Business(policy.escalation.desk.clone()),
-    }
+    policy.severity(level).map_or_else(
+        || Calendar::Business(policy.escalation.desk.clone()),
+        |rule| policy.follow_up_calendar(rule),
+    )
 }
 
 /// A request the policy refuses, with why and what is allowed.
@@ -252,14 +254,7 @@ pub fn desk_hours(policy: &Policy) -> String {
     let shifts: Vec<String> = desk
         .shifts()
         .iter()
-        .map(|s| {
-            format!(
-                "{} {}-{}",
-                crate::calendar::weekday_name(s.weekday),
-                s.start,
-                s.end
-            )
-        })
+        .map(crate::calendar::describe_shift)
         .collect();
     let mut text = shifts.join(", ");
     if let (Some(first), Some(last)) = (desk.shifts().first(), desk.shifts().last()) {
