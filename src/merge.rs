@@ -104,15 +104,8 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> Merged {
             ),
         };
     }
-    match replay(number, &history)
-        .map(|replayed| Case::from_parts(replayed.header, history.clone()))
-    {
-        Ok(Ok(case)) => Merged::Clean(case),
-        Ok(Err(defect)) => Merged::Conflict {
-            header: ours.header().clone(),
-            history,
-            reason: defect.to_string(),
-        },
+    match replay(number, &history) {
+        Ok(replayed) => Merged::Clean(Case::from_verified(replayed.header, history)),
         Err(error) => Merged::Conflict {
             header: ours.header().clone(),
             history,

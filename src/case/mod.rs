@@ -385,9 +385,10 @@ impl Case {
         Ok(Case { header, history })
     }
 
-    /// A case from the store's scan cache, which holds only cases that were
-    /// verified (by [`Case::from_parts`]) when it was built.
-    pub(crate) fn from_cache(header: Header, history: Vec<Event>) -> Case {
+    /// A case whose header is known to be what its history replays to:
+    /// just replayed (a merge), or verified by [`Case::from_parts`] when it
+    /// was put in the store's scan cache.
+    pub(crate) fn from_verified(header: Header, history: Vec<Event>) -> Case {
         Case { header, history }
     }
 

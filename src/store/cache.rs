@@ -186,7 +186,7 @@ impl CachedCase<'_> {
                     .is_some_and(|first| first.at == self.opened_at)
                     && history.iter().all(|event| in_file_range(event.at))
             })
-            .map(|history| Case::from_cache(self.header, history));
+            .map(|history| Case::from_verified(self.header, history));
         if case.is_none() {
             self.reused.store(false, Ordering::Relaxed);
         }
