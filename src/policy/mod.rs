@@ -227,12 +227,11 @@ impl Policy {
                 }
             }
         };
-        let policy = match raw.map(validate::validate) {
+        match raw.map(validate::validate) {
             Some(Ok(policy)) if problems.is_empty() => return Ok(policy),
-            Some(Ok(_)) | None => None,
-            Some(Err(found)) => Some(found),
-        };
-        problems.extend(policy.unwrap_or_default());
+            Some(Err(found)) => problems.extend(found),
+            Some(Ok(_)) | None => {}
+        }
         let map = SourceMap::new(text);
         Err(PolicyError {
             origin: origin.to_string(),
