@@ -35,10 +35,11 @@ struct Queued {
 
 /// The queue at `now`, in taking order: the unowned cases of the store.
 fn queue(store: &Store, policy: &Policy, now: DateTime<Utc>) -> Result<Vec<Queued>, CommandError> {
-    let mut queued = scan(store, |case| {
-        if case.header().state != State::New {
+    let mut queued = scan(store, |scanned| {
+        if scanned.header().state != State::New {
             return Ok(None);
         }
+        let case = scanned.into_case()?;
         let reading = clock::clocks(&case, policy, now)?
             .into_iter()
             .find(|r| r.clock == ClockKind::InitialResponse);

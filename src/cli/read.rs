@@ -346,7 +346,7 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     // Every file read is decoded in full (and so verified): a broken one
     // stops the listing rather than showing a header its history does not
     // explain. A case from the scan cache was verified when it was cached.
-    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan_headers(&store, |scanned| {
+    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |scanned| {
         if !keep(scanned.header()) {
             return Ok(None);
         }
@@ -399,18 +399,11 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
 /// keeps what the command needs, or `None` to skip the case), in number
 /// order. The first unreadable or invalid file (by number) stops the
 /// command (exit 4), naming file, line and column: nothing is skipped.
+/// `map` gets each case as [`Scanned`]: its header at once, its history
+/// when it asks (`into_case`), so cases a command skips by their header
+/// cost no history decoding. (A case served by the scan cache was verified
+/// in full when cached.)
 pub fn scan<T, F>(store: &Store, map: F) -> Result<Vec<T>, CommandError>
-where
-    T: Send,
-    F: Fn(Case) -> Result<Option<T>, CommandError> + Sync + Send,
-{
-    scan_headers(store, |scanned| map(scanned.into_case()?))
-}
-
-/// [`scan`] for commands that look at most cases' headers only: `map` gets
-/// each case as [`Scanned`], whose history is decoded when it asks for it.
-/// (A case served by the scan cache was verified in full when cached.)
-pub fn scan_headers<T, F>(store: &Store, map: F) -> Result<Vec<T>, CommandError>
 where
     T: Send,
     F: Fn(Scanned<'_>) -> Result<Option<T>, CommandError> + Sync + Send,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::output::{self, Rows};
-use super::read::{clock_json, remaining, scan_headers};
+use super::read::{clock_json, remaining, scan};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
 use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
@@ -44,7 +44,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     // case is dropped where it was read.
     // Without --as-of only open cases have running clocks, and the header
     // says which they are: the others' histories are never decoded.
-    let per_case: Vec<(Header, Vec<Line>)> = scan_headers(&store, |scanned| {
+    let per_case: Vec<(Header, Vec<Line>)> = scan(&store, |scanned| {
         if args.as_of.is_none() && !scanned.header().state.is_open() {
             return Ok(None);
         }

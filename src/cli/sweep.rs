@@ -37,8 +37,11 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
         }
     );
     let mut actions: Vec<Value> = Vec::new();
-    let waiting = scan(&store, |case| {
-        Ok((case.header().state == crate::case::State::WaitingOnCustomer).then_some(case))
+    let waiting = scan(&store, |scanned| {
+        if scanned.header().state != crate::case::State::WaitingOnCustomer {
+            return Ok(None);
+        }
+        Ok(Some(scanned.into_case()?))
     })?;
     for case in waiting {
         let Some(plan) = clock::auto_close(&case, &policy, now)? else {
