@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 
-use super::intake::{non_empty, one_line};
+use super::intake::{non_empty, one_line, optional_text};
 use super::lifecycle::record_with;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::EventKind;
@@ -131,7 +131,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         EscalateCommand::Review { number, note } => (
             number,
             EventKind::EscalationReviewed {
-                note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+                note: optional_text(note),
             },
             "escalation reviewed".to_string(),
         ),

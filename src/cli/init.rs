@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::Command as Process;
 
 use super::{CommandError, Context, Outcome};
+use crate::gitops::Git;
 use crate::policy::DEFAULT_POLICY_YAML;
 use crate::store::{write_new_file, Store};
 
@@ -44,12 +45,7 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
         },
         policy_path.display()
     ));
-    let inside_repository = Process::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(&dir)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !inside_repository {
+    if !Git::at(&dir).is_repository() {
         match Process::new("git")
             .args(["init", "--quiet"])
             .current_dir(&dir)
@@ -64,7 +60,7 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
                 .push_str("cases: note: git is not available; the store works without it\n"),
         }
     }
-    if crate::gitops::Git::at(&store_path).is_repository() {
+    if Git::at(&store_path).is_repository() {
         match super::git::setup(&store_path) {
             Ok(attributes) => ctx.out.push_str(&format!(
                 "case files use the cases merge driver ({})\n",

@@ -169,6 +169,11 @@ pub fn non_empty(option: &str, text: &str) -> Result<String, CommandError> {
     Ok(text.to_string())
 }
 
+/// An optional free text: trimmed, and absent when empty.
+pub fn optional_text(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
 /// A required name or title: like [`non_empty`], and on one line.
 pub fn one_line(option: &str, text: &str) -> Result<String, CommandError> {
     let text = non_empty(option, text)?;

@@ -8,18 +8,12 @@
 
 use clap::Subcommand;
 
-use super::intake::{non_empty, one_line};
+use super::intake::{non_empty, one_line, optional_text};
 use super::{CommandError, Context, Outcome};
 use crate::case::{Case, CloseReason, Contact, Event, EventKind, State};
 use crate::clock::{self, local_time};
 use crate::policy::Policy;
 use crate::store::Store;
-
-#[derive(Debug, clap::Args)]
-pub struct CaseArg {
-    /// The case number.
-    pub number: u64,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct MessageArgs {
@@ -186,10 +180,6 @@ fn record_simple(
         case.header().state
     ));
     Ok(case)
-}
-
-fn optional_text(text: Option<String>) -> Option<String> {
-    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, CommandError> {

@@ -160,10 +160,7 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
 
     text.push_str("clocks\n");
     for reading in clock::clocks(case, policy, now)? {
-        let name = match reading.escalation {
-            Some(n) => format!("{} #{n}", reading.clock.as_str()),
-            None => reading.clock.as_str().to_string(),
-        };
+        let name = super::sla::clock_name(&reading);
         text.push_str(&format!("  {name:<24} {}\n", describe_clock(&reading, now)));
     }
     let gates = clock::gates(case, policy, now)?;

@@ -234,7 +234,7 @@ fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
 }
 
 /// `initial-response`, `escalation-update #2`.
-fn clock_name(reading: &ClockReading) -> String {
+pub(super) fn clock_name(reading: &ClockReading) -> String {
     match reading.escalation {
         Some(n) => format!("{} #{n}", reading.clock.as_str()),
         None => reading.clock.as_str().to_string(),
