@@ -286,11 +286,7 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
         let contacts = &case.header().contacts;
         let agreed_by = match &args.agreed_by {
             None => contacts[0].to_string(),
-            Some(text) => contacts
-                .iter()
-                .find(|c| c.matches(text))
-                .map(Contact::to_string)
-                .ok_or_else(|| not_a_contact(case, text))?,
+            Some(text) => find_contact(case, text)?.to_string(),
         };
         Ok(EventKind::SeverityChanged {
             from: case.header().severity,
@@ -314,18 +310,30 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
     Ok(Outcome::Success)
 }
 
-fn not_a_contact(case: &Case, text: &str) -> CommandError {
-    let names: Vec<String> = case
-        .header()
+/// The contact of `case` that `text` names (by name or email), or a refusal
+/// listing the contacts.
+fn find_contact<'a>(case: &'a Case, text: &str) -> Result<&'a Contact, CommandError> {
+    case.header()
+        .contacts
+        .iter()
+        .find(|c| c.matches(text))
+        .ok_or_else(|| {
+            CommandError::refused(format!(
+                "{text:?} is not a contact of case {} (contacts: {})",
+                case.number(),
+                contact_list(case)
+            ))
+        })
+}
+
+/// The contacts of `case`, comma-separated.
+fn contact_list(case: &Case) -> String {
+    case.header()
         .contacts
         .iter()
         .map(Contact::to_string)
-        .collect();
-    CommandError::refused(format!(
-        "{text:?} is not a contact of case {} (contacts: {})",
-        case.number(),
-        names.join(", ")
-    ))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn cmd_fix(ctx: &mut Context, command: FixCommand) -> Result<Outcome, CommandError> {
@@ -349,23 +357,12 @@ pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandE
     let number = args.number;
     record_with(ctx, &store, number, |case| {
         let Some(text) = &args.confirmed_by else {
-            let names: Vec<String> = case
-                .header()
-                .contacts
-                .iter()
-                .map(Contact::to_string)
-                .collect();
             return Err(CommandError::refused(format!(
                 "case {number} stays open until the customer agrees to close it; pass --confirmed-by CONTACT (one of: {})",
-                names.join(", ")
+                contact_list(case)
             )));
         };
-        let contact = case
-            .header()
-            .contacts
-            .iter()
-            .find(|c| c.matches(text))
-            .ok_or_else(|| not_a_contact(case, text))?;
+        let contact = find_contact(case, text)?;
         Ok(EventKind::Closed {
             reason: CloseReason::CustomerConfirmed,
             confirmed_by: Some(contact.to_string()),
@@ -442,23 +439,12 @@ pub fn cmd_contact(ctx: &mut Context, command: ContactCommand) -> Result<Outcome
         }
         ContactCommand::Remove { number, contact } => {
             let case = record_with(ctx, &store, number, |case| {
-                let found = case
-                    .header()
-                    .contacts
-                    .iter()
-                    .find(|c| c.matches(&contact))
-                    .cloned()
-                    .ok_or_else(|| not_a_contact(case, &contact))?;
+                let found = find_contact(case, &contact)?.clone();
                 Ok(EventKind::ContactRemoved { contact: found })
             })?;
             ctx.out.push_str(&format!(
                 "case {number}: contact removed; contacts: {}\n",
-                case.header()
-                    .contacts
-                    .iter()
-                    .map(Contact::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                contact_list(&case)
             ));
         }
     }
