@@ -98,21 +98,12 @@ fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
             allowed(&policy.intake.channels)
         )));
     }
-    if !policy.has_plan(&args.plan) {
-        return Err(CommandError::usage(format!(
-            "--plan {:?} is not a plan (allowed: {})",
-            args.plan,
-            allowed(&policy.plans)
-        )));
-    }
-    let region = policy.region(&args.region).ok_or_else(|| {
-        let names: Vec<String> = policy.regions.iter().map(|r| r.name.clone()).collect();
-        CommandError::usage(format!(
-            "--region {:?} is not a region (allowed: {})",
-            args.region,
-            allowed(&names)
-        ))
-    })?;
+    policy
+        .plan_argument("--plan", &args.plan)
+        .map_err(CommandError::usage)?;
+    let region = policy
+        .region_argument("--region", &args.region)
+        .map_err(CommandError::usage)?;
     let severity = policy
         .severity_argument("--severity", &args.severity)
         .map_err(CommandError::usage)?;

@@ -313,18 +313,15 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                 .level,
         ),
     };
-    if let Some(plan) = args.plan.as_ref().filter(|p| !policy.has_plan(p)) {
-        return Err(CommandError::usage(format!(
-            "--plan {plan:?} is not a plan (allowed: {})",
-            policy.plans.join(", ")
-        )));
+    if let Some(plan) = &args.plan {
+        policy
+            .plan_argument("--plan", plan)
+            .map_err(CommandError::usage)?;
     }
-    if let Some(region) = args.region.as_ref().filter(|r| policy.region(r).is_none()) {
-        let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();
-        return Err(CommandError::usage(format!(
-            "--region {region:?} is not a region (allowed: {})",
-            names.join(", ")
-        )));
+    if let Some(region) = &args.region {
+        policy
+            .region_argument("--region", region)
+            .map_err(CommandError::usage)?;
     }
     let keep = |h: &crate::case::Header| {
         args.state.is_none_or(|s| h.state == s)

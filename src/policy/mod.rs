@@ -312,6 +312,28 @@ impl Policy {
         self.plans.iter().any(|p| p == plan)
     }
 
+    /// Checks a plan given as `option`; the error lists the plans.
+    pub fn plan_argument(&self, option: &str, text: &str) -> Result<(), String> {
+        if self.has_plan(text) {
+            return Ok(());
+        }
+        Err(format!(
+            "{option} {text:?} is not a plan (allowed: {})",
+            self.plans.join(", ")
+        ))
+    }
+
+    /// The region given as `option`; the error lists the regions.
+    pub fn region_argument(&self, option: &str, text: &str) -> Result<&Region, String> {
+        self.region(text).ok_or_else(|| {
+            let names: Vec<&str> = self.regions.iter().map(|r| r.name.as_str()).collect();
+            format!(
+                "{option} {text:?} is not a region (allowed: {})",
+                names.join(", ")
+            )
+        })
+    }
+
     /// The calendar severity `rule`'s clocks run on in `region`.
     pub fn severity_calendar(&self, rule: &SeverityRule, region: &Region) -> Calendar {
         match rule.clock {
