@@ -261,9 +261,9 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
             "both versions of case {number} are the same case; merge them instead: git merge-file is run by the cases merge driver (cases git-setup)"
         )));
     }
-    let (kept, moving) = match args.side {
-        Side::Ours => (theirs, ours),
-        Side::Theirs => (ours, theirs),
+    let ((kept, kept_side), (moving, moving_side)) = match args.side {
+        Side::Ours => ((theirs, "their"), (ours, "our")),
+        Side::Theirs => ((ours, "our"), (theirs, "their")),
     };
     let actor = ctx.actor()?;
     let now = ctx.now;
@@ -286,16 +286,8 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     git.add(&[&path, &new_path]).map_err(git_error)?;
     ctx.out.push_str(&format!("{new_number}\n"));
     ctx.err.push_str(&format!(
-        "case {number}: kept {} version ({}); {} case is now {new_number} (it records its old number)\n",
-        match args.side {
-            Side::Ours => "their",
-            Side::Theirs => "our",
-        },
+        "case {number}: kept {kept_side} version ({}); {moving_side} case is now {new_number} (it records its old number)\n",
         kept.header().title,
-        match args.side {
-            Side::Ours => "our",
-            Side::Theirs => "their",
-        },
     ));
     ctx.err
         .push_str("both files are staged; finish the merge with: git commit\n");
