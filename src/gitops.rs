@@ -30,12 +30,17 @@ pub struct Commit {
 #[derive(Debug, Clone)]
 pub struct Git {
     dir: PathBuf,
+    /// The work tree's top with links resolved, asked of git once.
+    top: std::cell::OnceCell<Option<PathBuf>>,
 }
 
 impl Git {
     /// git run from `dir` (any directory inside the work tree).
     pub fn at(dir: impl Into<PathBuf>) -> Git {
-        Git { dir: dir.into() }
+        Git {
+            dir: dir.into(),
+            top: std::cell::OnceCell::new(),
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -237,15 +242,20 @@ impl Git {
 
     /// `path` relative to the work tree's top (for `rev:path` arguments).
     fn relative_to_top(&self, path: &Path) -> Option<PathBuf> {
-        let top = self.toplevel().ok()?;
-        let top = fs::canonicalize(&top).unwrap_or(top);
+        let top = self
+            .top
+            .get_or_init(|| {
+                let top = self.toplevel().ok()?;
+                Some(fs::canonicalize(&top).unwrap_or(top))
+            })
+            .as_deref()?;
         let absolute = std::path::absolute(path).ok()?;
         // Resolve symbolic links in the directory part, which exists.
         let absolute = match (absolute.parent(), absolute.file_name()) {
             (Some(parent), Some(name)) => fs::canonicalize(parent).ok()?.join(name),
             _ => absolute,
         };
-        absolute.strip_prefix(&top).ok().map(Path::to_path_buf)
+        absolute.strip_prefix(top).ok().map(Path::to_path_buf)
     }
 }
 
