@@ -22,6 +22,7 @@ use std::cell::RefCell;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Parser, Subcommand};
@@ -160,6 +161,9 @@ pub struct Context {
     pub err: String,
     /// Case files this command wrote, with what happened, for `--commit`.
     changes: RefCell<Vec<Change>>,
+    /// The policy and the actor, looked up once per command.
+    policy: std::cell::OnceCell<Arc<Policy>>,
+    actor: std::cell::OnceCell<String>,
 }
 
 /// A case file a command wrote and the commit-message line for it.
@@ -178,6 +182,8 @@ impl Context {
             out: String::new(),
             err: String::new(),
             changes: RefCell::new(Vec::new()),
+            policy: std::cell::OnceCell::new(),
+            actor: std::cell::OnceCell::new(),
         }
     }
 
@@ -229,8 +235,17 @@ impl Context {
         Ok(Store::open(&self.global.store)?)
     }
 
-    /// The policy: `--policy`, else `./policy.yaml`, else the built-in default.
-    pub fn policy(&self) -> Result<Policy, CommandError> {
+    /// The policy: `--policy`, else `./policy.yaml`, else the built-in
+    /// default. Read once per command.
+    pub fn policy(&self) -> Result<Arc<Policy>, CommandError> {
+        if let Some(policy) = self.policy.get() {
+            return Ok(Arc::clone(policy));
+        }
+        let policy = Arc::new(self.read_policy()?);
+        Ok(Arc::clone(self.policy.get_or_init(|| policy)))
+    }
+
+    fn read_policy(&self) -> Result<Policy, CommandError> {
         let (path, explicit) = match &self.global.policy {
             Some(path) => (path.clone(), true),
             None => (PathBuf::from("policy.yaml"), false),
@@ -248,7 +263,16 @@ impl Context {
     }
 
     /// Who is acting: `--actor`, else git's user.name, else `$USER`.
+    /// Looked up once per command.
     pub fn actor(&self) -> Result<String, CommandError> {
+        if let Some(actor) = self.actor.get() {
+            return Ok(actor.clone());
+        }
+        let actor = self.find_actor()?;
+        Ok(self.actor.get_or_init(|| actor).clone())
+    }
+
+    fn find_actor(&self) -> Result<String, CommandError> {
         if let Some(actor) = self
             .global
             .actor
