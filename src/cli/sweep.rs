@@ -60,6 +60,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
         }
         let tz = policy.time_zone_of(&case.header().region);
         if plan.closes_at(now) {
+            let mut closed = args.dry_run;
             if !args.dry_run {
                 let closing = Event {
                     at: now,
@@ -75,16 +76,28 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                     // Re-check under the lock: a reply may have come in.
                     match clock::auto_close(fresh, policy, now) {
                         Ok(Some(fresh_plan)) if fresh_plan.closes_at(now) => {
+                            closed = true;
                             fresh.record(closing).map_err(CommandError::from)
                         }
                         Ok(_) => Ok(()),
                         Err(error) => Err(error.into()),
                     }
                 })??;
-                ctx.changed(
-                    store.path_of(number),
-                    format!("case {number}: closed (no-response) by the auto-close rule"),
-                );
+                if closed {
+                    ctx.changed(
+                        store.path_of(number),
+                        format!("case {number}: closed (no-response) by the auto-close rule"),
+                    );
+                }
+            }
+            if !closed {
+                // Another writer changed the case after the scan.
+                actions.push(json!({
+                    "number": number,
+                    "action": "skipped",
+                    "detail": "it changed while the sweep ran and is no longer due to close; sweep again",
+                }));
+                continue;
             }
             actions.push(json!({
                 "number": number,
