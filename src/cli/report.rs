@@ -347,16 +347,23 @@ fn percentiles_json(p: Option<Percentiles>) -> Value {
     })
 }
 
+/// The key of an attainment row in JSON: the clock and the value of each
+/// grouping dimension (`{"clock": "initial-response", "region": "emea"}`).
+fn attainment_key_json(request: &ReportRequest, clock: ClockKind, group: &[String]) -> Value {
+    let mut entry = json!({"clock": clock.as_str()});
+    for (index, dimension) in request.by.iter().enumerate() {
+        entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
+    }
+    entry
+}
+
 fn figures_json(request: &ReportRequest, report: &Report) -> Value {
     let c = &report.counts;
     let attainment: Vec<Value> = report
         .attainment
         .iter()
         .map(|((clock, group), a)| {
-            let mut entry = json!({"clock": clock.as_str()});
-            for (index, dimension) in request.by.iter().enumerate() {
-                entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
-            }
+            let mut entry = attainment_key_json(request, *clock, group);
             entry["met"] = json!(a.met);
             entry["breached"] = json!(a.breached);
             entry["running"] = json!(a.running);
@@ -427,10 +434,7 @@ fn report_json(
                     .attainment
                     .get(&(*clock, group.clone()))
                     .and_then(Attainment::percent);
-                let mut entry = json!({"clock": clock.as_str()});
-                for (index, dimension) in request.by.iter().enumerate() {
-                    entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
-                }
+                let mut entry = attainment_key_json(request, *clock, group);
                 entry["delta_points"] = match (mine.percent(), theirs) {
                     (Some(a), Some(b)) => json!(((b - a) * 10.0).round() / 10.0),
                     _ => Value::Null,
