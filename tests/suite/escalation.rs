@@ -13,9 +13,7 @@
 //! Mon-Fri 11:00-02:00 GMT, the escalation desk Mon-Fri 08:00-17:00 Toronto;
 //! Dec 25, Jan 1 and Labour Day are off on every business calendar.
 
-mod common;
-
-use common::{case_file, clock, clocks_named, Env, NewCase, Output, Run, T0};
+use crate::common::{case_file, clock, clocks_named, Env, NewCase, Output, Run, T0};
 use serde_json::{json, Value};
 
 /// Monday 2026-11-23 09:05 America/Toronto (EST, UTC-5): [`T0`].

@@ -9,13 +9,11 @@
 //! from two business days later, so the escalation requests below are on
 //! Thursday 2026-11-26.
 
-mod common;
-
-use common::git::{
+use crate::common::git::{
     assert_every_event_kept, assert_no_conflict_markers, epoch, history_items, Repo, World,
     COMMITTER_NAME,
 };
-use common::{Output, BIN};
+use crate::common::{Output, BIN};
 use serde_json::{json, Value};
 
 const JANE: &str = "Jane Doe <jane@acme.example>";
@@ -28,7 +26,7 @@ const FILE: &str = "cases/001/1001.yaml";
 // The exact text of case files, built from their parts
 // ---------------------------------------------------------------------------
 
-/// The header of a case opened with [`common::git::Repo::open`].
+/// The header of a case opened with [`crate::common::git::Repo::open`].
 fn header(number: u64, title: &str, contact: &str, state: &str, owner: Option<&str>) -> String {
     format!(
         "number: {number}\ntitle: {title}\naccount: acme\nplan: plus\nregion: emea\nlanguage: en\n\

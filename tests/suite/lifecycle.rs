@@ -6,9 +6,7 @@
 //! north-america region) is UTC-5: 14:00Z is 09:00 local. North-america
 //! business hours are Mon-Fri 06:00-21:00 local.
 
-mod common;
-
-use common::{event_field, initial_response, yaml_text, Env, NewCase, ACTOR, JANE, RAJ};
+use crate::common::{event_field, initial_response, yaml_text, Env, NewCase, ACTOR, JANE, RAJ};
 
 /// Mon 2026-11-16 09:00 America/Toronto.
 const OPENED: &str = "2026-11-16T14:00:00Z";

@@ -9,9 +9,7 @@
 //! "N business days after T" (SPEC section 2): the start of the Nth shift
 //! after the shift containing T, plus T's offset into its shift.
 
-mod common;
-
-use common::{case_file, event_field, Env, NewCase, ACTOR};
+use crate::common::{case_file, event_field, Env, NewCase, ACTOR};
 use serde_json::Value;
 
 /// Wed 2026-11-18 10:00 local: the information request.

@@ -2,9 +2,7 @@
 //! JSON and Markdown output, `--as-of` replays, and the severity 1 clock
 //! that starts with the phone call.
 
-mod common;
-
-use common::{assert_json_has, case_file, Env, NewCase, T0};
+use crate::common::{assert_json_has, case_file, Env, NewCase, T0};
 use serde_json::json;
 
 /// Premium severity 2 in north-america opened Monday 09:05 EST: the 2h

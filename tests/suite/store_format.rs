@@ -2,10 +2,8 @@
 //! bytes, append-only history, canonical round trip, and that reading never
 //! writes.
 
-mod common;
-
+use crate::common::{assign_by_hand, case_file, Env, NewCase, T0};
 use cases::store::{decode, encode};
-use common::{assign_by_hand, case_file, Env, NewCase, T0};
 
 /// What `cases new` with the default [`NewCase`] writes at [`T0`].
 const GOLDEN_1001: &str = "\

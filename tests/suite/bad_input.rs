@@ -1,9 +1,7 @@
 //! Bad input: each case checks the exact exit code, that the message names
 //! the culprit, and that nothing under the working directory was written.
 
-mod common;
-
-use common::{case_file, Env, NewCase, Output, DEFAULT_POLICY};
+use crate::common::{case_file, Env, NewCase, Output, DEFAULT_POLICY};
 
 /// A store holding case 1001, so "nothing written" is not trivially true.
 fn store_with_one_case() -> Env {

@@ -2,9 +2,7 @@
 //! the other commands do with a file that `check` would reject (exit 4,
 //! naming the file).
 
-mod common;
-
-use common::{assign_by_hand, case_file, Env, NewCase, DEFAULT_POLICY};
+use crate::common::{assign_by_hand, case_file, Env, NewCase, DEFAULT_POLICY};
 use serde_json::json;
 
 /// A store of six good cases, 1001 to 1006.

@@ -37,7 +37,7 @@ use tempfile::TempDir;
 pub const BIN: &str = env!("CARGO_BIN_EXE_cases");
 
 /// The repository's `policy.yaml`, which is also the embedded default.
-pub const DEFAULT_POLICY: &str = include_str!("../../policy.yaml");
+pub const DEFAULT_POLICY: &str = include_str!("../../../policy.yaml");
 
 /// Monday 2026-11-23 09:05 in Toronto (EST, UTC-5).
 pub const T0: &str = "2026-11-23T14:05:00Z";

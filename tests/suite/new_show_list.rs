@@ -1,9 +1,7 @@
 //! `cases init`, `new`, `show`, `list`, `completions`, and the global
 //! options and environment variables (SPEC section 6).
 
-mod common;
-
-use common::{assert_json_has, assign_by_hand, case_file, Env, NewCase, DEFAULT_POLICY, T0};
+use crate::common::{assert_json_has, assign_by_hand, case_file, Env, NewCase, DEFAULT_POLICY, T0};
 use serde_json::{json, Value};
 
 #[test]

@@ -7,9 +7,7 @@
 //! business hours are Mon-Fri 06:00-21:00 local. Fri 2026-11-13, Sat 14,
 //! Sun 15, Mon 16.
 
-mod common;
-
-use common::{case_file, event_field, Env, NewCase, ACTOR};
+use crate::common::{case_file, event_field, Env, NewCase, ACTOR};
 use serde_json::{json, Value};
 
 /// The instant the queue is read: Sun 2026-11-15 11:00 local.

@@ -5,14 +5,12 @@
 //! names the culprit, no panic (exit 101) and no write (the working
 //! directory is byte-for-byte unchanged).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common::{case_file, Env, NewCase, Output, DEFAULT_POLICY, T0};
 use cases::case::{Case, EventKind};
-use common::{case_file, Env, NewCase, Output, DEFAULT_POLICY, T0};
 
 // ---------------------------------------------------------------------------
 // Helpers: raw processes, a deterministic random number generator, and views

@@ -16,10 +16,8 @@
 //! The period is November 2-29 (`--since 2026-11-02 --until 2026-11-29`,
 //! i.e. [2026-11-02T00:00Z, 2026-11-30T00:00Z)), reported on 2026-12-01.
 
-mod common;
-
-use common::html::{children, indices, named, parse_html, Element};
-use common::{squash, Env, NewCase, Output, ACTOR};
+use crate::common::html::{children, indices, named, parse_html, Element};
+use crate::common::{squash, Env, NewCase, Output, ACTOR};
 use serde_json::{json, Value};
 
 /// When the reports are run: after the period.

@@ -1,0 +1,20 @@
+//! The integration test suite: one binary, one module per feature (linking
+//! one binary instead of one per file is most of a cold `cargo test`).
+//! Each module runs the real `cases` binary (or the library) against a
+//! temporary store; `common` is the shared harness.
+
+mod common;
+
+mod bad_input;
+mod calendar;
+mod check;
+mod escalation;
+mod git;
+mod lifecycle;
+mod new_show_list;
+mod queue;
+mod reliability;
+mod report;
+mod sla_cli;
+mod store_format;
+mod sweep;
