@@ -1,8 +1,6 @@
 //! `cases check`: validates the policy and every case file, lists every
 //! problem (file, line, column, what is wrong) and exits 1 on any.
 
-use std::path::PathBuf;
-
 use serde_json::json;
 
 use super::{output, CommandError, Context, Format, Outcome};
@@ -25,13 +23,9 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     let mut problems = Vec::new();
     let policy = match ctx.policy() {
         Ok(policy) => Some(policy),
-        Err(_) => {
+        Err(unreadable) => {
             // Reload to get every problem, not the rendered message.
-            let path = ctx
-                .global
-                .policy
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("policy.yaml"));
+            let path = ctx.location().policy.clone();
             match std::fs::read_to_string(&path)
                 .map(|text| Policy::parse(&text, &path.display().to_string()))
             {
@@ -49,12 +43,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                     },
                 })),
                 Ok(Ok(_)) => {}
-                Err(e) => {
-                    return Err(CommandError::unreadable(format!(
-                        "policy {}: {e}",
-                        path.display()
-                    )))
-                }
+                Err(_) => return Err(unreadable),
             }
             None
         }

@@ -5,6 +5,7 @@
 
 mod check;
 mod completions;
+mod discover;
 mod error;
 mod escalate;
 mod git;
@@ -29,6 +30,7 @@ use clap::{Parser, Subcommand};
 
 use crate::policy::Policy;
 use crate::store::Store;
+use discover::Location;
 
 pub use error::{CommandError, ErrorKind, Outcome};
 pub use output::Format;
@@ -47,16 +49,11 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, clap::Args)]
 pub struct GlobalArgs {
-    /// The case store directory.
-    #[arg(
-        long,
-        global = true,
-        env = "CASES_STORE",
-        default_value = "cases",
-        value_name = "DIR"
-    )]
-    pub store: PathBuf,
-    /// The policy file [default: ./policy.yaml, else the built-in default policy].
+    /// The case store directory [default: the first cases/ found from here
+    /// upwards, beside its policy.yaml, as git finds its repository].
+    #[arg(long, global = true, env = "CASES_STORE", value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// The policy file [default: the policy.yaml beside the store, DIR/../policy.yaml].
     #[arg(long, global = true, env = "CASES_POLICY", value_name = "FILE")]
     pub policy: Option<PathBuf>,
     /// The current instant, RFC 3339 (e.g. 2026-11-27T14:05:00Z) [default: the system clock].
@@ -161,7 +158,9 @@ pub struct Context {
     pub err: String,
     /// Case files this command wrote, with what happened, for `--commit`.
     changes: RefCell<Vec<Change>>,
-    /// The policy and the actor, looked up once per command.
+    /// Where the store and the policy are, the policy and the actor,
+    /// looked up once per command.
+    location: std::cell::OnceCell<Location>,
     policy: std::cell::OnceCell<Arc<Policy>>,
     actor: std::cell::OnceCell<String>,
 }
@@ -182,6 +181,7 @@ impl Context {
             out: String::new(),
             err: String::new(),
             changes: RefCell::new(Vec::new()),
+            location: std::cell::OnceCell::new(),
             policy: std::cell::OnceCell::new(),
             actor: std::cell::OnceCell::new(),
         }
@@ -200,7 +200,7 @@ impl Context {
         if changes.is_empty() {
             return Ok(());
         }
-        let git = crate::gitops::Git::at(&self.global.store);
+        let git = crate::gitops::Git::at(&self.location().store);
         if !self.global.commit && git.config_bool("cases.commit") != Some(true) {
             return Ok(());
         }
@@ -230,13 +230,27 @@ impl Context {
         self.global.format
     }
 
-    /// The store named by `--store`.
-    pub fn store(&self) -> Result<Store, CommandError> {
-        Ok(Store::open(&self.global.store)?)
+    /// Where the store and the policy are: `--store` and `--policy`, else
+    /// found from the current directory upwards (SPEC section 7).
+    pub fn location(&self) -> &Location {
+        self.location.get_or_init(|| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            discover::locate(
+                self.global.store.as_deref(),
+                self.global.policy.as_deref(),
+                &cwd,
+            )
+        })
     }
 
-    /// The policy: `--policy`, else `./policy.yaml`, else the built-in
-    /// default. Read once per command.
+    /// The store: `--store`, else the one found (see [`Context::location`]).
+    pub fn store(&self) -> Result<Store, CommandError> {
+        Ok(Store::open(&self.location().store)?)
+    }
+
+    /// The policy: `--policy`, else the `policy.yaml` beside the store;
+    /// never a built-in default (exit 4 with the fix when it is missing).
+    /// Read once per command.
     pub fn policy(&self) -> Result<Arc<Policy>, CommandError> {
         if let Some(policy) = self.policy.get() {
             return Ok(Arc::clone(policy));
@@ -246,14 +260,12 @@ impl Context {
     }
 
     fn read_policy(&self) -> Result<Policy, CommandError> {
-        let (path, explicit) = match &self.global.policy {
-            Some(path) => (path.clone(), true),
-            None => (PathBuf::from("policy.yaml"), false),
-        };
-        match std::fs::read_to_string(&path) {
+        let location = self.location();
+        let path = &location.policy;
+        match std::fs::read_to_string(path) {
             Ok(text) => Ok(Policy::parse(&text, &path.display().to_string())?),
-            Err(e) if e.kind() == io::ErrorKind::NotFound && !explicit => {
-                Ok(Policy::default_policy())
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(CommandError::unreadable(location.missing_policy_message()))
             }
             Err(e) => Err(CommandError::unreadable(format!(
                 "policy {}: {e}",

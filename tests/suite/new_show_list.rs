@@ -486,13 +486,14 @@ fn store_and_policy_come_from_options_then_environment_then_defaults() {
         DEFAULT_POLICY.replace("version: \"2026.1\"", "version: \"2099.9\""),
     );
 
-    // No policy.yaml in the working directory: the embedded default.
+    // No policy.yaml in the working directory: the one beside the store
+    // (SPEC section 7; this used the embedded default before).
     env.new_case(&NewCase::default())
         .args(&["--store", "elsewhere/store"])
         .ok();
     assert!(env
         .read("elsewhere/store/001/1001.yaml")
-        .contains("policy_version: '2026.1'"));
+        .contains("policy_version: '2099.9'"));
 
     // CASES_STORE and CASES_POLICY.
     env.new_case(&NewCase::default())
@@ -504,8 +505,9 @@ fn store_and_policy_come_from_options_then_environment_then_defaults() {
         .read("elsewhere/store/001/1002.yaml")
         .contains("policy_version: '2099.9'"));
 
-    // Options win over the environment.
+    // Options win over the environment (other/'s policy is ./policy.yaml).
     env.mkdir("other");
+    env.write("policy.yaml", DEFAULT_POLICY);
     env.new_case(&NewCase::default())
         .env("CASES_STORE", "elsewhere/store")
         .args(&["--store", "other"])

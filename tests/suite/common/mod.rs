@@ -207,6 +207,7 @@ impl Env {
             now: Some(T0.to_string()),
             actor: Some(ACTOR.to_string()),
             vars: Vec::new(),
+            cwd: None,
         }
     }
 
@@ -377,9 +378,18 @@ pub struct Run<'a> {
     now: Option<String>,
     actor: Option<String>,
     vars: Vec<(String, String)>,
+    /// The current directory, relative to the working directory.
+    cwd: Option<String>,
 }
 
 impl Run<'_> {
+    /// Runs in `rel`, a directory under the working directory (or, when
+    /// absolute, anywhere).
+    pub fn cwd(mut self, rel: &str) -> Self {
+        self.cwd = Some(rel.to_string());
+        self
+    }
+
     /// `CASES_NOW` for this run.
     pub fn now(mut self, now: &str) -> Self {
         self.now = Some(now.to_string());
@@ -419,6 +429,9 @@ impl Run<'_> {
     /// Runs the command and returns what happened, asserting nothing.
     pub fn output(self) -> Output {
         let mut command = self.env.bare_command();
+        if let Some(cwd) = &self.cwd {
+            command.current_dir(self.env.path(cwd));
+        }
         if let Some(now) = &self.now {
             command.env("CASES_NOW", now);
         }
@@ -430,7 +443,10 @@ impl Run<'_> {
         }
         command.args(&self.args);
         let shown = format!(
-            "CASES_NOW={} CASES_ACTOR={} {}cases {}",
+            "{}CASES_NOW={} CASES_ACTOR={} {}cases {}",
+            self.cwd
+                .as_ref()
+                .map_or(String::new(), |cwd| format!("(in {cwd}) ")),
             self.now.as_deref().unwrap_or("(unset)"),
             self.actor.as_deref().unwrap_or("(unset)"),
             self.vars
