@@ -8,6 +8,7 @@ mod completions;
 mod discover;
 mod error;
 mod escalate;
+mod filter;
 mod git;
 mod init;
 mod intake;

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::lifecycle::record_with;
 use super::output::{self, Rows};
 use super::read::{remaining, scan};
@@ -17,7 +18,31 @@ use crate::store::format_instant;
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
-pub struct QueueArgs {}
+#[command(after_help = QUEUE_EXAMPLES)]
+pub struct QueueArgs {
+    #[command(flatten)]
+    pub filter: CaseFilter,
+    #[command(flatten)]
+    pub order: Order,
+}
+
+const QUEUE_EXAMPLES: &str = "Examples:
+  cases queue                                    what to take next
+  cases queue --region emea --severity 1,2       the urgent EMEA cases
+  cases queue --limit 3 --format json            the head of the queue, for a script
+";
+
+/// What `queue --sort` can order by.
+const QUEUE_SORT: &[SortField] = &[
+    SortField::Number,
+    SortField::Opened,
+    SortField::Severity,
+    SortField::Plan,
+    SortField::Region,
+    SortField::Account,
+    SortField::Title,
+    SortField::Due,
+];
 
 #[derive(Debug, clap::Args)]
 pub struct TakeArgs {
@@ -34,12 +59,22 @@ struct Queued {
 }
 
 /// The queue at `now`, in taking order: the unowned cases of the store.
-fn queue(store: &Store, policy: &Policy, now: DateTime<Utc>) -> Result<Vec<Queued>, CommandError> {
+fn queue(
+    store: &Store,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    filter: &Filter,
+) -> Result<Vec<Queued>, CommandError> {
     let mut queued = scan(store, |scanned| {
-        if scanned.header().state != State::New {
+        if scanned.header().state != State::New
+            || !filter.keeps_header(scanned.header(), scanned.opened_at())
+        {
             return Ok(None);
         }
         let case = scanned.into_case()?;
+        if !filter.keeps_case(&case) {
+            return Ok(None);
+        }
         let reading = clock::clocks(&case, policy, now)?
             .into_iter()
             .find(|r| r.clock == ClockKind::InitialResponse);
@@ -61,10 +96,17 @@ fn queue(store: &Store, policy: &Policy, now: DateTime<Utc>) -> Result<Vec<Queue
     Ok(queued)
 }
 
-pub fn cmd_queue(ctx: &mut Context, _args: QueueArgs) -> Result<Outcome, CommandError> {
+pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
-    let queued = queue(&store, &policy, ctx.now)?;
+    let filter = args.filter.resolve(ctx, &policy)?;
+    let mut queued = queue(&store, &policy, ctx.now, &filter)?;
+    args.order.apply(&mut queued, QUEUE_SORT, |q| SortView {
+        header: q.case.header(),
+        opened_at: q.case.opened_at(),
+        due_at: q.due_at,
+        status: None,
+    })?;
     if ctx.format() == Format::Json {
         let items: Vec<Value> = queued
             .iter()
@@ -132,7 +174,7 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
         Some(number) => vec![number],
         None => {
             let policy = ctx.policy()?;
-            queue(&store, &policy, ctx.now)?
+            queue(&store, &policy, ctx.now, &Filter::default())?
                 .iter()
                 .map(|q| q.case.number())
                 .collect()

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output::{self, Rows};
 use super::{CommandError, Context, Format, Outcome};
-use crate::case::{Case, State};
+use crate::case::Case;
 use crate::clock::{self, local_time, ClockReading};
 use crate::escalation::{self, Escalation};
 use crate::policy::{format_duration, Policy};
@@ -18,36 +19,19 @@ pub struct ShowArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = LIST_EXAMPLES)]
 pub struct ListArgs {
-    /// Only cases in this state (new, open, waiting-on-customer, waiting-on-fix, closed).
-    #[arg(long, value_parser = parse_state)]
-    pub state: Option<State>,
-    /// Only cases of this severity (level or name).
-    #[arg(long)]
-    pub severity: Option<String>,
-    /// Only cases on this plan.
-    #[arg(long)]
-    pub plan: Option<String>,
-    /// Only cases of this region.
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Only cases owned by this person ("none" for unowned cases).
-    #[arg(long)]
-    pub owner: Option<String>,
-    /// Only cases of this account.
-    #[arg(long)]
-    pub account: Option<String>,
-    /// Only cases with an open escalation.
-    #[arg(long)]
-    pub escalated: bool,
+    #[command(flatten)]
+    pub filter: CaseFilter,
+    #[command(flatten)]
+    pub order: Order,
 }
 
-fn parse_state(text: &str) -> Result<State, String> {
-    State::parse(text).ok_or_else(|| {
-        let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
-        format!("allowed: {}", names.join(", "))
-    })
-}
+const LIST_EXAMPLES: &str = "Examples:
+  cases list --open --owner me                   my cases that are not closed
+  cases list --state new,open --severity 1,2     urgent cases not waiting on anyone
+  cases list --grep sharepoint --sort opened --reverse --limit 5
+";
 
 fn instant_json(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, |t| Value::String(format_instant(t)))
@@ -301,55 +285,44 @@ pub fn remaining(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// What `list --sort` can order by (a listing has no clocks).
+const LIST_SORT: &[SortField] = &[
+    SortField::Number,
+    SortField::Opened,
+    SortField::Severity,
+    SortField::State,
+    SortField::Plan,
+    SortField::Region,
+    SortField::Owner,
+    SortField::Account,
+    SortField::Title,
+];
+
 pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
-    let severity = match &args.severity {
-        None => None,
-        Some(text) => Some(
-            policy
-                .severity_argument("--severity", text)
-                .map_err(CommandError::usage)?
-                .level,
-        ),
-    };
-    if let Some(plan) = &args.plan {
-        policy
-            .plan_argument("--plan", plan)
-            .map_err(CommandError::usage)?;
-    }
-    if let Some(region) = &args.region {
-        policy
-            .region_argument("--region", region)
-            .map_err(CommandError::usage)?;
-    }
-    let keep = |h: &crate::case::Header| {
-        args.state.is_none_or(|s| h.state == s)
-            && severity.is_none_or(|s| h.severity == s)
-            && args.plan.as_ref().is_none_or(|p| &h.plan == p)
-            && args.region.as_ref().is_none_or(|r| &h.region == r)
-            && args
-                .account
-                .as_ref()
-                .is_none_or(|a| h.account.eq_ignore_ascii_case(a))
-            && args.owner.as_ref().is_none_or(|o| match &h.owner {
-                None => o == "none",
-                Some(owner) => owner == o,
-            })
-    };
+    let filter = args.filter.resolve(ctx, &policy)?;
     // Every file read is decoded in full (and so verified): a broken one
     // stops the listing rather than showing a header its history does not
-    // explain. A case from the scan cache was verified when it was cached.
-    let matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |scanned| {
-        if !keep(scanned.header()) {
+    // explain. A case from the scan cache was verified when it was cached;
+    // its history is decoded only for --escalated and --grep.
+    let mut matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |scanned| {
+        if !filter.keeps_header(scanned.header(), scanned.opened_at()) {
             return Ok(None);
         }
         let listed = (scanned.header().clone(), scanned.opened_at());
-        if args.escalated && scanned.into_case()?.replayed().escalation.is_none() {
+        if filter.needs_history() && !filter.keeps_case(&scanned.into_case()?) {
             return Ok(None);
         }
         Ok(Some(listed))
     })?;
+    args.order
+        .apply(&mut matching, LIST_SORT, |(header, opened_at)| SortView {
+            header,
+            opened_at: *opened_at,
+            due_at: None,
+            status: None,
+        })?;
     if ctx.format() == Format::Json {
         let items: Vec<Value> = matching
             .iter()

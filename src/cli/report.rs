@@ -39,7 +39,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
+pub(super) fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
     match parse_date(text) {
         Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc()),
         None => parse_instant(text)
@@ -47,7 +47,7 @@ fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
     }
 }
 
-fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
+pub(super) fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
     match parse_date(text) {
         Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc() + Duration::days(1)),
         None => parse_instant(text)

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
+use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output::{self, Rows};
 use super::read::{clock_json, remaining, scan};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
@@ -15,6 +16,7 @@ use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
 use crate::policy::format_duration;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = SLA_EXAMPLES)]
 pub struct SlaArgs {
     /// Exit 1 when any clock is breached, with one line per breach on stderr.
     #[arg(long)]
@@ -28,7 +30,46 @@ pub struct SlaArgs {
     /// Report the store as it stood at this past instant (RFC 3339).
     #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
     pub as_of: Option<DateTime<Utc>>,
+    /// Only clocks with these statuses: waiting, running, at-risk, met, breached
+    /// (at-risk needs --at-risk; a clock at risk is not also "running").
+    #[arg(long, value_delimiter = ',', value_parser = parse_status, value_name = "STATUS,...")]
+    pub status: Vec<&'static str>,
+    #[command(flatten)]
+    pub filter: CaseFilter,
+    #[command(flatten)]
+    pub order: Order,
 }
+
+const SLA_EXAMPLES: &str = "Examples:
+  cases sla --at-risk 2h                          what is due in the next two hours
+  cases sla --status breached,at-risk --at-risk 2h --owner me
+  cases sla --check --format markdown >> \"$GITHUB_STEP_SUMMARY\"   CI: exit 1 on a breach
+";
+
+/// The statuses `--status` takes, as the table prints them.
+const STATUSES: [&str; 5] = ["waiting", "running", "at-risk", "met", "breached"];
+
+fn parse_status(text: &str) -> Result<&'static str, String> {
+    STATUSES
+        .into_iter()
+        .find(|s| *s == text)
+        .ok_or_else(|| format!("allowed: {}", STATUSES.join(", ")))
+}
+
+/// What `sla --sort` can order by.
+const SLA_SORT: &[SortField] = &[
+    SortField::Due,
+    SortField::Number,
+    SortField::Opened,
+    SortField::Severity,
+    SortField::State,
+    SortField::Plan,
+    SortField::Region,
+    SortField::Owner,
+    SortField::Account,
+    SortField::Title,
+    SortField::Status,
+];
 
 /// One clock of one open case, as `sla` reports it.
 struct Line {
@@ -36,16 +77,36 @@ struct Line {
     at_risk: bool,
 }
 
+impl Line {
+    /// The status as printed: `at-risk` for a running clock at risk.
+    fn status(&self) -> &'static str {
+        if self.at_risk {
+            "at-risk"
+        } else {
+            self.reading.status.as_str()
+        }
+    }
+}
+
 pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
     let now = args.as_of.unwrap_or(ctx.now);
+    let filter = args.filter.resolve(ctx, &policy)?;
+    if args.status.contains(&"at-risk") && args.at_risk.is_none() {
+        return Err(CommandError::usage(
+            "--status at-risk needs --at-risk DURATION (how soon is at risk)",
+        ));
+    }
     // Each open case keeps its header and its clock lines; the rest of the
     // case is dropped where it was read.
     // Without --as-of only open cases have running clocks, and the header
     // says which they are: the others' histories are never decoded.
-    let per_case: Vec<(Header, Vec<Line>)> = scan(&store, |scanned| {
-        if args.as_of.is_none() && !scanned.header().state.is_open() {
+    let per_case: Vec<(Header, DateTime<Utc>, Vec<Line>)> = scan(&store, |scanned| {
+        if args.as_of.is_none()
+            && (!scanned.header().state.is_open()
+                || !filter.keeps_header(scanned.header(), scanned.opened_at()))
+        {
             return Ok(None);
         }
         let case = scanned.into_case()?;
@@ -57,7 +118,10 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         } else {
             case
         };
-        if !case.header().state.is_open() {
+        if !case.header().state.is_open()
+            || !filter.keeps_header(case.header(), case.opened_at())
+            || !filter.keeps_case(&case)
+        {
             return Ok(None);
         }
         let readings = clock::clocks(&case, &policy, now)?;
@@ -82,21 +146,58 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                         .is_some_and(|(window, due)| due - now <= window),
                 reading: reading.clone(),
             })
-            .collect();
-        Ok(Some((case.header().clone(), lines)))
+            .filter(|line| args.status.is_empty() || args.status.contains(&line.status()))
+            .collect::<Vec<_>>();
+        if lines.is_empty() && !args.status.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some((case.header().clone(), case.opened_at(), lines)))
     })?;
-    let mut lines: Vec<(&Header, &Line)> = per_case
+    let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
         .iter()
-        .flat_map(|(header, lines)| lines.iter().map(move |line| (header, line)))
+        .flat_map(|(header, opened_at, lines)| {
+            lines.iter().map(move |line| (header, *opened_at, line))
+        })
         .collect();
-    lines.sort_by_key(|(header, line)| {
+    lines.sort_by_key(|(header, _, line)| {
         (
             line.reading.due_at.is_none(),
             line.reading.due_at,
             header.number,
         )
     });
-    let open_cases = per_case.len();
+    args.order
+        .apply(&mut lines, SLA_SORT, |(header, opened_at, line)| SortView {
+            header,
+            opened_at: *opened_at,
+            due_at: line.reading.due_at,
+            status: Some(line.status()),
+        })?;
+    let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
+    // JSON lists the cases (in number order, or in the order of --sort)
+    // with the clocks --status and --limit kept.
+    let json_cases: Vec<(&Header, Vec<&Line>)> =
+        if args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none() {
+            per_case
+                .iter()
+                .map(|(header, _, lines)| (header, lines.iter().collect()))
+                .collect()
+        } else {
+            let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
+            let mut index: std::collections::HashMap<u64, usize> = Default::default();
+            for (header, line) in &lines {
+                let at = *index.entry(header.number).or_insert_with(|| {
+                    cases.push((header, Vec::new()));
+                    cases.len() - 1
+                });
+                cases[at].1.push(line);
+            }
+            if args.order.sort.is_none() {
+                cases.sort_by_key(|(h, _)| h.number);
+            }
+            cases
+        };
+    let open_cases = json_cases.len();
 
     let breached = lines
         .iter()
@@ -114,7 +215,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
 
     match ctx.format() {
         Format::Json => {
-            let items: Vec<Value> = per_case
+            let items: Vec<Value> = json_cases
                 .iter()
                 .map(|(h, lines)| {
                     let clocks: Vec<Value> = lines
@@ -150,11 +251,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                 "remaining",
             ]);
             for (h, line) in &lines {
-                let status = if line.at_risk {
-                    "at-risk"
-                } else {
-                    line.reading.status.as_str()
-                };
+                let status = line.status();
                 rows.push(vec![
                     h.number.to_string(),
                     h.severity.to_string(),

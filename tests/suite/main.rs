@@ -10,6 +10,7 @@ mod calendar;
 mod check;
 mod discovery;
 mod escalation;
+mod filters;
 mod git;
 mod lifecycle;
 mod new_show_list;
