@@ -7,6 +7,7 @@
 //! before anything is written. Pure: no I/O, no clock.
 
 pub mod lifecycle;
+pub(crate) mod schema;
 
 use std::fmt;
 
@@ -149,181 +150,67 @@ mod seconds {
     }
 }
 
-/// The facts a case is opened with.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Intake {
-    pub title: String,
-    pub account: String,
-    pub plan: String,
-    pub region: String,
-    pub language: String,
-    pub severity: u8,
-    pub channel: String,
-    pub contacts: Vec<Contact>,
-    pub related: Vec<u64>,
-    pub policy_version: String,
-}
+/// Generates the model from the event table of [`schema`]: `EventKind`,
+/// the struct of a kind that has one (`Intake`), and `name`, `NAMES` and
+/// `summary`.
+macro_rules! declare_events {
+    (
+        fields { $($written:ident : $written_type:ty),* $(,)? }
+        kinds { $(
+            $(#[$meta:meta])*
+            $variant:ident $(($wrapper:ident))? $name:literal {
+                $( $(#[$field_meta:meta])* $field:ident : $type:ty ),* $(,)?
+            } => $summary:expr
+        ),* $(,)? }
+    ) => {
+        declare_events!(@enum [] $(
+            $(#[$meta])* $variant $(($wrapper))? { $( $(#[$field_meta])* $field: $type, )* }
+        )*);
+        $( declare_events!(@struct [$(#[$meta])*] $($wrapper)? {
+            $( $(#[$field_meta])* $field: $type, )*
+        }); )*
 
-/// What happened, with the fields of that kind of event.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum EventKind {
-    Created(Intake),
-    PhoneContact {
-        note: Option<String>,
-    },
-    Assigned {
-        owner: String,
-    },
-    Responded {
-        message: Option<String>,
-    },
-    Note {
-        text: String,
-    },
-    InfoRequested {
-        message: Option<String>,
-    },
-    FollowUp {
-        message: Option<String>,
-    },
-    CustomerReplied {
-        message: Option<String>,
-    },
-    SeverityChanged {
-        from: u8,
-        to: u8,
-        agreed_by: String,
-    },
-    FixRequested {
-        ticket: String,
-    },
-    FixAvailable {
-        release: String,
-    },
-    Closed {
-        reason: CloseReason,
-        confirmed_by: Option<String>,
-        rule: Option<String>,
-    },
-    Reopened {
-        reason: Option<String>,
-    },
-    ContactAdded {
-        contact: Contact,
-    },
-    ContactRemoved {
-        contact: Contact,
-    },
-    EscalationRequested {
-        requester: String,
-        role: String,
-        channel: String,
-        justification: String,
-        /// Support-side stakeholders named on the request.
-        customer_success_manager: Option<String>,
-        customer_manager: Option<String>,
-    },
-    EscalationReviewed {
-        note: Option<String>,
-    },
-    EscalationAccepted {
-        manager: String,
-        #[serde(with = "seconds")]
-        update_every: Duration,
-    },
-    EscalationDeclined {
-        explanation: String,
-    },
-    EscalationUpdate {
-        message: String,
-    },
-    EscalationClosed {
-        outcome: String,
-        summary: String,
-    },
-    DeEscalated {
-        reason: String,
-    },
-    /// The case was given a new number after two clones opened the same one.
-    Renumbered {
-        old_number: u64,
-    },
-}
+        impl EventKind {
+            /// Every event name a case file may hold, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
 
-impl EventKind {
-    /// The event's name as written in case files (`escalation-accepted`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            EventKind::Created(_) => "created",
-            EventKind::PhoneContact { .. } => "phone-contact",
-            EventKind::Assigned { .. } => "assigned",
-            EventKind::Responded { .. } => "responded",
-            EventKind::Note { .. } => "note",
-            EventKind::InfoRequested { .. } => "info-requested",
-            EventKind::FollowUp { .. } => "follow-up",
-            EventKind::CustomerReplied { .. } => "customer-replied",
-            EventKind::SeverityChanged { .. } => "severity-changed",
-            EventKind::FixRequested { .. } => "fix-requested",
-            EventKind::FixAvailable { .. } => "fix-available",
-            EventKind::Closed { .. } => "closed",
-            EventKind::Reopened { .. } => "reopened",
-            EventKind::ContactAdded { .. } => "contact-added",
-            EventKind::ContactRemoved { .. } => "contact-removed",
-            EventKind::EscalationRequested { .. } => "escalation-requested",
-            EventKind::EscalationReviewed { .. } => "escalation-reviewed",
-            EventKind::EscalationAccepted { .. } => "escalation-accepted",
-            EventKind::EscalationDeclined { .. } => "escalation-declined",
-            EventKind::EscalationUpdate { .. } => "escalation-update",
-            EventKind::EscalationClosed { .. } => "escalation-closed",
-            EventKind::DeEscalated { .. } => "de-escalated",
-            EventKind::Renumbered { .. } => "renumbered",
+            /// The event's name as written in case files (`escalation-accepted`).
+            #[allow(unused_variables)]
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( schema::event_shape!($variant $(($wrapper))? { $($field),* }) => $name, )*
+                }
+            }
+
+            /// One line for a commit message or a log: `escalation accepted (manager: Mona)`.
+            #[allow(unused_variables)]
+            pub fn summary(&self) -> String {
+                match self {
+                    $( schema::event_shape!($variant $(($wrapper))? { $($field),* }) => $summary, )*
+                }
+            }
         }
-    }
-
-    /// One line for a commit message or a log: `escalation accepted (manager: Mona)`.
-    pub fn summary(&self) -> String {
-        match self {
-            EventKind::Created(intake) => format!(
-                "opened: {} (sev{}, {}, {})",
-                intake.title, intake.severity, intake.plan, intake.region
-            ),
-            EventKind::PhoneContact { .. } => "phone contact".into(),
-            EventKind::Assigned { owner } => format!("assigned to {owner}"),
-            EventKind::Responded { .. } => "responded".into(),
-            EventKind::Note { .. } => "note".into(),
-            EventKind::InfoRequested { .. } => "information requested".into(),
-            EventKind::FollowUp { .. } => "follow-up".into(),
-            EventKind::CustomerReplied { .. } => "customer replied".into(),
-            EventKind::SeverityChanged {
-                from,
-                to,
-                agreed_by,
-            } => {
-                format!("severity {from} -> {to} (agreed by {agreed_by})")
-            }
-            EventKind::FixRequested { ticket } => format!("fix requested ({ticket})"),
-            EventKind::FixAvailable { release } => format!("fix available ({release})"),
-            EventKind::Closed { reason, .. } => format!("closed ({})", reason.as_str()),
-            EventKind::Reopened { .. } => "reopened".into(),
-            EventKind::ContactAdded { contact } => format!("contact added: {contact}"),
-            EventKind::ContactRemoved { contact } => format!("contact removed: {contact}"),
-            EventKind::EscalationRequested {
-                requester, role, ..
-            } => {
-                format!("escalation requested by {requester} ({role})")
-            }
-            EventKind::EscalationReviewed { .. } => "escalation reviewed".into(),
-            EventKind::EscalationAccepted { manager, .. } => {
-                format!("escalation accepted (manager: {manager})")
-            }
-            EventKind::EscalationDeclined { .. } => "escalation declined".into(),
-            EventKind::EscalationUpdate { .. } => "escalation update".into(),
-            EventKind::EscalationClosed { outcome, .. } => format!("escalation closed ({outcome})"),
-            EventKind::DeEscalated { .. } => "de-escalated".into(),
-            EventKind::Renumbered { old_number } => format!("renumbered from {old_number}"),
-        }
-    }
+    };
+    (@enum [$($done:tt)*]) => {
+        /// What happened, with the fields of that kind of event.
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub enum EventKind { $($done)* }
+    };
+    (@enum [$($done:tt)*] $(#[$meta:meta])* $variant:ident ($wrapper:ident) { $($fields:tt)* } $($rest:tt)*) => {
+        declare_events!(@enum [$($done)* $(#[$meta])* $variant($wrapper),] $($rest)*);
+    };
+    (@enum [$($done:tt)*] $(#[$meta:meta])* $variant:ident { $($fields:tt)* } $($rest:tt)*) => {
+        declare_events!(@enum [$($done)* $(#[$meta])* $variant { $($fields)* },] $($rest)*);
+    };
+    (@struct [$(#[$meta:meta])*] $wrapper:ident { $( $(#[$field_meta:meta])* $field:ident : $type:ty, )* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub struct $wrapper { $( $(#[$field_meta])* pub $field: $type, )* }
+    };
+    (@struct [$(#[$meta:meta])*] { $($fields:tt)* }) => {};
 }
+
+schema::with_events!(declare_events);
 
 /// One entry of a case's history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -336,21 +223,73 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// The header fields of a case: exactly what replaying its history gives.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Header {
-    pub number: u64,
-    pub title: String,
-    pub account: String,
-    pub plan: String,
-    pub region: String,
-    pub language: String,
-    pub severity: u8,
-    pub state: State,
-    pub owner: Option<String>,
-    pub contacts: Vec<Contact>,
-    pub related: Vec<u64>,
-    pub policy_version: String,
+/// Generates [`Header`] and the comparison of a stored header with the
+/// replayed one from the header table of [`schema`].
+macro_rules! declare_header {
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
+        /// The header fields of a case: exactly what replaying its history gives.
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub struct Header { $( $(#[$meta])* pub $field: $type, )* }
+
+        /// The fields of `stored` that differ from `replayed`: `(field, stored, replayed)`.
+        fn header_mismatches(stored: &Header, replayed: &Header) -> Vec<(&'static str, String, String)> {
+            let mut out = Vec::new();
+            $( if stored.$field != replayed.$field {
+                out.push((stringify!($field), stored.$field.shown(), replayed.$field.shown()));
+            } )*
+            out
+        }
+    };
+}
+
+schema::with_header!(declare_header);
+
+/// A header value as a mismatch message shows it.
+trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl Shown for String {
+    fn shown(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Shown for u8 {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Shown for u64 {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Shown for State {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Shown for Option<String> {
+    fn shown(&self) -> String {
+        self.clone().unwrap_or_else(|| "(none)".into())
+    }
+}
+
+impl Shown for Vec<Contact> {
+    fn shown(&self) -> String {
+        let texts: Vec<String> = self.iter().map(Contact::to_string).collect();
+        format!("[{}]", texts.join(", "))
+    }
+}
+
+impl Shown for Vec<u64> {
+    fn shown(&self) -> String {
+        format!("{self:?}")
+    }
 }
 
 /// A case: its header and its history. Constructed by [`Case::open`] or
@@ -477,53 +416,6 @@ impl fmt::Display for CaseDefect {
             }
         }
     }
-}
-
-fn header_mismatches(stored: &Header, replayed: &Header) -> Vec<(&'static str, String, String)> {
-    let mut out = Vec::new();
-    let mut compare = |field: &'static str, a: String, b: String| {
-        if a != b {
-            out.push((field, a, b));
-        }
-    };
-    let list = |items: &[Contact]| {
-        let texts: Vec<String> = items.iter().map(Contact::to_string).collect();
-        format!("[{}]", texts.join(", "))
-    };
-    let numbers = |items: &[u64]| format!("{items:?}");
-    compare("title", stored.title.clone(), replayed.title.clone());
-    compare("account", stored.account.clone(), replayed.account.clone());
-    compare("plan", stored.plan.clone(), replayed.plan.clone());
-    compare("region", stored.region.clone(), replayed.region.clone());
-    compare(
-        "language",
-        stored.language.clone(),
-        replayed.language.clone(),
-    );
-    compare(
-        "severity",
-        stored.severity.to_string(),
-        replayed.severity.to_string(),
-    );
-    compare(
-        "state",
-        stored.state.to_string(),
-        replayed.state.to_string(),
-    );
-    let owner = |o: &Option<String>| o.clone().unwrap_or_else(|| "(none)".into());
-    compare("owner", owner(&stored.owner), owner(&replayed.owner));
-    compare("contacts", list(&stored.contacts), list(&replayed.contacts));
-    compare(
-        "related",
-        numbers(&stored.related),
-        numbers(&replayed.related),
-    );
-    compare(
-        "policy_version",
-        stored.policy_version.clone(),
-        replayed.policy_version.clone(),
-    );
-    out
 }
 
 #[cfg(test)]

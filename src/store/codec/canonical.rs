@@ -24,39 +24,42 @@ pub(super) fn read(text: &str) -> Option<CaseFile> {
     Some(file)
 }
 
-/// The header fields and the `history:` line.
-fn header(lines: &mut Lines) -> Option<CaseFile> {
-    let case_number = number(lines.field(0, "number")?)?;
-    let title = lines.string_field(0, "title")?;
-    let account = lines.string_field(0, "account")?;
-    let plan = lines.string_field(0, "plan")?;
-    let region = lines.string_field(0, "region")?;
-    let language = lines.string_field(0, "language")?;
-    let severity = small(lines.field(0, "severity")?)?;
-    let state = lines.string_field(0, "state")?;
-    let owner = lines.optional_string_field(0, "owner")?;
-    let contacts = lines.string_list_field(0, "contacts")?;
-    let related = lines.number_list_field(0, "related")?;
-    let policy_version = lines.string_field(0, "policy_version")?;
-    if !lines.field(0, "history")?.is_empty() {
-        return None;
-    }
-    Some(CaseFile {
-        number: case_number,
-        title,
-        account,
-        plan,
-        region,
-        language,
-        severity,
-        state,
-        owner,
-        contacts,
-        related,
-        policy_version,
-        history: Vec::new(),
-    })
+/// Generates [`header`], the reader of the header fields (in the order of
+/// the header table of [`crate::case::schema`]) and the `history:` line.
+macro_rules! read_header {
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
+        fn header(lines: &mut Lines) -> Option<CaseFile> {
+            $( let $field = <$written as Written>::read(lines, 0, stringify!($field))?; )*
+            if !lines.field(0, "history")?.is_empty() {
+                return None;
+            }
+            Some(CaseFile {
+                $( $field, )*
+                history: Vec::new(),
+            })
+        }
+    };
 }
+
+crate::case::schema::with_header!(read_header);
+
+/// Generates [`event_field`], which reads one field of an event by its key
+/// (any field of the event table of [`crate::case::schema`]).
+macro_rules! read_event_field {
+    (fields { $($name:ident : $written:ty),* $(,)? } kinds { $($kinds:tt)* }) => {
+        /// Reads the field `key` (at two spaces) into `record`; `None` for an
+        /// unknown or repeated key or a value outside the subset.
+        #[inline]
+        fn event_field(lines: &mut Lines, record: &mut EventRecord, key: &str) -> Option<()> {
+            match key {
+                $( stringify!($name) => set(&mut record.$name, <$written as Written>::read(lines, 2, key)?), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+crate::case::schema::with_events!(read_event_field);
 
 fn event(lines: &mut Lines) -> Option<EventRecord> {
     let first = lines.peek()?;
@@ -74,48 +77,50 @@ fn event(lines: &mut Lines) -> Option<EventRecord> {
             break;
         };
         let (key, _) = field.split_once(':')?;
-        match key {
-            "title" => set(&mut record.title, lines.string_field(2, key)?)?,
-            "account" => set(&mut record.account, lines.string_field(2, key)?)?,
-            "plan" => set(&mut record.plan, lines.string_field(2, key)?)?,
-            "region" => set(&mut record.region, lines.string_field(2, key)?)?,
-            "language" => set(&mut record.language, lines.string_field(2, key)?)?,
-            "severity" => set(&mut record.severity, small(lines.field(2, key)?)?)?,
-            "channel" => set(&mut record.channel, lines.string_field(2, key)?)?,
-            "contacts" => set(&mut record.contacts, lines.string_list_field(2, key)?)?,
-            "related" => set(&mut record.related, lines.number_list_field(2, key)?)?,
-            "policy_version" => set(&mut record.policy_version, lines.string_field(2, key)?)?,
-            "owner" => set(&mut record.owner, lines.string_field(2, key)?)?,
-            "from" => set(&mut record.from, small(lines.field(2, key)?)?)?,
-            "to" => set(&mut record.to, small(lines.field(2, key)?)?)?,
-            "agreed_by" => set(&mut record.agreed_by, lines.string_field(2, key)?)?,
-            "ticket" => set(&mut record.ticket, lines.string_field(2, key)?)?,
-            "release" => set(&mut record.release, lines.string_field(2, key)?)?,
-            "reason" => set(&mut record.reason, lines.string_field(2, key)?)?,
-            "confirmed_by" => set(&mut record.confirmed_by, lines.string_field(2, key)?)?,
-            "rule" => set(&mut record.rule, lines.string_field(2, key)?)?,
-            "contact" => set(&mut record.contact, lines.string_field(2, key)?)?,
-            "requester" => set(&mut record.requester, lines.string_field(2, key)?)?,
-            "role" => set(&mut record.role, lines.string_field(2, key)?)?,
-            "justification" => set(&mut record.justification, lines.string_field(2, key)?)?,
-            "customer_success_manager" => set(
-                &mut record.customer_success_manager,
-                lines.string_field(2, key)?,
-            )?,
-            "customer_manager" => set(&mut record.customer_manager, lines.string_field(2, key)?)?,
-            "manager" => set(&mut record.manager, lines.string_field(2, key)?)?,
-            "update_every" => set(&mut record.update_every, lines.string_field(2, key)?)?,
-            "outcome" => set(&mut record.outcome, lines.string_field(2, key)?)?,
-            "summary" => set(&mut record.summary, lines.string_field(2, key)?)?,
-            "explanation" => set(&mut record.explanation, lines.string_field(2, key)?)?,
-            "message" => set(&mut record.message, lines.string_field(2, key)?)?,
-            "text" => set(&mut record.text, lines.string_field(2, key)?)?,
-            "note" => set(&mut record.note, lines.string_field(2, key)?)?,
-            "old_number" => set(&mut record.old_number, number(lines.field(2, key)?)?)?,
-            _ => return None,
-        }
+        event_field(lines, &mut record, key)?;
     }
     Some(record)
+}
+
+/// A value as the fast reader reads it, after `key:` at `indent` spaces.
+trait Written: Sized {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self>;
+}
+
+impl Written for String {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        lines.string_field(indent, key)
+    }
+}
+
+impl Written for Option<String> {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        lines.optional_string_field(indent, key)
+    }
+}
+
+impl Written for u8 {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        small(lines.field(indent, key)?)
+    }
+}
+
+impl Written for u64 {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        number(lines.field(indent, key)?)
+    }
+}
+
+impl Written for Vec<String> {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        lines.string_list_field(indent, key)
+    }
+}
+
+impl Written for Vec<u64> {
+    fn read(lines: &mut Lines, indent: usize, key: &str) -> Option<Self> {
+        lines.number_list_field(indent, key)
+    }
 }
 
 /// Sets a field seen for the first time; a repeated key is not canonical.

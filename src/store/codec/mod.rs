@@ -11,9 +11,7 @@ mod canonical;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{
-    Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, Intake, State,
-};
+use crate::case::{Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, State};
 use crate::policy::{format_duration, parse_duration};
 use crate::source_map::SourceMap;
 
@@ -25,100 +23,108 @@ pub struct DecodeError {
     pub message: String,
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaseFile {
-    number: u64,
-    title: String,
-    account: String,
-    plan: String,
-    region: String,
-    language: String,
-    severity: u8,
-    state: String,
-    owner: Option<String>,
-    contacts: Vec<String>,
-    related: Vec<u64>,
-    policy_version: String,
-    history: Vec<EventRecord>,
+/// Generates, from the header table of [`crate::case::schema`], the file
+/// as written ([`CaseFile`]: the header fields in canonical order, then the
+/// history) and its conversion from and to a [`Header`].
+macro_rules! header_codec {
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct CaseFile {
+            $( $field: $written, )*
+            history: Vec<EventRecord>,
+        }
+
+        impl CaseFile {
+            fn new(header: &Header, history: Vec<EventRecord>) -> CaseFile {
+                CaseFile {
+                    $( $field: HeaderValue::written(&header.$field), )*
+                    history,
+                }
+            }
+
+            /// Takes the header out of the file; the error is `(path, message)`.
+            fn take_header(&mut self) -> Result<Header, FieldError> {
+                Ok(Header {
+                    $( $field: HeaderValue::read(std::mem::take(&mut self.$field), stringify!($field))?, )*
+                })
+            }
+        }
+    };
 }
 
-/// An event as written: every field any kind may carry, in canonical order.
-#[derive(Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct EventRecord {
-    at: String,
-    event: String,
-    by: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    severity: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    channel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contacts: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    related: Option<Vec<u64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    policy_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    owner: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    agreed_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ticket: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    release: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    confirmed_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    contact: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    requester: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    justification: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer_success_manager: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer_manager: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    manager: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    update_every: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    outcome: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    explanation: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    old_number: Option<u64>,
+crate::case::schema::with_header!(header_codec);
+
+/// Generates, from the event table of [`crate::case::schema`], the event
+/// as written ([`EventRecord`]: every field any kind may carry, in
+/// canonical order), its encoding ([`record_of`]) and its decoding
+/// ([`kind_of`], [`foreign_field`]).
+macro_rules! event_codec {
+    (
+        fields { $($written:ident : $written_type:ty),* $(,)? }
+        kinds { $(
+            $(#[$meta:meta])*
+            $variant:ident $(($wrapper:ident))? $name:literal {
+                $( $(#[$field_meta:meta])* $field:ident : $type:ty ),* $(,)?
+            } => $summary:expr
+        ),* $(,)? }
+    ) => {
+        /// An event as written: every field any kind may carry, in canonical order.
+        #[derive(Debug, PartialEq, Serialize, Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct EventRecord {
+            at: String,
+            event: String,
+            by: String,
+            $(
+                #[serde(skip_serializing_if = "Option::is_none")]
+                $written: Option<$written_type>,
+            )*
+        }
+
+        fn record_of(event: &Event) -> EventRecord {
+            let mut record = EventRecord {
+                at: format_instant(event.at),
+                event: event.kind.name().to_string(),
+                by: event.by.clone(),
+                ..EventRecord::default()
+            };
+            match &event.kind {
+                $( crate::case::schema::event_shape!($variant $(($wrapper))? { $($field),* }) => {
+                    $( record.$field = FieldValue::encode($field); )*
+                } )*
+            }
+            record
+        }
+
+        /// The kind named by `record.event`, with its fields taken out of `record`.
+        fn kind_of(record: &mut EventRecord) -> Result<EventKind, FieldError> {
+            match record.event.as_str() {
+                $( $name => {
+                    $( let $field = take(&record.event, stringify!($field), record.$field.take())?; )*
+                    Ok(crate::case::schema::event_shape!($variant $(($wrapper))? { $($field),* }))
+                } )*
+                other => Err((
+                    ".event".into(),
+                    format!(
+                        "unknown event {other:?} (allowed: {})",
+                        EventKind::NAMES.join(", ")
+                    ),
+                )),
+            }
+        }
+
+        /// The first field still present in `record` (one its kind does not take).
+        fn foreign_field(record: &EventRecord) -> Option<&'static str> {
+            $( if record.$written.is_some() {
+                return Some(stringify!($written));
+            } )*
+            None
+        }
+    };
 }
+
+crate::case::schema::with_events!(event_codec);
 
 /// Formats an instant the canonical way: `2026-11-27T14:05:00Z`.
 pub fn format_instant(t: DateTime<Utc>) -> String {
@@ -133,21 +139,7 @@ pub fn encode(case: &Case) -> String {
 /// Encodes a header and a history in canonical form, whether or not the
 /// history replays to that header (a merge conflict keeps every event).
 pub fn encode_parts(header: &Header, history: &[Event]) -> String {
-    let file = CaseFile {
-        number: header.number,
-        title: header.title.clone(),
-        account: header.account.clone(),
-        plan: header.plan.clone(),
-        region: header.region.clone(),
-        language: header.language.clone(),
-        severity: header.severity,
-        state: header.state.as_str().to_string(),
-        owner: header.owner.clone(),
-        contacts: header.contacts.iter().map(Contact::to_string).collect(),
-        related: header.related.clone(),
-        policy_version: header.policy_version.clone(),
-        history: history.iter().map(record_of).collect(),
-    };
+    let file = CaseFile::new(header, history.iter().map(record_of).collect());
     // Serialising plain structs of strings and numbers cannot fail.
     serde_yaml::to_string(&file).unwrap_or_default()
 }
@@ -168,7 +160,7 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
     }
     // Files this tool wrote take the fast path; anything else, the general
     // parser with its precise messages.
-    let file: CaseFile = match canonical::read(text) {
+    let mut file: CaseFile = match canonical::read(text) {
         Some(file) => file,
         None => {
             check_shape(text)?;
@@ -192,21 +184,9 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
         }
     };
     let located = |path: String, message: String| at(&path, format!("{path}: {message}"));
-    let state = State::parse(&file.state).ok_or_else(|| {
-        located(
-            "state".into(),
-            format!(
-                "unknown state {:?} (allowed: new, open, waiting-on-customer, waiting-on-fix, closed)",
-                file.state
-            ),
-        )
-    })?;
-    let contacts = file
-        .contacts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| contact(c).map_err(|m| located(format!("contacts[{i}]"), m)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let header = file
+        .take_header()
+        .map_err(|(path, message)| located(path, message))?;
     let history = file
         .history
         .into_iter()
@@ -215,20 +195,6 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
             event_of(record).map_err(|(field, m)| located(format!("history[{i}]{field}"), m))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let header = Header {
-        number: file.number,
-        title: file.title,
-        account: file.account,
-        plan: file.plan,
-        region: file.region,
-        language: file.language,
-        severity: file.severity,
-        state,
-        owner: file.owner,
-        contacts,
-        related: file.related,
-        policy_version: file.policy_version,
-    };
     Case::from_parts(header, history).map_err(|defect| match defect {
         CaseDefect::History(error) => located(format!("history[{}]", error.index), error.message),
         CaseDefect::HeaderMismatch(ref fields) => {
@@ -329,337 +295,194 @@ fn check_shape(text: &str) -> Result<(), DecodeError> {
     })
 }
 
-fn record_of(event: &Event) -> EventRecord {
-    let mut r = EventRecord {
-        at: format_instant(event.at),
-        event: event.kind.name().to_string(),
-        by: event.by.clone(),
-        ..EventRecord::default()
-    };
-    match &event.kind {
-        EventKind::Created(intake) => {
-            r.title = Some(intake.title.clone());
-            r.account = Some(intake.account.clone());
-            r.plan = Some(intake.plan.clone());
-            r.region = Some(intake.region.clone());
-            r.language = Some(intake.language.clone());
-            r.severity = Some(intake.severity);
-            r.channel = Some(intake.channel.clone());
-            r.contacts = Some(intake.contacts.iter().map(Contact::to_string).collect());
-            r.related = Some(intake.related.clone());
-            r.policy_version = Some(intake.policy_version.clone());
-        }
-        EventKind::PhoneContact { note } => r.note = note.clone(),
-        EventKind::Assigned { owner } => r.owner = Some(owner.clone()),
-        EventKind::Responded { message }
-        | EventKind::InfoRequested { message }
-        | EventKind::FollowUp { message }
-        | EventKind::CustomerReplied { message } => r.message = message.clone(),
-        EventKind::Note { text } => r.text = Some(text.clone()),
-        EventKind::SeverityChanged {
-            from,
-            to,
-            agreed_by,
-        } => {
-            r.from = Some(*from);
-            r.to = Some(*to);
-            r.agreed_by = Some(agreed_by.clone());
-        }
-        EventKind::FixRequested { ticket } => r.ticket = Some(ticket.clone()),
-        EventKind::FixAvailable { release } => r.release = Some(release.clone()),
-        EventKind::Closed {
-            reason,
-            confirmed_by,
-            rule,
-        } => {
-            r.reason = Some(reason.as_str().to_string());
-            r.confirmed_by = confirmed_by.clone();
-            r.rule = rule.clone();
-        }
-        EventKind::Reopened { reason } => r.reason = reason.clone(),
-        EventKind::ContactAdded { contact } | EventKind::ContactRemoved { contact } => {
-            r.contact = Some(contact.to_string())
-        }
-        EventKind::EscalationRequested {
-            requester,
-            role,
-            channel,
-            justification,
-            customer_success_manager,
-            customer_manager,
-        } => {
-            r.requester = Some(requester.clone());
-            r.role = Some(role.clone());
-            r.channel = Some(channel.clone());
-            r.justification = Some(justification.clone());
-            r.customer_success_manager = customer_success_manager.clone();
-            r.customer_manager = customer_manager.clone();
-        }
-        EventKind::EscalationReviewed { note } => r.note = note.clone(),
-        EventKind::EscalationAccepted {
-            manager,
-            update_every,
-        } => {
-            r.manager = Some(manager.clone());
-            r.update_every = Some(format_duration(*update_every));
-        }
-        EventKind::EscalationDeclined { explanation } => r.explanation = Some(explanation.clone()),
-        EventKind::EscalationUpdate { message } => r.message = Some(message.clone()),
-        EventKind::EscalationClosed { outcome, summary } => {
-            r.outcome = Some(outcome.clone());
-            r.summary = Some(summary.clone());
-        }
-        EventKind::DeEscalated { reason } => r.reason = Some(reason.clone()),
-        EventKind::Renumbered { old_number } => r.old_number = Some(*old_number),
-    }
-    r
-}
-
-/// Takes the fields of one event record, refusing missing and foreign ones.
-struct Fields {
-    record: EventRecord,
-}
-
+/// `(path below the event, message)`: the path is empty or `.field`.
 type FieldError = (String, String);
 
-impl Fields {
-    fn required<T>(
-        &mut self,
-        name: &str,
-        take: impl FnOnce(&mut EventRecord) -> Option<T>,
-    ) -> Result<T, FieldError> {
-        take(&mut self.record).ok_or_else(|| {
+/// A field value the model holds, as written in an event (absent when
+/// `encode` gives `None`).
+trait FieldValue: Sized {
+    type Written;
+    fn encode(&self) -> Option<Self::Written>;
+    /// `Err(None)` when a required field is missing, `Err(Some(message))`
+    /// when its written value is not allowed.
+    fn decode(written: Option<Self::Written>) -> Result<Self, Option<String>>;
+}
+
+/// A field every event of a kind has, written as itself.
+macro_rules! required_as_written {
+    ($($type:ty),*) => {$(
+        impl FieldValue for $type {
+            type Written = $type;
+            fn encode(&self) -> Option<$type> {
+                Some(self.clone())
+            }
+            fn decode(written: Option<$type>) -> Result<Self, Option<String>> {
+                written.ok_or(None)
+            }
+        }
+    )*};
+}
+
+required_as_written!(String, u8, u64, Vec<u64>);
+
+impl<T: FieldValue> FieldValue for Option<T> {
+    type Written = T::Written;
+    fn encode(&self) -> Option<T::Written> {
+        self.as_ref().and_then(T::encode)
+    }
+    fn decode(written: Option<T::Written>) -> Result<Self, Option<String>> {
+        written.map(|w| T::decode(Some(w))).transpose()
+    }
+}
+
+impl FieldValue for Contact {
+    type Written = String;
+    fn encode(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
+        contact(&written.ok_or(None)?).map_err(Some)
+    }
+}
+
+impl FieldValue for Vec<Contact> {
+    type Written = Vec<String>;
+    fn encode(&self) -> Option<Vec<String>> {
+        Some(self.iter().map(Contact::to_string).collect())
+    }
+    fn decode(written: Option<Vec<String>>) -> Result<Self, Option<String>> {
+        written
+            .ok_or(None)?
+            .iter()
+            .map(|c| contact(c))
+            .collect::<Result<_, _>>()
+            .map_err(Some)
+    }
+}
+
+impl FieldValue for CloseReason {
+    type Written = String;
+    fn encode(&self) -> Option<String> {
+        Some(self.as_str().to_string())
+    }
+    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
+        let reason = written.ok_or(None)?;
+        CloseReason::parse(&reason).ok_or_else(|| {
+            Some(format!(
+                "unknown close reason {reason:?} (allowed: customer-confirmed, no-response)"
+            ))
+        })
+    }
+}
+
+/// A positive duration (an escalation's update frequency).
+impl FieldValue for Duration {
+    type Written = String;
+    fn encode(&self) -> Option<String> {
+        Some(format_duration(*self))
+    }
+    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
+        let every = written.ok_or(None)?;
+        parse_duration(&every)
+            .filter(|d| *d > Duration::zero())
+            .ok_or_else(|| {
+                Some(format!(
+                    "bad duration {every:?} (allowed: a duration such as 90m, 4h or 1d)"
+                ))
+            })
+    }
+}
+
+/// Decodes the field `field` of an `event` event.
+fn take<T: FieldValue>(
+    event: &str,
+    field: &str,
+    written: Option<T::Written>,
+) -> Result<T, FieldError> {
+    T::decode(written).map_err(|problem| match problem {
+        None => (
+            String::new(),
+            format!("a {event} event needs the field `{field}`"),
+        ),
+        Some(message) => (format!(".{field}"), message),
+    })
+}
+
+/// A header value as written; the error of `read` is `(path, message)`.
+trait HeaderValue: Sized {
+    type Written;
+    fn written(&self) -> Self::Written;
+    fn read(written: Self::Written, field: &str) -> Result<Self, FieldError>;
+}
+
+/// Header values written as themselves.
+macro_rules! header_as_written {
+    ($($type:ty),*) => {$(
+        impl HeaderValue for $type {
+            type Written = $type;
+            fn written(&self) -> $type {
+                self.clone()
+            }
+            fn read(written: $type, _: &str) -> Result<Self, FieldError> {
+                Ok(written)
+            }
+        }
+    )*};
+}
+
+header_as_written!(String, u8, u64, Option<String>, Vec<u64>);
+
+impl HeaderValue for State {
+    type Written = String;
+    fn written(&self) -> String {
+        self.as_str().to_string()
+    }
+    fn read(written: String, field: &str) -> Result<Self, FieldError> {
+        State::parse(&written).ok_or_else(|| {
+            let allowed: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
             (
-                String::new(),
-                format!("a {} event needs the field `{name}`", self.record.event),
+                field.to_string(),
+                format!(
+                    "unknown state {written:?} (allowed: {})",
+                    allowed.join(", ")
+                ),
             )
         })
     }
+}
 
-    /// Fails when a field the kind does not take is still present.
-    fn finish(self) -> Result<(), FieldError> {
-        let r = &self.record;
-        let present = [
-            ("title", r.title.is_some()),
-            ("account", r.account.is_some()),
-            ("plan", r.plan.is_some()),
-            ("region", r.region.is_some()),
-            ("language", r.language.is_some()),
-            ("severity", r.severity.is_some()),
-            ("channel", r.channel.is_some()),
-            ("contacts", r.contacts.is_some()),
-            ("related", r.related.is_some()),
-            ("policy_version", r.policy_version.is_some()),
-            ("owner", r.owner.is_some()),
-            ("from", r.from.is_some()),
-            ("to", r.to.is_some()),
-            ("agreed_by", r.agreed_by.is_some()),
-            ("ticket", r.ticket.is_some()),
-            ("release", r.release.is_some()),
-            ("reason", r.reason.is_some()),
-            ("confirmed_by", r.confirmed_by.is_some()),
-            ("rule", r.rule.is_some()),
-            ("contact", r.contact.is_some()),
-            ("requester", r.requester.is_some()),
-            ("role", r.role.is_some()),
-            ("justification", r.justification.is_some()),
-            (
-                "customer_success_manager",
-                r.customer_success_manager.is_some(),
-            ),
-            ("customer_manager", r.customer_manager.is_some()),
-            ("manager", r.manager.is_some()),
-            ("update_every", r.update_every.is_some()),
-            ("outcome", r.outcome.is_some()),
-            ("summary", r.summary.is_some()),
-            ("explanation", r.explanation.is_some()),
-            ("message", r.message.is_some()),
-            ("text", r.text.is_some()),
-            ("note", r.note.is_some()),
-            ("old_number", r.old_number.is_some()),
-        ]
-        .into_iter()
-        .find_map(|(name, present)| present.then_some(name));
-        match present {
-            None => Ok(()),
-            Some(field) => Err((
-                format!(".{field}"),
-                format!("a {} event has no field `{field}`", r.event),
-            )),
-        }
+impl HeaderValue for Vec<Contact> {
+    type Written = Vec<String>;
+    fn written(&self) -> Vec<String> {
+        self.iter().map(Contact::to_string).collect()
+    }
+    fn read(written: Vec<String>, field: &str) -> Result<Self, FieldError> {
+        written
+            .iter()
+            .enumerate()
+            .map(|(i, c)| contact(c).map_err(|m| (format!("{field}[{i}]"), m)))
+            .collect()
     }
 }
 
-fn event_of(record: EventRecord) -> Result<Event, FieldError> {
+fn event_of(mut record: EventRecord) -> Result<Event, FieldError> {
     let at = instant(&record.at).map_err(|m| (".at".to_string(), m))?;
-    let by = record.by.clone();
-    if by.trim().is_empty() {
+    if record.by.trim().is_empty() {
         return Err((".by".into(), "the actor must not be empty".into()));
     }
-    let name = record.event.clone();
-    let mut f = Fields { record };
-    let kind = match name.as_str() {
-        "created" => {
-            let contacts = f.required("contacts", |r| r.contacts.take())?;
-            EventKind::Created(Intake {
-                title: f.required("title", |r| r.title.take())?,
-                account: f.required("account", |r| r.account.take())?,
-                plan: f.required("plan", |r| r.plan.take())?,
-                region: f.required("region", |r| r.region.take())?,
-                language: f.required("language", |r| r.language.take())?,
-                severity: f.required("severity", |r| r.severity.take())?,
-                channel: f.required("channel", |r| r.channel.take())?,
-                contacts: contacts
-                    .iter()
-                    .map(|c| contact(c))
-                    .collect::<Result<_, _>>()
-                    .map_err(|m| (".contacts".to_string(), m))?,
-                related: f.required("related", |r| r.related.take())?,
-                policy_version: f.required("policy_version", |r| r.policy_version.take())?,
-            })
-        }
-        "phone-contact" => EventKind::PhoneContact {
-            note: f.record.note.take(),
-        },
-        "assigned" => EventKind::Assigned {
-            owner: f.required("owner", |r| r.owner.take())?,
-        },
-        "responded" => EventKind::Responded {
-            message: f.record.message.take(),
-        },
-        "note" => EventKind::Note {
-            text: f.required("text", |r| r.text.take())?,
-        },
-        "info-requested" => EventKind::InfoRequested {
-            message: f.record.message.take(),
-        },
-        "follow-up" => EventKind::FollowUp {
-            message: f.record.message.take(),
-        },
-        "customer-replied" => EventKind::CustomerReplied {
-            message: f.record.message.take(),
-        },
-        "severity-changed" => EventKind::SeverityChanged {
-            from: f.required("from", |r| r.from.take())?,
-            to: f.required("to", |r| r.to.take())?,
-            agreed_by: f.required("agreed_by", |r| r.agreed_by.take())?,
-        },
-        "fix-requested" => EventKind::FixRequested {
-            ticket: f.required("ticket", |r| r.ticket.take())?,
-        },
-        "fix-available" => EventKind::FixAvailable {
-            release: f.required("release", |r| r.release.take())?,
-        },
-        "closed" => {
-            let reason = f.required("reason", |r| r.reason.take())?;
-            EventKind::Closed {
-                reason: CloseReason::parse(&reason).ok_or_else(|| {
-                    (
-                        ".reason".to_string(),
-                        format!("unknown close reason {reason:?} (allowed: customer-confirmed, no-response)"),
-                    )
-                })?,
-                confirmed_by: f.record.confirmed_by.take(),
-                rule: f.record.rule.take(),
-            }
-        }
-        "reopened" => EventKind::Reopened {
-            reason: f.record.reason.take(),
-        },
-        "contact-added" | "contact-removed" => {
-            let text = f.required("contact", |r| r.contact.take())?;
-            let contact = contact(&text).map_err(|m| (".contact".to_string(), m))?;
-            if name == "contact-added" {
-                EventKind::ContactAdded { contact }
-            } else {
-                EventKind::ContactRemoved { contact }
-            }
-        }
-        "escalation-requested" => EventKind::EscalationRequested {
-            requester: f.required("requester", |r| r.requester.take())?,
-            role: f.required("role", |r| r.role.take())?,
-            channel: f.required("channel", |r| r.channel.take())?,
-            justification: f.required("justification", |r| r.justification.take())?,
-            customer_success_manager: f.record.customer_success_manager.take(),
-            customer_manager: f.record.customer_manager.take(),
-        },
-        "escalation-reviewed" => EventKind::EscalationReviewed {
-            note: f.record.note.take(),
-        },
-        "escalation-accepted" => {
-            let manager = f.required("manager", |r| r.manager.take())?;
-            let every = f.required("update_every", |r| r.update_every.take())?;
-            let update_every = parse_duration(&every)
-                .filter(|d| *d > Duration::zero())
-                .ok_or_else(|| {
-                    (
-                        ".update_every".to_string(),
-                        format!(
-                            "bad duration {every:?} (allowed: a duration such as 90m, 4h or 1d)"
-                        ),
-                    )
-                })?;
-            EventKind::EscalationAccepted {
-                manager,
-                update_every,
-            }
-        }
-        "escalation-declined" => EventKind::EscalationDeclined {
-            explanation: f.required("explanation", |r| r.explanation.take())?,
-        },
-        "escalation-update" => EventKind::EscalationUpdate {
-            message: f.required("message", |r| r.message.take())?,
-        },
-        "escalation-closed" => EventKind::EscalationClosed {
-            outcome: f.required("outcome", |r| r.outcome.take())?,
-            summary: f.required("summary", |r| r.summary.take())?,
-        },
-        "de-escalated" => EventKind::DeEscalated {
-            reason: f.required("reason", |r| r.reason.take())?,
-        },
-        "renumbered" => EventKind::Renumbered {
-            old_number: f.required("old_number", |r| r.old_number.take())?,
-        },
-        other => {
-            return Err((
-                ".event".into(),
-                format!(
-                    "unknown event {other:?} (allowed: {})",
-                    EVENT_NAMES.join(", ")
-                ),
-            ))
-        }
-    };
-    f.finish()?;
-    Ok(Event { at, by, kind })
+    let kind = kind_of(&mut record)?;
+    if let Some(field) = foreign_field(&record) {
+        return Err((
+            format!(".{field}"),
+            format!("a {} event has no field `{field}`", record.event),
+        ));
+    }
+    Ok(Event {
+        at,
+        by: record.by,
+        kind,
+    })
 }
-
-/// Every event name a case file may hold.
-pub const EVENT_NAMES: [&str; 23] = [
-    "created",
-    "phone-contact",
-    "assigned",
-    "responded",
-    "note",
-    "info-requested",
-    "follow-up",
-    "customer-replied",
-    "severity-changed",
-    "fix-requested",
-    "fix-available",
-    "closed",
-    "reopened",
-    "contact-added",
-    "contact-removed",
-    "escalation-requested",
-    "escalation-reviewed",
-    "escalation-accepted",
-    "escalation-declined",
-    "escalation-update",
-    "escalation-closed",
-    "de-escalated",
-    "renumbered",
-];
 
 /// Diagnostics for benchmarks and tests: does the fast reader accept `text`,
 /// and does it agree with the general parser? `(accepted, agrees)`.
@@ -678,6 +501,7 @@ pub fn event_json(event: &Event) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::Intake;
     use proptest::prelude::*;
 
     /// Both readers of a text: the fast one (if it accepts) and serde's.
