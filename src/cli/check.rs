@@ -48,6 +48,10 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
             None
         }
     };
+    let policies = match policy {
+        Some(_) => Some(ctx.policies()?),
+        None => None,
+    };
     let store = ctx.store()?;
     // Every file on all cores; each yields its own problems, in number order.
     let now = ctx.now;
@@ -56,8 +60,14 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         let mut problems = Vec::new();
         match read.and_then(Scanned::into_case) {
             Ok(case) => {
-                if let Some(policy) = &policy {
-                    for message in policy_problems(&case, policy, now) {
+                if let Some(policies) = &policies {
+                    // Each case under the version it recorded; one that
+                    // cannot be found is a problem, never another version.
+                    let messages = match super::policy::of_case(policies, &case) {
+                        Ok(policy) => policy_problems(&case, policy, now),
+                        Err(error) => vec![error.message],
+                    };
+                    for message in messages {
                         problems.push(Problem {
                             file: path.display().to_string(),
                             line: 1,

@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use super::intake::{non_empty, one_line, optional_text};
 use super::lifecycle::record_with;
+use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::EventKind;
 use crate::clock::{self, local_time, ClockKind};
@@ -94,7 +95,7 @@ pub enum EscalateCommand {
 }
 
 pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
     let (number, kind, what) = match command {
@@ -179,12 +180,6 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             outcome,
             summary,
         } => {
-            if !policy.escalation.closing_outcomes.contains(&outcome) {
-                return Err(CommandError::usage(format!(
-                    "--outcome {outcome:?} is not an escalation outcome (allowed: {})",
-                    policy.escalation.closing_outcomes.join(", ")
-                )));
-            }
             let what = format!("escalation closed ({outcome})");
             (
                 number,
@@ -205,16 +200,28 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
     };
     let is_request = matches!(kind, EventKind::EscalationRequested { .. });
     let case = record_with(ctx, &store, number, |case| {
-        if let EventKind::EscalationRequested { role, channel, .. } = &kind {
-            // Under the lock, on the case as it is now.
-            escalation::request_gate(case, &policy, now, role, channel)
-                .map_err(CommandError::refused)?;
+        // Under the lock, on the case as it is now, under its policy version.
+        let policy = of_case(&policies, case)?;
+        match &kind {
+            EventKind::EscalationRequested { role, channel, .. } => {
+                escalation::request_gate(case, policy, now, role, channel)
+                    .map_err(CommandError::refused)?;
+            }
+            EventKind::EscalationClosed { outcome, .. }
+                if !policy.escalation.closing_outcomes.contains(outcome) =>
+            {
+                return Err(CommandError::usage(format!(
+                    "--outcome {outcome:?} is not an escalation outcome (allowed: {})",
+                    policy.escalation.closing_outcomes.join(", ")
+                )));
+            }
+            _ => {}
         }
         Ok(kind)
     })?;
     ctx.out.push_str(&format!("case {number}: {what}\n"));
     // Say what is due next.
-    for reading in clock::clocks(&case, &policy, now)? {
+    for reading in clock::clocks(&case, of_case(&policies, &case)?, now)? {
         let next = match reading.clock {
             ClockKind::EscalationFollowUp if is_request => "manager's follow-up due",
             ClockKind::EscalationUpdate if reading.started_at == Some(now) => "next update due",

@@ -138,9 +138,10 @@ pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome,
 }
 
 pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let case = store.read(args.number)?;
+    let policy = super::policy::of_case(&policies, &case)?;
     let git = Git::at(store.root());
     // A renumbered case was recorded under its old numbers first: their
     // paths are searched before the current one, oldest first.

@@ -37,9 +37,12 @@ pub struct NewArgs {
 }
 
 pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
+    // The version in force at the opening: one effective next month is not
+    // used by a case opened today.
+    let policy = policies.in_force_at(ctx.now)?;
     let store = ctx.store()?;
-    let intake = validate(&policy, args)?;
+    let intake = validate(policy, args)?;
     for &number in &intake.related {
         if !store.path_of(number).exists() {
             return Err(CommandError::usage(format!(
@@ -62,7 +65,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     match ctx.format() {
         Format::Json => ctx
             .out
-            .push_str(&output::json(&case_json(&case, &policy, ctx.now)?)),
+            .push_str(&output::json(&case_json(&case, policy, ctx.now)?)),
         _ => ctx.out.push_str(&format!("{number}\n")),
     }
     let header = case.header();

@@ -9,6 +9,7 @@
 use clap::Subcommand;
 
 use super::intake::{non_empty, one_line, optional_text};
+use super::policy::of_case;
 use super::{CommandError, Context, Outcome};
 use crate::case::{Case, CloseReason, Contact, Event, EventKind, State};
 use crate::clock::{self, local_time};
@@ -131,10 +132,10 @@ pub fn record_with(
 ) -> Result<Case, CommandError> {
     let by = ctx.actor()?;
     let at = ctx.now;
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let case = store.update_case(number, |case| {
         if let Some(last) = case.history().last().filter(|last| at < last.at) {
-            let tz = policy.time_zone_of(&case.header().region);
+            let tz = of_case(&policies, case)?.time_zone_of(&case.header().region);
             return Err(CommandError::refused(format!(
                 "case {number}: {} is before its last event ({} at {}); events are recorded in time order",
                 local_time(at, tz),
@@ -190,12 +191,12 @@ pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, Comman
 }
 
 pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let kind = EventKind::PhoneContact {
         note: optional_text(args.note),
     };
     let case = record_simple(ctx, args.number, kind, "phone contact recorded")?;
-    for reading in clock::clocks(&case, &policy, ctx.now)? {
+    for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         if let (Some(started), Some(due)) = (reading.started_at, reading.due_at) {
             if started == ctx.now && reading.stopped_at.is_none() {
                 ctx.out.push_str(&format!(
@@ -210,12 +211,12 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
 }
 
 pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let kind = EventKind::Responded {
         message: optional_text(args.message),
     };
     let case = record_simple(ctx, args.number, kind, "response recorded")?;
-    for reading in clock::clocks(&case, &policy, ctx.now)? {
+    for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         if reading.stopped_at == Some(ctx.now) {
             ctx.out.push_str(&format!(
                 "{} clock stopped: {}\n",
@@ -234,12 +235,13 @@ pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandErr
 }
 
 pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let kind = EventKind::InfoRequested {
         message: optional_text(args.message),
     };
     let case = record_simple(ctx, args.number, kind, "information requested")?;
-    if let Some(plan) = clock::auto_close(&case, &policy, ctx.now)? {
+    let policy = of_case(&policies, &case)?;
+    if let Some(plan) = clock::auto_close(&case, policy, ctx.now)? {
         let tz = policy.time_zone_of(&case.header().region);
         if let Some((k, due)) = plan.next_follow_up {
             ctx.out.push_str(&format!(
@@ -271,6 +273,7 @@ pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcom
 
 pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let rule = policy
         .severity_argument("severity", &args.level)
@@ -300,7 +303,7 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
         to,
         rule.name
     ));
-    for reading in clock::clocks(&case, &policy, ctx.now)? {
+    for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         ctx.out.push_str(&format!(
             "{} {}\n",
             reading.clock.as_str(),
@@ -375,12 +378,12 @@ pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandE
 }
 
 pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let number = args.number;
     let now = ctx.now;
     let case = record_with(ctx, &store, number, |case| {
-        reopen_gate(case, &policy, now)?;
+        reopen_gate(case, of_case(&policies, case)?, now)?;
         Ok(EventKind::Reopened {
             reason: optional_text(args.reason),
         })

@@ -14,6 +14,7 @@ mod init;
 mod intake;
 mod lifecycle;
 mod output;
+mod policy;
 mod queue;
 mod read;
 mod report;
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Parser, Subcommand};
 
-use crate::policy::Policy;
+use crate::policy::{Policy, PolicySet};
 use crate::store::Store;
 use discover::Location;
 
@@ -144,6 +145,9 @@ pub enum Command {
     History(git::HistoryArgs),
     /// Resolve two clones opening the same number: give the local case a new one.
     Renumber(git::RenumberArgs),
+    /// The policy's versions: start the next one from the current one.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
 }
@@ -163,6 +167,7 @@ pub struct Context {
     /// looked up once per command.
     location: std::cell::OnceCell<Location>,
     policy: std::cell::OnceCell<Arc<Policy>>,
+    policies: std::cell::OnceCell<Arc<PolicySet>>,
     actor: std::cell::OnceCell<String>,
 }
 
@@ -184,6 +189,7 @@ impl Context {
             changes: RefCell::new(Vec::new()),
             location: std::cell::OnceCell::new(),
             policy: std::cell::OnceCell::new(),
+            policies: std::cell::OnceCell::new(),
             actor: std::cell::OnceCell::new(),
         }
     }
@@ -258,6 +264,20 @@ impl Context {
         }
         let policy = Arc::new(self.read_policy()?);
         Ok(Arc::clone(self.policy.get_or_init(|| policy)))
+    }
+
+    /// The current policy and the earlier versions kept beside it
+    /// (`policies/<version>.yaml`), each read at most once per command,
+    /// when a case first needs it.
+    pub fn policies(&self) -> Result<Arc<PolicySet>, CommandError> {
+        if let Some(policies) = self.policies.get() {
+            return Ok(Arc::clone(policies));
+        }
+        let source = policy::FileVersions {
+            dir: self.location().policy_dir().join(policy::VERSIONS_DIR),
+        };
+        let policies = Arc::new(PolicySet::new(self.policy()?, Box::new(source)));
+        Ok(Arc::clone(self.policies.get_or_init(|| policies)))
     }
 
     fn read_policy(&self) -> Result<Policy, CommandError> {
@@ -340,6 +360,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Escalate(command) => escalate::cmd_escalate(ctx, command),
         Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
+        Command::Policy(command) => policy::cmd_policy(ctx, command),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
         Command::GitSetup(args) => git::cmd_git_setup(ctx, args),
         Command::MergeFile(args) => git::cmd_merge_file(ctx, args),

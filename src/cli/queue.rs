@@ -9,11 +9,12 @@ use serde_json::{json, Value};
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::lifecycle::record_with;
 use super::output::{self, Rows};
+use super::policy::of_case;
 use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
 use crate::case::{Case, EventKind, State};
 use crate::clock::{self, local_time, ClockKind};
-use crate::policy::Policy;
+use crate::policy::PolicySet;
 use crate::store::format_instant;
 use crate::store::Store;
 
@@ -53,6 +54,8 @@ pub struct TakeArgs {
 /// An unowned case with its initial-response due time.
 struct Queued {
     case: Case,
+    /// The case region's time zone, under the case's policy version.
+    time_zone: chrono_tz::Tz,
     due_at: Option<DateTime<Utc>>,
     /// When the first response stopped the clock, if it did.
     stopped_at: Option<DateTime<Utc>>,
@@ -61,7 +64,7 @@ struct Queued {
 /// The queue at `now`, in taking order: the unowned cases of the store.
 fn queue(
     store: &Store,
-    policy: &Policy,
+    policies: &PolicySet,
     now: DateTime<Utc>,
     filter: &Filter,
 ) -> Result<Vec<Queued>, CommandError> {
@@ -75,12 +78,15 @@ fn queue(
         if !filter.keeps_case(&case) {
             return Ok(None);
         }
+        let policy = of_case(policies, &case)?;
+        let time_zone = policy.time_zone_of(&case.header().region);
         let reading = clock::clocks(&case, policy, now)?
             .into_iter()
             .find(|r| r.clock == ClockKind::InitialResponse);
         Ok(Some(Queued {
             due_at: reading.as_ref().and_then(|r| r.due_at),
             stopped_at: reading.and_then(|r| r.stopped_at),
+            time_zone,
             case,
         }))
     })?;
@@ -98,9 +104,10 @@ fn queue(
 
 pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let filter = args.filter.resolve(ctx, &policy)?;
-    let mut queued = queue(&store, &policy, ctx.now, &filter)?;
+    let mut queued = queue(&store, &policies, ctx.now, &filter)?;
     args.order.apply(&mut queued, QUEUE_SORT, |q| SortView {
         header: q.case.header(),
         opened_at: q.case.opened_at(),
@@ -139,7 +146,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
     ]);
     for q in &queued {
         let h = q.case.header();
-        let tz = policy.time_zone_of(&h.region);
+        let tz = q.time_zone;
         rows.push(vec![
             h.number.to_string(),
             h.severity.to_string(),
@@ -173,8 +180,8 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
     let candidates: Vec<u64> = match args.number {
         Some(number) => vec![number],
         None => {
-            let policy = ctx.policy()?;
-            queue(&store, &policy, ctx.now, &Filter::default())?
+            let policies = ctx.policies()?;
+            queue(&store, &policies, ctx.now, &Filter::default())?
                 .iter()
                 .map(|q| q.case.number())
                 .collect()

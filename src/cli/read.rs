@@ -104,11 +104,12 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
 }
 
 pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let case = ctx.store()?.read(args.number)?;
+    let policy = super::policy::of_case(&policies, &case)?;
     let text = match ctx.format() {
-        Format::Json => output::json(&case_json(&case, &policy, ctx.now)?),
-        _ => output::printable(&show_text(&case, &policy, ctx.now)?, true).into_owned(),
+        Format::Json => output::json(&case_json(&case, policy, ctx.now)?),
+        _ => output::printable(&show_text(&case, policy, ctx.now)?, true).into_owned(),
     };
     ctx.out.push_str(&text);
     Ok(Outcome::Success)

@@ -60,7 +60,7 @@ fn parse_dimension(text: &str) -> Result<Dimension, String> {
 }
 
 pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     // Without --until the period runs through now, included.
     let until = args.until.unwrap_or(ctx.now + chrono::Duration::seconds(1));
@@ -115,7 +115,9 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
             if error.is_none() {
                 let case = read.and_then(Scanned::into_case);
                 let added = case.map_err(CommandError::from).and_then(|case| {
-                    mine.add(&case, &policy, &request)?;
+                    // Each case under its own version: editing the policy
+                    // never rewrites last quarter's figures.
+                    mine.add(&case, super::policy::of_case(&policies, &case)?, &request)?;
                     if let (Some(tally), Some(other_policy)) = (theirs.as_mut(), other_policy) {
                         tally.add(&case, other_policy, &request)?;
                     }

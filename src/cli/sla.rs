@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output::{self, Rows};
+use super::policy::of_case;
 use super::read::{clock_json, remaining, scan};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
@@ -89,10 +90,10 @@ impl Line {
 }
 
 pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = args.as_of.unwrap_or(ctx.now);
-    let filter = args.filter.resolve(ctx, &policy)?;
+    let filter = args.filter.resolve(ctx, policies.current())?;
     if args.status.contains(&"at-risk") && args.at_risk.is_none() {
         return Err(CommandError::usage(
             "--status at-risk needs --at-risk DURATION (how soon is at risk)",
@@ -124,7 +125,8 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         {
             return Ok(None);
         }
-        let readings = clock::clocks(&case, &policy, now)?;
+        let policy = of_case(&policies, &case)?;
+        let readings = clock::clocks(&case, policy, now)?;
         // An update interval followed by another and met is history, not SLA.
         let superseded = |index: usize, reading: &ClockReading| {
             reading.clock == ClockKind::EscalationUpdate

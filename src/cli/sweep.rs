@@ -7,11 +7,12 @@
 use serde_json::{json, Value};
 
 use super::output;
+use super::policy::of_case;
 use super::read::scan;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{CloseReason, Event, EventKind};
 use crate::clock::{self, local_time};
-use crate::policy::Wait;
+use crate::policy::{Policy, Wait};
 
 /// The actor of events the policy itself records.
 pub const POLICY_ACTOR: &str = "cases-policy";
@@ -24,18 +25,21 @@ pub struct SweepArgs {
 }
 
 pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandError> {
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
-    let rule_text = format!(
-        "auto-close: waiting on the customer, {} follow-ups, {} since waiting, no reply",
-        policy.auto_close.follow_ups,
-        match policy.auto_close.after {
-            Wait::BusinessDays(days) => format!("{days} business days"),
-            Wait::After(d) => crate::policy::format_duration(d),
-            Wait::Never => "never".into(),
-        }
-    );
+    // The rule as each case's policy version words it.
+    let rule_text = |policy: &Policy| {
+        format!(
+            "auto-close: waiting on the customer, {} follow-ups, {} since waiting, no reply",
+            policy.auto_close.follow_ups,
+            match policy.auto_close.after {
+                Wait::BusinessDays(days) => format!("{days} business days"),
+                Wait::After(d) => crate::policy::format_duration(d),
+                Wait::Never => "never".into(),
+            }
+        )
+    };
     let mut actions: Vec<Value> = Vec::new();
     let waiting = scan(&store, |scanned| {
         if scanned.header().state != crate::case::State::WaitingOnCustomer {
@@ -44,7 +48,8 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
         Ok(Some(scanned.into_case()?))
     })?;
     for case in waiting {
-        let Some(plan) = clock::auto_close(&case, &policy, now)? else {
+        let policy = of_case(&policies, &case)?;
+        let Some(plan) = clock::auto_close(&case, policy, now)? else {
             continue;
         };
         let number = case.number();
@@ -68,10 +73,9 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                     kind: EventKind::Closed {
                         reason: CloseReason::NoResponse,
                         confirmed_by: None,
-                        rule: Some(rule_text.clone()),
+                        rule: Some(rule_text(policy)),
                     },
                 };
-                let policy = &policy;
                 store.update_case(number, |fresh| {
                     // Re-check under the lock: a reply may have come in.
                     match clock::auto_close(fresh, policy, now) {

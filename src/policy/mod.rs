@@ -9,6 +9,7 @@
 
 mod duration;
 mod raw;
+mod set;
 mod validate;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use crate::calendar::{BusinessCalendar, Calendar};
 use crate::source_map::{ShapeProblem, SourceMap};
 
 pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
+pub use set::{is_version_name, PolicySet, VersionError, VersionSource, VERSION_NAME_RULE};
 
 /// The default policy, byte for byte the repository's `policy.yaml`.
 pub const DEFAULT_POLICY_YAML: &str = include_str!("../../policy.yaml");
@@ -28,6 +30,10 @@ pub const DEFAULT_POLICY_YAML: &str = include_str!("../../policy.yaml");
 pub struct Policy {
     /// Recorded in every case opened under this policy.
     pub version: String,
+    /// From when `new` opens cases under this version; `None`: since always.
+    pub effective: Option<DateTime<Utc>>,
+    /// The version this one replaced (kept in `policies/<previous>.yaml`).
+    pub previous: Option<String>,
     pub plans: Vec<String>,
     /// Ordered by level, most severe first.
     pub severities: Vec<SeverityRule>,

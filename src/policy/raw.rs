@@ -11,6 +11,12 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     pub version: String,
+    /// RFC 3339; absent: in force for every case (the first version).
+    #[serde(default)]
+    pub effective: Option<String>,
+    /// The version this one replaced, kept in `policies/<previous>.yaml`.
+    #[serde(default)]
+    pub previous: Option<String>,
     pub plans: Vec<String>,
     pub severities: Vec<RawSeverity>,
     pub regions: IndexMap<String, RawRegion>,

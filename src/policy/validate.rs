@@ -3,11 +3,12 @@
 
 use std::str::FromStr;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use super::duration::{parse_duration, parse_wait, DURATION_HELP};
 use super::raw::{RawHoliday, RawPolicy, RawShift};
+use super::set::{is_version_name, VERSION_NAME_RULE};
 use super::*;
 use crate::calendar::{parse_weekday, BusinessCalendar, Holiday, Nth, TimeOfDay, WeeklyShift};
 
@@ -19,6 +20,36 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
 
     if raw.version.trim().is_empty() {
         problem("version".into(), "must not be empty".into());
+    }
+    let effective = raw.effective.as_deref().and_then(|text| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                problem(
+                    "effective".into(),
+                    format!(
+                        "bad instant {text:?}: {e} (allowed: RFC 3339, e.g. 2027-01-01T00:00:00Z)"
+                    ),
+                )
+            })
+            .ok()
+    });
+    match raw.previous.as_deref().map(str::trim) {
+        Some(previous) if previous == raw.version.trim() => problem(
+            "previous".into(),
+            format!("a version cannot replace itself ({previous:?})"),
+        ),
+        Some(previous) if !is_version_name(previous) => problem(
+            "previous".into(),
+            format!("{previous:?} is not a version name ({VERSION_NAME_RULE})"),
+        ),
+        _ => {}
+    }
+    if raw.previous.is_some() && raw.effective.is_none() {
+        problem(
+            "effective".into(),
+            "a version that replaces another needs the instant it takes effect (effective: RFC 3339)".into(),
+        );
     }
     check_names("plans", &raw.plans, &mut problem);
 
@@ -211,6 +242,8 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         (Some(desk), Some(follow_up), Some(after), Some(reopen_window)) if problems.is_empty() => {
             Ok(Policy {
                 version: raw.version,
+                effective,
+                previous: raw.previous.map(|p| p.trim().to_string()),
                 plans: raw.plans,
                 severities,
                 regions,

@@ -14,6 +14,7 @@ mod filters;
 mod git;
 mod lifecycle;
 mod new_show_list;
+mod policy_versions;
 mod queue;
 mod reliability;
 mod report;
