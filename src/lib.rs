@@ -7,6 +7,8 @@
 //! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
 //! atomic writes, locking); [`cli`] is the command line at the edge.
 
+#![forbid(unsafe_code)]
+
 pub mod calendar;
 pub mod case;
 pub mod cli;

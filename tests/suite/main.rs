@@ -14,6 +14,7 @@ mod filters;
 mod git;
 mod lifecycle;
 mod new_show_list;
+mod outputs;
 mod policy_versions;
 mod queue;
 mod reliability;

@@ -8,6 +8,9 @@
 //! env.run(&["new", "--title", "..."]).now("2026-11-23T14:05:00Z").actor("alice").ok();
 //! ```
 //!
+//! Runs go through `assert_cmd` (the binary found by its `cargo_bin!`,
+//! run by its `OutputAssertExt::assert`); [`Output`] keeps what they did.
+//!
 //! Every run starts from a clean environment as far as `cases` is concerned:
 //! every inherited `CASES_*` variable is removed, `CASES_NOW` and
 //! `CASES_ACTOR` are then set (to [`T0`] and [`ACTOR`] unless a test says
@@ -29,12 +32,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use assert_cmd::assert::OutputAssertExt;
 use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 use tempfile::TempDir;
 
-/// The `cases` binary under test.
+/// The `cases` binary under test (where assert_cmd's `cargo_bin!` finds it).
 pub const BIN: &str = env!("CARGO_BIN_EXE_cases");
+
+/// A command running the binary under test, found by assert_cmd.
+pub fn cases_command() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("cases"))
+}
 
 /// The repository's `policy.yaml`, which is also the embedded default.
 pub const DEFAULT_POLICY: &str = include_str!("../../../policy.yaml");
@@ -77,9 +86,8 @@ pub fn isolate(command: &mut Command, home: &Path) {
 /// Runs `command` to its end and returns what it did; `shown` names it in
 /// messages. Its output must be UTF-8.
 pub fn execute(command: &mut Command, shown: String) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("run {shown}: {e}"));
+    // assert_cmd runs it (and panics, naming the command, if it cannot start).
+    let output = command.assert().get_output().clone();
     let text = |bytes: Vec<u8>, stream: &str| {
         String::from_utf8(bytes)
             .unwrap_or_else(|e| panic!("the {stream} of `{shown}` is not UTF-8: {e}"))
@@ -214,7 +222,7 @@ impl Env {
     /// The binary in this directory with the clean environment of every
     /// run, without `CASES_NOW` or `CASES_ACTOR`.
     fn bare_command(&self) -> Command {
-        let mut command = Command::new(BIN);
+        let mut command = cases_command();
         command.current_dir(self.root());
         isolate(&mut command, self.root());
         command
