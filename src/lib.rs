@@ -5,7 +5,8 @@
 //! [`escalation`] — takes "now" as a parameter
 //! and never touches the file system. [`policy`] loads and validates
 //! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
-//! atomic writes, locking); [`cli`] is the command line at the edge.
+//! atomic writes, locking); [`site`] renders the dashboard (pages as
+//! bytes, no I/O); [`cli`] is the command line at the edge.
 
 #![forbid(unsafe_code)]
 
@@ -18,5 +19,6 @@ pub mod gitops;
 pub mod merge;
 pub mod policy;
 pub mod report;
+pub mod site;
 pub mod source_map;
 pub mod store;

@@ -174,6 +174,9 @@ pub struct Report {
     /// Ended escalations by outcome label.
     pub escalation_outcomes: BTreeMap<String, usize>,
     pub weekly: Vec<Week>,
+    /// When the first case counted was opened (the start of a period
+    /// without `since`); `None` when there was none.
+    pub first_opening: Option<DateTime<Utc>>,
 }
 
 /// Age buckets of the backlog.
@@ -466,6 +469,7 @@ impl Tally {
             },
             escalation_outcomes: self.escalation_outcomes,
             weekly,
+            first_opening: self.earliest_opening,
         }
     }
 }

@@ -18,6 +18,7 @@ mod policy;
 mod queue;
 mod read;
 mod report;
+mod site;
 mod sla;
 mod sweep;
 
@@ -137,6 +138,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Apply the time-driven policy: auto-close, follow-ups due.
     Sweep(sweep::SweepArgs),
+    /// Build the dashboard: a static site of the store (index, case pages, report) in DIR.
+    Site(site::SiteArgs),
     /// Set up git for this store: .gitattributes and the case-file merge driver.
     GitSetup(git::GitSetupArgs),
     /// The merge driver git calls: structured three-way merge of one case file.
@@ -361,6 +364,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
         Command::Policy(command) => policy::cmd_policy(ctx, command),
+        Command::Site(args) => site::cmd_site(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
         Command::GitSetup(args) => git::cmd_git_setup(ctx, args),
         Command::MergeFile(args) => git::cmd_merge_file(ctx, args),

@@ -90,16 +90,24 @@ fn queue(
             case,
         }))
     })?;
-    queued.sort_by_key(|q| {
-        (
-            q.case.header().severity,
-            q.due_at.is_none(),
-            q.due_at,
-            q.case.opened_at(),
-            q.case.number(),
-        )
-    });
+    queued.sort_by_key(|q| taking_key(&q.case, q.due_at));
     Ok(queued)
+}
+
+/// The place of an unowned case in the queue (smaller is taken first):
+/// severity, then the initial-response due time (none sorts last), then
+/// the opening, then the number.
+pub(super) fn taking_key(
+    case: &Case,
+    due_at: Option<DateTime<Utc>>,
+) -> (u8, bool, Option<DateTime<Utc>>, DateTime<Utc>, u64) {
+    (
+        case.header().severity,
+        due_at.is_none(),
+        due_at,
+        case.opened_at(),
+        case.number(),
+    )
 }
 
 pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandError> {

@@ -1,7 +1,8 @@
 //! `cases report`: counts, backlog, attainment per clock by any grouping,
 //! time to first response, escalation outcomes and a weekly trend; with
 //! `--what-if OTHER.yaml`, the same figures under another policy side by
-//! side; `--format html` draws them on one self-contained page.
+//! side; `--format html` draws them on one self-contained page (the
+//! site's report page, `site::report_page`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -13,7 +14,8 @@ use super::output::{self, Rows};
 use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
-use crate::report::{self, Attainment, Dimension, Percentiles, Report, ReportRequest, Tally};
+use crate::report::{Attainment, Dimension, Percentiles, Report, ReportRequest, Tally};
+use crate::site::report_page::ReportView;
 use crate::store::{format_instant, Scanned};
 
 #[derive(Debug, clap::Args)]
@@ -55,8 +57,17 @@ pub(super) fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
     }
 }
 
-fn parse_dimension(text: &str) -> Result<Dimension, String> {
+pub(super) fn parse_dimension(text: &str) -> Result<Dimension, String> {
     Dimension::parse(text).ok_or_else(|| "allowed: severity, plan, region, owner".into())
+}
+
+/// The policy of `--what-if FILE`, with the name it is shown by.
+pub(super) fn read_what_if(path: &std::path::Path) -> Result<(String, Policy), CommandError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CommandError::unreadable(format!("--what-if {name}: {e}")))?;
+    let policy = Policy::parse(&text, &name)?;
+    Ok((name, policy))
 }
 
 pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, CommandError> {
@@ -73,34 +84,13 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
             )));
         }
     }
-    if ctx.format() == Format::Html && args.what_if.is_some() {
-        return Err(CommandError::usage(
-            "--what-if is not drawn in html; use --format table, json, csv or markdown",
-        ));
-    }
-    let by = if ctx.format() == Format::Html {
-        vec![Dimension::Severity, Dimension::Plan]
-    } else {
-        args.by.clone()
-    };
     let request = ReportRequest {
         since: args.since,
         until,
         as_of: Some(args.as_of.unwrap_or(ctx.now)),
-        by,
+        by: args.by.clone(),
     };
-    let what_if = match &args.what_if {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CommandError::unreadable(format!("--what-if {}: {e}", path.display()))
-            })?;
-            Some((
-                path.display().to_string(),
-                Policy::parse(&text, &path.display().to_string())?,
-            ))
-        }
-    };
+    let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     // One pass over the store on all cores, tallying under both policies.
     let other_policy = what_if.as_ref().map(|(_, p)| p);
     let (current, other, error) = store.fold(
@@ -152,7 +142,11 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
         Format::Json => output::json(&report_json(&request, &current, other.as_ref())),
         Format::Csv => attainment_rows(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
         Format::Markdown => markdown(&request, &current, other.as_ref()),
-        Format::Html => html(&request, &current),
+        Format::Html => crate::site::report_page::standalone(&ReportView {
+            request: &request,
+            report: &current,
+            what_if: other.as_ref().map(|(name, r)| (name.as_str(), r)),
+        }),
         Format::Table => table(&request, &current, other.as_ref()),
     };
     ctx.out.push_str(&text);
@@ -447,156 +441,4 @@ fn report_json(
             .into();
     }
     value
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// One self-contained page: figures, an attainment bar per severity × plan
-/// and the weekly trend as inline SVG. Every drawn figure also sits in a
-/// `data-` attribute so tests (and people) can read it back.
-fn html(request: &ReportRequest, report: &Report) -> String {
-    let mut page = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Support report</title>\n<style>\nbody{font-family:system-ui,sans-serif;margin:2em;color:#222}\ntable{border-collapse:collapse}\ntd,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\n.met{fill:#2e7d32}.breached{fill:#c62828}.undecided{fill:#eee;stroke:#bbb}\n.opened{stroke:#1565c0}.backlog{stroke:#6a1b9a}.breaches{stroke:#c62828}\nsvg text{font-size:11px}\n</style>\n</head>\n<body>\n",
-    );
-    let _ = writeln!(
-        page,
-        "<h1>Support report</h1>\n<p>{}</p>",
-        escape(&period_text(request))
-    );
-    page.push_str("<table id=\"figures\">\n");
-    for (label, value) in summary_lines(report) {
-        let _ = writeln!(
-            page,
-            "<tr><th>{}</th><td>{}</td></tr>",
-            escape(&label),
-            escape(&value)
-        );
-    }
-    page.push_str("</table>\n");
-
-    // Attainment per severity x plan, one bar each.
-    let bars: Vec<(&Vec<String>, &Attainment)> = report
-        .attainment
-        .iter()
-        .filter(|((clock, group), _)| *clock == ClockKind::InitialResponse && !group.is_empty())
-        .map(|((_, group), a)| (group, a))
-        .collect();
-    let (row_height, width) = (22, 360.0);
-    let _ = writeln!(
-        page,
-        "<h2>Initial-response attainment by severity and plan</h2>\n<svg id=\"attainment\" xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"{}\" role=\"img\">",
-        row_height * bars.len().max(1) + 10
-    );
-    for (index, (group, a)) in bars.iter().enumerate() {
-        let y = index * row_height + 5;
-        let label = format!(
-            "sev{} {}",
-            group[0],
-            group.get(1).cloned().unwrap_or_default()
-        );
-        let percent = a.percent();
-        let length = percent.map_or(0.0, |p| p / 100.0 * width);
-        let _ = writeln!(
-            page,
-            "<g class=\"bar\" data-severity=\"{}\" data-plan=\"{}\" data-met=\"{}\" data-breached=\"{}\" data-attainment=\"{}\">\n<text x=\"0\" y=\"{}\">{}</text>\n<rect class=\"{}\" x=\"110\" y=\"{}\" width=\"{width:.1}\" height=\"16\"/>\n<rect class=\"met\" x=\"110\" y=\"{}\" width=\"{length:.1}\" height=\"16\"/>\n<text x=\"{:.1}\" y=\"{}\">{}</text>\n</g>",
-            escape(&group[0]),
-            escape(&group.get(1).cloned().unwrap_or_default()),
-            a.met,
-            a.breached,
-            percent.map_or("none".into(), |p| format!("{p:.1}")),
-            y + 12,
-            escape(&label),
-            // Nothing decided: an empty grey track, not a red bar.
-            if percent.is_some() { "breached" } else { "undecided" },
-            y,
-            y,
-            110.0 + width + 6.0,
-            y + 12,
-            escape(&match a.met + a.breached {
-                0 => "-".to_string(),
-                decided => format!("{} of {decided}", percent_text(Some(a))),
-            }),
-        );
-    }
-    page.push_str("</svg>\n");
-
-    // Weekly trend: three polylines on one scale.
-    let weeks = &report.weekly;
-    let peak = weeks
-        .iter()
-        .flat_map(|w| [w.opened, w.backlog, w.breaches])
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let (chart_width, chart_height) = (560.0, 200.0);
-    let step = if weeks.len() > 1 {
-        chart_width / (weeks.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let point = |i: usize, v: usize| {
-        format!(
-            "{:.1},{:.1}",
-            i as f64 * step + 20.0,
-            chart_height - v as f64 / peak * (chart_height - 20.0) + 5.0
-        )
-    };
-    let _ = writeln!(
-        page,
-        "<h2>Weekly trend</h2>\n<svg id=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\">",
-        chart_width + 40.0,
-        chart_height + 45.0
-    );
-    for (class, pick) in [
-        (
-            "opened",
-            (|w: &report::Week| w.opened) as fn(&report::Week) -> usize,
-        ),
-        ("backlog", |w: &report::Week| w.backlog),
-        ("breaches", |w: &report::Week| w.breaches),
-    ] {
-        let points: Vec<String> = weeks
-            .iter()
-            .enumerate()
-            .map(|(i, w)| point(i, pick(w)))
-            .collect();
-        let values: Vec<String> = weeks.iter().map(|w| pick(w).to_string()).collect();
-        let _ = writeln!(
-            page,
-            "<polyline class=\"{class}\" fill=\"none\" stroke-width=\"2\" points=\"{}\" data-values=\"{}\"/>",
-            points.join(" "),
-            values.join(",")
-        );
-    }
-    // Axes: zero line, the peak value, the first and last weeks.
-    let baseline = chart_height + 5.0;
-    let week_label =
-        |w: Option<&report::Week>| w.map_or("-".into(), |w| w.start.format("%Y-%m-%d").to_string());
-    let _ = writeln!(
-        page,
-        "<line class=\"axis\" x1=\"20\" y1=\"{baseline:.1}\" x2=\"{:.1}\" y2=\"{baseline:.1}\" stroke=\"#999\"/>\n<line class=\"axis\" x1=\"20\" y1=\"25\" x2=\"20\" y2=\"{baseline:.1}\" stroke=\"#999\"/>\n<text x=\"0\" y=\"29\">{}</text>\n<text x=\"8\" y=\"{baseline:.1}\">0</text>",
-        chart_width + 20.0,
-        peak as usize,
-    );
-    let _ = writeln!(
-        page,
-        "<text x=\"20\" y=\"{:.0}\">{}</text>\n<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\">{}</text>",
-        baseline + 14.0,
-        week_label(weeks.first()),
-        chart_width + 20.0,
-        baseline + 14.0,
-        week_label(weeks.last()),
-    );
-    let _ = writeln!(
-        page,
-        "<text x=\"120\" y=\"{:.0}\"><tspan fill=\"#1565c0\">■ opened</tspan> <tspan fill=\"#6a1b9a\">■ backlog</tspan> <tspan fill=\"#c62828\">■ breaches</tspan> (per week)</text>\n</svg>",
-        baseline + 28.0,
-    );
-    page.push_str("</body>\n</html>\n");
-    page
 }

@@ -19,6 +19,7 @@ mod policy_versions;
 mod queue;
 mod reliability;
 mod report;
+mod site;
 mod sla_cli;
 mod store_format;
 mod sweep;

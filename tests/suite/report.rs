@@ -966,7 +966,15 @@ fn a_store_with_no_cases_gives_a_clean_report() {
     }
     let html = run_report(&store, now, &["--format", "html"]).stdout;
     let elements = parse_html(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
-    assert_eq!(svg(&elements, "attainment").1.len(), 0);
+    // One bar, the clock's total, with nothing decided: a grey track and "-".
+    let (_, bars) = svg(&elements, "attainment-initial-response");
+    assert_eq!(bars.len(), 1);
+    assert_eq!(elements[bars[0]].attr("data-attainment"), "none");
+    let texts = children(&elements, bars[0], "text");
+    assert_eq!(
+        (texts[0].text.as_str(), texts[1].text.as_str()),
+        ("all", "-")
+    );
     for line in polylines(&elements) {
         assert_eq!(line.attr("data-values"), "");
         assert_eq!(line.attr("points"), "");
@@ -1238,22 +1246,85 @@ fn html_page_structure_and_embedded_figures() {
         !html.contains("url(") && !html.contains("@import"),
         "{html}"
     );
-    assert_eq!(named(&elements, "svg").len(), 2);
+    // A chart per clock, the escalation outcomes and the trend, each with
+    // a title and a description for those who cannot see it.
+    let mut expected_svgs: Vec<String> = cases::clock::ClockKind::ALL
+        .iter()
+        .map(|clock| format!("attainment-{}", clock.as_str()))
+        .collect();
+    expected_svgs.extend(["outcomes-chart".to_string(), "trend".to_string()]);
+    let svgs: Vec<&str> = named(&elements, "svg")
+        .iter()
+        .map(|s| s.attr("id"))
+        .collect();
+    assert_eq!(svgs, expected_svgs);
     for svg in named(&elements, "svg") {
-        assert_eq!(svg.ancestors, ["html", "body"]);
+        assert_eq!(svg.ancestors, ["html", "body", "main", "section", "figure"]);
         assert_eq!(svg.attr("xmlns"), "http://www.w3.org/2000/svg");
+        assert_eq!(svg.attr("role"), "img");
+        let id = svg.attr("id");
+        assert_eq!(svg.attr("aria-labelledby"), format!("{id}-title {id}-desc"));
+    }
+    // Every colour drawn has a legend entry.
+    let legend: Vec<&str> = elements
+        .iter()
+        .filter(|e| e.name == "li" && e.attrs.contains_key("data-class"))
+        .map(|e| e.attr("data-class"))
+        .collect();
+    for drawn in elements.iter().filter(|e| {
+        ["rect", "polyline", "circle"].contains(&e.name.as_str())
+            && e.ancestors.contains(&"svg".to_string())
+    }) {
+        assert!(
+            legend.contains(&drawn.attr("class")),
+            "no legend for {drawn:?}"
+        );
     }
 
-    // The figures table and the period.
-    assert!(named(&elements, "p")
+    // The period, with its zone; the headline figure of each clock.
+    let subtitle = elements
         .iter()
-        .any(|p| p.text == "2026-11-02T00:00:00Z to 2026-11-29T23:59:59Z"));
+        .find(|e| e.attrs.get("class").map(String::as_str) == Some("subtitle"))
+        .expect("a subtitle");
+    assert_eq!(
+        subtitle.inner_text,
+        "From 2026-11-02 00:00 UTC to 2026-11-29 23:59:59 UTC"
+    );
+    let card = |id: &str| {
+        elements
+            .iter()
+            .find(|e| e.name == "li" && e.attrs.get("id").map(String::as_str) == Some(id))
+            .unwrap_or_else(|| panic!("no card {id}"))
+            .inner_text
+            .clone()
+    };
+    assert_eq!(
+        card("attainment-initial-response"),
+        "60.0% initial-response attainment (6 met of 10 decided)"
+    );
+    assert_eq!(card("opened"), "12 cases opened");
+    assert_eq!(
+        card("closed"),
+        "4 cases closed (3 confirmed, 1 no response)"
+    );
+    assert_eq!(card("backlog"), "9 open cases at the end");
+
+    // The figures table.
+    let figures_table = elements
+        .iter()
+        .position(|e| e.attrs.get("id").map(String::as_str) == Some("figures"))
+        .expect("table#figures");
     let figures: Vec<(String, String)> = indices(&elements, "tr")
         .into_iter()
+        .filter(|tr| {
+            elements[*tr]
+                .ancestors
+                .ends_with(&["table".into(), "tbody".into()])
+        })
+        .filter(|tr| elements[*tr].parent.and_then(|p| elements[p].parent) == Some(figures_table))
         .map(|tr| {
             let (th, td) = (children(&elements, tr, "th"), children(&elements, tr, "td"));
             assert_eq!((th.len(), td.len()), (1, 1), "{:?}", elements[tr]);
-            assert_eq!(elements[tr].ancestors, ["html", "body", "table"]);
             (th[0].text.clone(), td[0].text.clone())
         })
         .collect();
@@ -1278,34 +1349,44 @@ fn html_page_structure_and_embedded_figures() {
         );
     }
 
-    // Attainment per severity x plan: one bar per group of the
-    // initial-response clock, as worked out for the JSON report.
-    let (_, bars) = svg(&elements, "attainment");
+    // Attainment per severity x plan: the total, then one bar per group of
+    // the initial-response clock, as worked out for the JSON report.
+    let (_, bars) = svg(&elements, "attainment-initial-response");
     let expected = [
-        ("1", "plus", 0, 0, "none", "-"),
-        ("1", "premium", 0, 1, "0.0", "0.0%"),
-        ("2", "basic", 1, 0, "100.0", "100.0%"),
-        ("2", "plus", 2, 0, "100.0", "100.0%"),
-        ("2", "premium", 0, 1, "0.0", "0.0%"),
-        ("3", "basic", 1, 1, "50.0", "50.0%"),
-        ("3", "plus", 0, 1, "0.0", "0.0%"),
-        ("3", "premium", 1, 0, "100.0", "100.0%"),
-        ("4", "plus", 1, 0, "100.0", "100.0%"),
-        ("4", "premium", 0, 0, "none", "-"),
+        (None, 6, 4, "60.0", "60.0%"),
+        (Some(("1", "plus")), 0, 0, "none", "-"),
+        (Some(("1", "premium")), 0, 1, "0.0", "0.0%"),
+        (Some(("2", "basic")), 1, 0, "100.0", "100.0%"),
+        (Some(("2", "plus")), 2, 0, "100.0", "100.0%"),
+        (Some(("2", "premium")), 0, 1, "0.0", "0.0%"),
+        (Some(("3", "basic")), 1, 1, "50.0", "50.0%"),
+        (Some(("3", "plus")), 0, 1, "0.0", "0.0%"),
+        (Some(("3", "premium")), 1, 0, "100.0", "100.0%"),
+        (Some(("4", "plus")), 1, 0, "100.0", "100.0%"),
+        (Some(("4", "premium")), 0, 0, "none", "-"),
     ];
     assert_eq!(bars.len(), expected.len());
     let mut ys = Vec::new();
-    for (&index, (severity, plan, met, breached, attainment, label)) in bars.iter().zip(expected) {
+    for (&index, (group, met, breached, attainment, label)) in bars.iter().zip(expected) {
         let bar = &elements[index];
         assert_eq!(bar.attr("class"), "bar");
-        assert_eq!(bar.attr("data-severity"), severity);
-        assert_eq!(bar.attr("data-plan"), plan);
+        assert_eq!(bar.attr("data-clock"), "initial-response");
+        let texts = children(&elements, index, "text");
+        assert_eq!(texts.len(), 2, "{bar:?}");
+        match group {
+            Some((severity, plan)) => {
+                assert_eq!(bar.attr("data-severity"), severity);
+                assert_eq!(bar.attr("data-plan"), plan);
+                assert_eq!(texts[0].text, format!("sev{severity} {plan}"));
+            }
+            None => {
+                assert!(!bar.attrs.contains_key("data-severity"), "{bar:?}");
+                assert_eq!(texts[0].text, "all");
+            }
+        }
         assert_eq!(bar.attr("data-met"), met.to_string());
         assert_eq!(bar.attr("data-breached"), breached.to_string());
         assert_eq!(bar.attr("data-attainment"), attainment);
-        let texts = children(&elements, index, "text");
-        assert_eq!(texts.len(), 2, "{bar:?}");
-        assert_eq!(texts[0].text, format!("sev{severity} {plan}"));
         // The label says how many decided clocks the share is of.
         let decided = met + breached;
         let expected_label = if decided == 0 {
@@ -1356,8 +1437,9 @@ fn html_page_structure_and_embedded_figures() {
     assert_eq!(classes, ["opened", "backlog", "breaches"]);
     let values: Vec<&str> = lines.iter().map(|l| l.attr("data-values")).collect();
     assert_eq!(values, ["3,2,4,3", "3,3,7,9", "0,3,2,1"]);
-    // One scale for all three: the peak (9) at the top, 0 at the bottom.
-    let peak = 9.0;
+    // One scale for all three, of round numbers: the peak (9) under the
+    // top tick (10), 0 on the axis (y 212), 200 px high.
+    let top = 10.0;
     for line in &lines {
         let points: Vec<(f64, f64)> = line
             .attr("points")
@@ -1371,19 +1453,28 @@ fn html_page_structure_and_embedded_figures() {
         assert_eq!(points.len(), 4, "{line:?}");
         assert!(points.windows(2).all(|w| w[0].0 < w[1].0), "{line:?}");
         for ((_, y), v) in points.iter().zip(values) {
-            let expected = 205.0 - v / peak * 180.0;
+            let expected = 212.0 - v / top * 200.0;
             assert!((y - expected).abs() < 0.05, "{line:?}: {y} for {v}");
         }
     }
-    // Axis labels: the peak value, zero, the first and the last week.
-    let labels: Vec<&str> = children(&elements, svg(&elements, "trend").0, "text")
-        .iter()
-        .map(|t| t.text.as_str())
-        .collect();
+    // Axis labels: every tick of the y axis, every week on the x axis, and
+    // what each axis measures.
+    let texts = children(&elements, svg(&elements, "trend").0, "text");
+    let labelled = |class: &str| -> Vec<&str> {
+        texts
+            .iter()
+            .filter(|t| t.attr("class") == class)
+            .map(|t| t.text.as_str())
+            .collect()
+    };
+    assert_eq!(labelled("y-tick"), ["0", "2", "4", "6", "8", "10"]);
     assert_eq!(
-        labels[..4],
-        [peak.to_string().as_str(), "0", "2026-11-02", "2026-11-23"],
-        "{labels:?}"
+        labelled("x-tick"),
+        ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]
+    );
+    assert_eq!(
+        labelled("axis-title"),
+        ["cases or clocks", "week starting (Monday, UTC)"]
     );
 }
 
@@ -1395,7 +1486,7 @@ fn html_bar_with_nothing_decided_is_not_drawn_as_breached() {
     let store = fixture();
     let html = run_report(&store, NOW, &period(&["--format", "html"])).stdout;
     let elements = parse_html(&html).unwrap_or_else(|e| panic!("{e}\n{html}"));
-    let (_, bars) = svg(&elements, "attainment");
+    let (_, bars) = svg(&elements, "attainment-initial-response");
     for index in bars {
         let bar = &elements[index];
         let rects = children(&elements, index, "rect");

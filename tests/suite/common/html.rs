@@ -1,6 +1,6 @@
-//! A tiny HTML checker for the pages `cases report --format html` writes:
-//! balanced tags, and every element with its attributes, its ancestors and
-//! its text.
+//! A tiny HTML checker for the pages `cases report --format html` and
+//! `cases site` write: balanced tags, and every element with its
+//! attributes, its ancestors, its own text and all the text inside it.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +15,10 @@ pub struct Element {
     pub parent: Option<usize>,
     /// The text directly inside it up to its first child or its end.
     pub text: String,
+    /// All the text inside it, its children's included, as a reader sees it:
+    /// whitespace collapsed, a space between block-level elements (cells,
+    /// items, paragraphs) but none around inline ones (`a`, `time`, `span`).
+    pub inner_text: String,
 }
 
 impl Element {
@@ -24,6 +28,9 @@ impl Element {
             .unwrap_or_else(|| panic!("<{}> has no {name} attribute: {self:?}", self.name))
     }
 }
+
+/// Elements that flow inside a line of text: no space around them.
+const INLINE: [&str; 8] = ["a", "time", "span", "code", "strong", "em", "b", "i"];
 
 /// Elements that never have an end tag in HTML.
 const VOID: [&str; 8] = ["meta", "link", "br", "hr", "img", "input", "base", "col"];
@@ -73,6 +80,8 @@ pub fn parse_html(html: &str) -> Result<Vec<Element>, String> {
         .ok_or("the page does not start with <!DOCTYPE html>")?;
     let mut elements: Vec<Element> = Vec::new();
     let mut stack: Vec<(String, usize)> = Vec::new();
+    // The raw text inside each element, collapsed at the end.
+    let mut inner: Vec<String> = Vec::new();
     let mut rest = body;
     while let Some(open) = rest.find('<') {
         let text = &rest[..open];
@@ -84,6 +93,9 @@ pub fn parse_html(html: &str) -> Result<Vec<Element>, String> {
             if element.text.is_empty() {
                 element.text = text.trim().to_string();
             }
+        }
+        for (_, index) in &stack {
+            inner[*index].push_str(text);
         }
         rest = &rest[open..];
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -101,6 +113,11 @@ pub fn parse_html(html: &str) -> Result<Vec<Element>, String> {
         }
         if let Some(name) = tag.strip_prefix('/') {
             let name = name.trim().to_ascii_lowercase();
+            if !INLINE.contains(&name.as_str()) {
+                for (_, index) in &stack {
+                    inner[*index].push(' ');
+                }
+            }
             match stack.pop() {
                 Some((open_name, _)) if open_name == name => {}
                 Some((open_name, _)) => {
@@ -122,13 +139,20 @@ pub fn parse_html(html: &str) -> Result<Vec<Element>, String> {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(format!("bad tag name in <{tag}>"));
         }
+        if !INLINE.contains(&name.as_str()) {
+            for (_, index) in &stack {
+                inner[*index].push(' ');
+            }
+        }
         elements.push(Element {
             name: name.clone(),
             attrs: attributes(&tag[name_end..])?,
             ancestors: stack.iter().map(|(n, _)| n.clone()).collect(),
             parent: stack.last().map(|(_, index)| *index),
             text: String::new(),
+            inner_text: String::new(),
         });
+        inner.push(String::new());
         let index = elements.len() - 1;
         if name == "style" || name == "script" {
             // Raw text up to the end tag.
@@ -152,6 +176,9 @@ pub fn parse_html(html: &str) -> Result<Vec<Element>, String> {
     }
     if let Some((name, _)) = stack.last() {
         return Err(format!("<{name}> is never closed"));
+    }
+    for (element, text) in elements.iter_mut().zip(inner) {
+        element.inner_text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     Ok(elements)
 }
