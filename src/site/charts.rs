@@ -244,7 +244,7 @@ pub struct Series<'a> {
 pub const TREND_LEFT: f64 = 50.0;
 pub const TREND_TOP: f64 = 12.0;
 pub const TREND_PLOT_HEIGHT: f64 = 200.0;
-pub const TREND_STEP: f64 = 34.0;
+pub const TREND_STEP: f64 = 40.0;
 
 /// Lines over weeks on one scale: a labelled tick for every week (the
 /// week's Monday) and a y axis of round numbers with grid lines.

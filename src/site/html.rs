@@ -167,7 +167,7 @@ th,td{padding:.25em .7em;border-bottom:1px solid var(--rule);text-align:left;ver
 thead th{border-bottom:2px solid #bbb;white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:.2em 0}
-.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.6em;padding:0;margin:.5em 0 1em;list-style:none}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5em,1fr));gap:.6em;padding:0;margin:.5em 0 1em;list-style:none}
 .figures li{border:1px solid var(--rule);border-radius:6px;padding:.5em .7em}
 .figures .value{display:block;font-size:1.7em;font-weight:700;font-variant-numeric:tabular-nums}
 .figures .label{display:block;color:var(--muted);font-size:.9em}
@@ -192,9 +192,9 @@ circle.opened{fill:var(--opened)}circle.backlog{fill:var(--backlog)}circle.breac
 .swatch.current{background:var(--current)}.swatch.what-if{background:var(--whatif)}.swatch.outcome{background:var(--opened)}
 details{margin:.2em 0 1em}
 summary{cursor:pointer;color:var(--muted)}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em;margin:.5em 0 1em}
+dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em;margin:.5em 0 1em}
 dl.facts dt{font-weight:600;color:var(--muted)}
-dl.facts dd{margin:0}
+dl.facts dd{margin:0;overflow-wrap:anywhere}
 ol.timeline{list-style:none;padding:0 0 0 1em;border-left:3px solid var(--rule);margin:.5em 0 1em}
 ol.timeline li{position:relative;margin:0 0 .6em;padding-left:.6em}
 ol.timeline li::before{content:\"\";position:absolute;left:-1.45em;top:.35em;width:.7em;height:.7em;border-radius:50%;background:#9e9e9e}
@@ -204,8 +204,15 @@ ol.timeline li.clock.breached::before{background:var(--breached)}
 ol.timeline li.clock.met::before{background:var(--met)}
 ol.timeline .when{display:block;color:var(--muted);font-size:.9em}
 ol.timeline .what{font-weight:600}
+ol.timeline li.clock .what{color:#0d47a1;font-weight:500}
+time{white-space:nowrap}
 .detail{white-space:pre-wrap}
 .empty{color:var(--muted);font-style:italic}
-@media (max-width:40em){body{padding:0 .5em 1em}h1{font-size:1.3em}th,td{padding:.2em .4em}.figures{grid-template-columns:repeat(2,1fr)}.figures .value{font-size:1.35em}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.3em}}
+@media (max-width:40em){body{padding:0 .6em 1em}h1{font-size:1.3em}th,td{padding:.2em .4em}.figures{grid-template-columns:repeat(2,1fr)}.figures .value{font-size:1.35em}time{white-space:normal}
+table.stack,table.stack tbody,table.stack tr,table.stack td,table.stack th{display:block;width:100%}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack tr{border:1px solid var(--rule);border-radius:6px;margin:0 0 .6em;padding:.35em .6em}
+table.stack td,table.stack th{border:0;padding:.1em 0;text-align:left}
+table.stack td[data-label]::before{content:attr(data-label) \": \";color:var(--muted);font-weight:600}}
 @media print{nav,details>summary{display:none}details{display:block}body{max-width:none;color:#000;font-size:10.5pt}a{color:inherit;text-decoration:none}.scroll,.chart.wide{overflow:visible}.chart.wide svg{max-width:100%}section,table,.chart,figure{break-inside:avoid}h2,h3{break-after:avoid}.figures li{border-color:#999}}
 ";

@@ -429,7 +429,7 @@ impl<'a> Site<'a> {
         if closed.is_empty() {
             body.push_str("<p class=\"empty\">None.</p>\n");
         } else {
-            body.push_str("<div class=\"scroll\">\n<table>\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">closed</th><th scope=\"col\">how</th></tr></thead>\n<tbody>\n");
+            body.push_str("<div class=\"scroll\">\n<table class=\"stack\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">closed</th><th scope=\"col\">how</th></tr></thead>\n<tbody>\n");
             for f in closed {
                 let how = f
                     .case
@@ -443,8 +443,8 @@ impl<'a> Site<'a> {
                     .unwrap_or("-");
                 let _ = writeln!(
                     body,
-                    "<tr>{}<td>{}</td><td>{how}</td></tr>",
-                    case_cells(f, ""),
+                    "<tr>{}<td data-label=\"closed\">{}</td><td data-label=\"how\">{how}</td></tr>",
+                    case_cells(f, "", true),
                     f.closed_at
                         .map_or(String::new(), |t| time_in(t, f.time_zone))
                 );
@@ -490,7 +490,7 @@ impl<'a> Site<'a> {
             text.push_str("<p class=\"empty\">No owned open case.</p>\n</section>\n");
             return text;
         }
-        text.push_str("<div class=\"scroll\">\n<table id=\"owners-table\">\n<thead><tr><th scope=\"col\">owner</th><th scope=\"col\" class=\"num\">open cases</th><th scope=\"col\" class=\"num\">overdue</th><th scope=\"col\" class=\"num\">at risk</th><th scope=\"col\" class=\"num\">open</th><th scope=\"col\" class=\"num\">waiting on customer</th><th scope=\"col\" class=\"num\">waiting on fix</th><th scope=\"col\">cases</th></tr></thead>\n<tbody>\n");
+        text.push_str("<div class=\"scroll\">\n<table id=\"owners-table\" class=\"stack\">\n<thead><tr><th scope=\"col\">owner</th><th scope=\"col\" class=\"num\">open cases</th><th scope=\"col\" class=\"num\">overdue</th><th scope=\"col\" class=\"num\">at risk</th><th scope=\"col\" class=\"num\">open</th><th scope=\"col\" class=\"num\">waiting on customer</th><th scope=\"col\" class=\"num\">waiting on fix</th><th scope=\"col\">cases</th></tr></thead>\n<tbody>\n");
         for (owner, cases) in &self.owners {
             let count = |wanted: Urgency| {
                 self.actions
@@ -514,7 +514,7 @@ impl<'a> Site<'a> {
                 .collect();
             let _ = writeln!(
                 text,
-                "<tr data-owner=\"{}\"><th scope=\"row\"><a href=\"owners/{}.html\">{}</a></th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}{}</td></tr>",
+                "<tr data-owner=\"{}\"><th scope=\"row\"><a href=\"owners/{}.html\">{}</a></th><td class=\"num\" data-label=\"open cases\">{}</td><td class=\"num\" data-label=\"overdue\">{}</td><td class=\"num\" data-label=\"at risk\">{}</td><td class=\"num\" data-label=\"open\">{}</td><td class=\"num\" data-label=\"waiting on customer\">{}</td><td class=\"num\" data-label=\"waiting on fix\">{}</td><td data-label=\"cases\">{}{}</td></tr>",
                 escape(owner),
                 self.owner_slugs[owner],
                 escape(owner),
@@ -535,7 +535,7 @@ impl<'a> Site<'a> {
     fn owner_page(&self, owner: &str) -> String {
         let cases = self.owners.get(owner).map_or(&[][..], Vec::as_slice);
         let mut body = format!(
-            "<section id=\"owner\">\n<h2>Open cases of {}</h2>\n<p>{} open case{}, with the next clock due.</p>\n<div class=\"scroll\">\n<table>\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">state</th><th scope=\"col\">next due</th><th scope=\"col\">time left</th></tr></thead>\n<tbody>\n",
+            "<section id=\"owner\">\n<h2>Open cases of {}</h2>\n<p>{} open case{}, with the next clock due.</p>\n<div class=\"scroll\">\n<table class=\"stack\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">state</th><th scope=\"col\">next due</th><th scope=\"col\">time left</th></tr></thead>\n<tbody>\n",
             escape(owner),
             cases.len(),
             plural(cases.len())
@@ -558,8 +558,8 @@ impl<'a> Site<'a> {
             };
             let _ = writeln!(
                 body,
-                "<tr>{}<td>{}</td><td>{due}</td><td>{left}</td></tr>",
-                case_cells(f, "../"),
+                "<tr>{}<td data-label=\"state\">{}</td><td data-label=\"next due\">{due}</td><td data-label=\"time left\">{left}</td></tr>",
+                case_cells(f, "../", true),
                 f.case.header().state
             );
         }
@@ -577,15 +577,15 @@ impl<'a> Site<'a> {
         if items.is_empty() {
             return "<p class=\"empty\">Nothing overdue or at risk.</p>\n".into();
         }
-        let mut text = String::from("<div class=\"scroll\">\n<table class=\"action\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">clock</th><th scope=\"col\">status</th><th scope=\"col\">due</th></tr></thead>\n<tbody>\n");
+        let mut text = String::from("<div class=\"scroll\">\n<table class=\"action stack\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">clock</th><th scope=\"col\">status</th><th scope=\"col\">due</th></tr></thead>\n<tbody>\n");
         for item in items {
             let due = item.reading.due_at.unwrap_or(self.input.now);
             let _ = writeln!(
                 text,
-                "<tr data-case=\"{}\" data-clock=\"{}\">{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr data-case=\"{}\" data-clock=\"{}\">{}<td data-label=\"clock\">{}</td><td data-label=\"status\">{}</td><td data-label=\"due\">{}</td></tr>",
                 item.facts.number(),
                 escape(&clock_name(item.reading)),
-                case_cells(item.facts, ""),
+                case_cells(item.facts, "", true),
                 escape(&clock_name(item.reading)),
                 status_span(item.reading, self.input.now, self.input.at_risk),
                 time_in(due, item.facts.time_zone)
@@ -599,7 +599,7 @@ impl<'a> Site<'a> {
         if numbers.is_empty() {
             return "<p class=\"empty\">The queue is empty.</p>\n".into();
         }
-        let mut text = String::from("<div class=\"scroll\">\n<table class=\"queue\">\n<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">opened</th><th scope=\"col\">initial response due</th></tr></thead>\n<tbody>\n");
+        let mut text = String::from("<div class=\"scroll\">\n<table class=\"queue stack\">\n<thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">opened</th><th scope=\"col\">initial response due</th></tr></thead>\n<tbody>\n");
         for (place, number) in numbers.iter().enumerate() {
             let Some(f) = self.by_number.get(number) else {
                 continue;
@@ -621,9 +621,9 @@ impl<'a> Site<'a> {
             };
             let _ = writeln!(
                 text,
-                "<tr data-case=\"{number}\"><td class=\"num\">{}</td>{}<td>{}</td><td>{due}</td></tr>",
+                "<tr data-case=\"{number}\"><td class=\"num\" data-label=\"place\">{}</td>{}<td data-label=\"opened\">{}</td><td data-label=\"initial response due\">{due}</td></tr>",
                 place + 1,
-                case_cells(f, ""),
+                case_cells(f, "", false),
                 time_in(f.case.opened_at(), f.time_zone)
             );
         }
@@ -638,7 +638,7 @@ impl<'a> Site<'a> {
         if escalations.is_empty() {
             return "<p class=\"empty\">No open escalation.</p>\n".into();
         }
-        let mut text = String::from("<div class=\"scroll\">\n<table class=\"escalations\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">escalation</th><th scope=\"col\">manager</th><th scope=\"col\">next update due</th></tr></thead>\n<tbody>\n");
+        let mut text = String::from("<div class=\"scroll\">\n<table class=\"escalations stack\">\n<thead><tr><th scope=\"col\">case</th><th scope=\"col\">sev</th><th scope=\"col\">title</th><th scope=\"col\">account</th><th scope=\"col\">owner</th><th scope=\"col\">escalation</th><th scope=\"col\">manager</th><th scope=\"col\">next update due</th></tr></thead>\n<tbody>\n");
         for (f, index, e, next) in escalations {
             let manager = e
                 .accepted
@@ -657,9 +657,9 @@ impl<'a> Site<'a> {
             };
             let _ = writeln!(
                 text,
-                "<tr data-case=\"{}\">{}<td>#{index} {}, requested {}</td><td>{manager}</td><td>{due}</td></tr>",
+                "<tr data-case=\"{}\">{}<td data-label=\"escalation\">#{index} {}, requested {}</td><td data-label=\"manager\">{manager}</td><td data-label=\"next update due\">{due}</td></tr>",
                 f.number(),
-                case_cells(f, ""),
+                case_cells(f, "", true),
                 escape(&e.status()),
                 time_in(e.requested_at, f.time_zone)
             );
@@ -704,17 +704,26 @@ fn case_link(number: u64, root: &str) -> String {
     format!("<a href=\"{root}{}\">{number}</a>", case_path(number))
 }
 
-/// The cells every case list starts with: case, sev, title, account, owner.
-fn case_cells(f: &CaseFacts, root: &str) -> String {
+/// The cells every case list starts with: case, sev, title, account and
+/// (unless the list is of unowned cases) owner; each labelled for phones,
+/// where a row is shown as a card.
+fn case_cells(f: &CaseFacts, root: &str, with_owner: bool) -> String {
     let h = f.case.header();
-    format!(
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+    let mut cells = format!(
+        "<td data-label=\"case\">{}</td><td data-label=\"sev\">{}</td><td data-label=\"title\">{}</td><td data-label=\"account\">{}</td>",
         case_link(h.number, root),
         h.severity,
         escape(&h.title),
         escape(&h.account),
-        h.owner.as_deref().map_or("-".into(), escape)
-    )
+    );
+    if with_owner {
+        let _ = write!(
+            cells,
+            "<td data-label=\"owner\">{}</td>",
+            h.owner.as_deref().map_or("-".into(), escape)
+        );
+    }
+    cells
 }
 
 /// The status of a clock as a labelled span: `overdue 1h5m`, `at risk: in 40m`, `running: in 3h`, `met`.
@@ -841,7 +850,7 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
     body.push_str("</dl>\n</section>\n");
 
     // Clocks.
-    body.push_str("<section id=\"clocks\">\n<h2>Clocks</h2>\n<div class=\"scroll\">\n<table>\n<thead><tr><th scope=\"col\">clock</th><th scope=\"col\">status</th><th scope=\"col\">started</th><th scope=\"col\">due</th><th scope=\"col\">stopped</th></tr></thead>\n<tbody>\n");
+    body.push_str("<section id=\"clocks\">\n<h2>Clocks</h2>\n<div class=\"scroll\">\n<table class=\"stack\">\n<thead><tr><th scope=\"col\">clock</th><th scope=\"col\">status</th><th scope=\"col\">started</th><th scope=\"col\">due</th><th scope=\"col\">stopped</th></tr></thead>\n<tbody>\n");
     for r in &facts.clocks {
         let when = |t: Option<DateTime<Utc>>| t.map_or("-".into(), |t| time_in(t, tz));
         let started = match (r.started_at, r.status) {
@@ -850,7 +859,7 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         };
         let _ = writeln!(
             body,
-            "<tr data-clock=\"{}\" data-status=\"{}\"><th scope=\"row\">{}</th><td>{}</td><td>{started}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-clock=\"{}\" data-status=\"{}\"><th scope=\"row\">{}</th><td data-label=\"status\">{}</td><td data-label=\"started\">{started}</td><td data-label=\"due\">{}</td><td data-label=\"stopped\">{}</td></tr>",
             escape(&clock_name(r)),
             r.status.as_str(),
             escape(&clock_name(r)),

@@ -307,15 +307,19 @@ fn outcomes_section(report: &Report) -> String {
     let mut text = String::from(
         "<section id=\"outcomes\">\n<h2>Escalation outcomes</h2>\n<p>Escalations that ended in the period, by how they ended.</p>\n",
     );
-    text.push_str(&charts::legend(
-        "outcomes-chart",
-        &[("outcome", "escalations that ended this way")],
-    ));
-    let _ = writeln!(
-        text,
-        "<figure class=\"chart\">\n{}</figure>",
-        charts::count_bars("outcomes-chart", "Escalation outcomes", "outcome", &bars)
-    );
+    if bars.iter().all(|(_, n)| *n == 0) {
+        text.push_str("<p class=\"empty\">No escalation ended in the period.</p>\n");
+    } else {
+        text.push_str(&charts::legend(
+            "outcomes-chart",
+            &[("outcome", "escalations that ended this way")],
+        ));
+        let _ = writeln!(
+            text,
+            "<figure class=\"chart\">\n{}</figure>",
+            charts::count_bars("outcomes-chart", "Escalation outcomes", "outcome", &bars)
+        );
+    }
     text.push_str("<table id=\"outcomes-table\">\n<thead><tr><th scope=\"col\">outcome</th><th scope=\"col\" class=\"num\">escalations</th></tr></thead>\n<tbody>\n");
     for (label, n) in &bars {
         let _ = writeln!(
