@@ -172,13 +172,14 @@ impl Git {
         paths: &[&Path],
         message: &str,
         author: &str,
+        author_email: &str,
         author_date: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, GitError> {
         let path_args = absolute_paths(paths);
         let mut add = vec!["add", "--"];
         add.extend(path_args.iter().map(String::as_str));
         self.run(&add)?;
-        let author_arg = format!("{author} <>");
+        let author_arg = format!("{author} <{author_email}>");
         let date_arg = author_date.format("%Y-%m-%dT%H:%M:%S+0000").to_string();
         let mut commit = vec![
             "commit",
@@ -195,9 +196,9 @@ impl Git {
         commit.extend(path_args.iter().map(String::as_str));
         if self.run(&["config", "user.name"]).is_err() {
             // No committer identity configured: the actor commits too.
-            let mut with_identity = vec!["-c", "user.email=", "-c"];
+            let email = format!("user.email={author_email}");
             let name = format!("user.name={author}");
-            with_identity.push(&name);
+            let mut with_identity = vec!["-c", email.as_str(), "-c", name.as_str()];
             with_identity.extend(commit.iter().copied());
             self.run(&with_identity)?;
         } else {

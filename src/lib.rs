@@ -22,3 +22,4 @@ pub mod report;
 pub mod site;
 pub mod source_map;
 pub mod store;
+pub mod team;

@@ -52,6 +52,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         Some(_) => Some(ctx.policies()?),
         None => None,
     };
+    let roster = ctx.roster()?;
     let store = ctx.store()?;
     // Every file on all cores; each yields its own problems, in number order.
     let now = ctx.now;
@@ -64,7 +65,19 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                     // Each case under the version it recorded; one that
                     // cannot be found is a problem, never another version.
                     let messages = match super::policy::of_case(policies, &case) {
-                        Ok(policy) => policy_problems(&case, policy, now),
+                        Ok(policy) => {
+                            let mut found = policy_problems(&case, policy, now);
+                            // With a roster: every event by someone allowed then.
+                            if let Some(roster) = &roster {
+                                found.extend(crate::team::event_problems(
+                                    roster,
+                                    policy,
+                                    &case,
+                                    super::sweep::POLICY_ACTOR,
+                                ));
+                            }
+                            found
+                        }
                         Err(error) => vec![error.message],
                     };
                     for message in messages {

@@ -107,6 +107,15 @@ impl Location {
         }
     }
 
+    /// `name` in the policy's directory (`team.yaml`, `policies`), without
+    /// a leading `./`.
+    pub fn beside_policy(&self, name: &str) -> PathBuf {
+        match self.policy.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.join(name),
+            _ => PathBuf::from(name),
+        }
+    }
+
     /// The one-line fix when the policy file is missing.
     pub fn missing_policy_message(&self) -> String {
         match &self.found {

@@ -1,4 +1,5 @@
-//! `cases init [DIR]`: a new store, the default policy and git setup.
+//! `cases init [DIR]`: a new store, the default policy, an example team
+//! roster (commented out) and git setup.
 
 use std::fs;
 use std::path::PathBuf;
@@ -6,7 +7,7 @@ use std::process::Command as Process;
 
 use super::{CommandError, Context, Outcome};
 use crate::gitops::Git;
-use crate::policy::DEFAULT_POLICY_YAML;
+use crate::policy::{DEFAULT_POLICY_YAML, EXAMPLE_TEAM_YAML};
 use crate::store::{write_new_file, Store};
 
 #[derive(Debug, clap::Args)]
@@ -45,6 +46,16 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
         },
         policy_path.display()
     ));
+    // A commented example: no roster until the team fills it in.
+    let team_path = dir.join(super::TEAM_FILE);
+    if write_new_file(&team_path, EXAMPLE_TEAM_YAML.as_bytes())
+        .map_err(|e| unreadable(&team_path, e))?
+    {
+        ctx.out.push_str(&format!(
+            "wrote an example roster {} (commented out: anyone may act until it names the team)\n",
+            team_path.display()
+        ));
+    }
     if !Git::at(&dir).is_repository() {
         match Process::new("git")
             .args(["init", "--quiet"])

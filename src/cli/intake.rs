@@ -43,6 +43,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     let policy = policies.in_force_at(ctx.now)?;
     let store = ctx.store()?;
     let intake = validate(policy, args)?;
+    ctx.authorize("created", ctx.now, policy)?;
     for &number in &intake.related {
         if !store.path_of(number).exists() {
             return Err(CommandError::usage(format!(

@@ -144,6 +144,17 @@ pub fn record_with(
             )));
         }
         let kind = build(case)?;
+        // With a roster: the actor's role must allow this kind of event,
+        // and a case is owned by a product specialist on the team.
+        ctx.authorize(kind.name(), at, of_case(&policies, case)?)?;
+        if let (EventKind::Assigned { owner }, Some(roster)) = (&kind, ctx.roster()?) {
+            roster.check_owner(owner, at).map_err(|e| {
+                CommandError::refused(format!(
+                    "case {number} cannot be assigned to {owner}: {e} ({})",
+                    super::TEAM_FILE
+                ))
+            })?;
+        }
         case.record(Event { at, by, kind })
             .map_err(CommandError::from)
     })??;

@@ -32,6 +32,10 @@ use chrono::{DateTime, SubsecRound, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::policy::{Policy, PolicySet};
+use crate::team::Roster;
+
+/// The roster's file name, beside `policy.yaml`.
+pub const TEAM_FILE: &str = "team.yaml";
 use crate::store::Store;
 use discover::Location;
 
@@ -171,6 +175,7 @@ pub struct Context {
     location: std::cell::OnceCell<Location>,
     policy: std::cell::OnceCell<Arc<Policy>>,
     policies: std::cell::OnceCell<Arc<PolicySet>>,
+    roster: std::cell::OnceCell<Option<Arc<Roster>>>,
     actor: std::cell::OnceCell<String>,
 }
 
@@ -193,6 +198,7 @@ impl Context {
             location: std::cell::OnceCell::new(),
             policy: std::cell::OnceCell::new(),
             policies: std::cell::OnceCell::new(),
+            roster: std::cell::OnceCell::new(),
             actor: std::cell::OnceCell::new(),
         }
     }
@@ -227,7 +233,14 @@ impl Context {
                 format!("cases: {} changes\n\n{}", many.len(), lines.join("\n"))
             }
         };
-        git.commit_paths(&paths, &message, &self.actor()?, self.now)
+        // The roster's name and email when the actor is on it.
+        let actor = self.actor()?;
+        let roster = self.roster()?;
+        let member = roster.as_deref().and_then(|r| r.find(&actor));
+        let (name, email) = member.map_or((actor.as_str(), ""), |m| {
+            (m.name.as_str(), m.email.as_str())
+        });
+        git.commit_paths(&paths, &message, name, email, self.now)
             .map(|_| ())
             .map_err(|e| {
                 CommandError::unreadable(format!(
@@ -277,10 +290,50 @@ impl Context {
             return Ok(Arc::clone(policies));
         }
         let source = policy::FileVersions {
-            dir: self.location().policy_dir().join(policy::VERSIONS_DIR),
+            dir: self.location().beside_policy(policy::VERSIONS_DIR),
         };
         let policies = Arc::new(PolicySet::new(self.policy()?, Box::new(source)));
         Ok(Arc::clone(self.policies.get_or_init(|| policies)))
+    }
+
+    /// The team roster, `team.yaml` beside the policy; `None` when there
+    /// is none (then anyone may do anything). Read once per command.
+    pub fn roster(&self) -> Result<Option<Arc<Roster>>, CommandError> {
+        if let Some(roster) = self.roster.get() {
+            return Ok(roster.clone());
+        }
+        let path = self.location().beside_policy(TEAM_FILE);
+        let roster = match policy::read_policy_text(&path) {
+            Ok(text) => {
+                crate::policy::parse_roster(&text, &path.display().to_string())?.map(Arc::new)
+            }
+            Err(_) if path.symlink_metadata().is_err() => None,
+            Err(e) => {
+                return Err(CommandError::unreadable(format!(
+                    "roster {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        Ok(self.roster.get_or_init(|| roster).clone())
+    }
+
+    /// Refuses (exit 3) when a roster exists and the actor may not record
+    /// `action` at `at` under `policy`'s permissions.
+    pub fn authorize(
+        &self,
+        action: &str,
+        at: DateTime<Utc>,
+        policy: &Policy,
+    ) -> Result<(), CommandError> {
+        let Some(roster) = self.roster()? else {
+            return Ok(());
+        };
+        let actor = self.actor()?;
+        roster
+            .authorize(&actor, action, policy.allowed_roles(action), at)
+            .map(|_| ())
+            .map_err(|refusal| CommandError::refused(format!("{refusal} ({TEAM_FILE})")))
     }
 
     fn read_policy(&self) -> Result<Policy, CommandError> {

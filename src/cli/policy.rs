@@ -145,7 +145,7 @@ fn cmd_new_version(ctx: &mut Context, args: NewVersionArgs) -> Result<Outcome, C
             format_instant(from)
         )));
     }
-    let dir = location.policy_dir().join(VERSIONS_DIR);
+    let dir = location.beside_policy(VERSIONS_DIR);
     let versions = FileVersions { dir: dir.clone() };
     let kept = versions.path(&current.version);
     let taken = versions.path(new);

@@ -40,6 +40,9 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             }
         )
     };
+    if !args.dry_run {
+        ctx.authorize(crate::team::SWEEP_ACTION, now, policies.current())?;
+    }
     let mut actions: Vec<Value> = Vec::new();
     let waiting = scan(&store, |scanned| {
         if scanned.header().state != crate::case::State::WaitingOnCustomer {

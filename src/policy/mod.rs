@@ -9,6 +9,7 @@
 
 mod duration;
 mod raw;
+mod roster;
 mod set;
 mod validate;
 
@@ -20,6 +21,7 @@ use crate::calendar::{BusinessCalendar, Calendar};
 use crate::source_map::{ShapeProblem, SourceMap};
 
 pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
+pub use roster::{parse_roster, EXAMPLE_TEAM_YAML};
 pub use set::{is_version_name, PolicySet, VersionError, VersionSource, VERSION_NAME_RULE};
 
 /// The default policy, byte for byte the repository's `policy.yaml`.
@@ -45,6 +47,79 @@ pub struct Policy {
     pub auto_close: AutoCloseRule,
     /// How long after closing a case may be reopened (calendar time).
     pub reopen_window: Duration,
+    /// Action (an event kind, or `sweep`) and the staff roles allowed to
+    /// do it, enforced when a roster (`team.yaml`) exists.
+    pub permissions: Vec<(String, Vec<String>)>,
+}
+
+/// The permissions of a policy without a `permissions` section: the
+/// guide's (the same table as the bundled policy.yaml; a test says so).
+pub const DEFAULT_PERMISSIONS: &[(&str, &[&str])] = {
+    const STAFF: &[&str] = &["product-specialist", "support-manager"];
+    const MANAGER: &[&str] = &["support-manager"];
+    &[
+        ("created", STAFF),
+        ("phone-contact", STAFF),
+        ("assigned", STAFF),
+        ("responded", STAFF),
+        (
+            "note",
+            &[
+                "product-specialist",
+                "support-manager",
+                "customer-success-manager",
+                "customer-manager",
+                "development",
+            ],
+        ),
+        ("info-requested", STAFF),
+        ("follow-up", STAFF),
+        ("customer-replied", STAFF),
+        ("severity-changed", STAFF),
+        ("fix-requested", STAFF),
+        ("fix-available", STAFF),
+        ("closed", STAFF),
+        ("reopened", STAFF),
+        ("contact-added", STAFF),
+        ("contact-removed", STAFF),
+        (
+            "escalation-requested",
+            &[
+                "product-specialist",
+                "support-manager",
+                "customer-success-manager",
+                "customer-manager",
+            ],
+        ),
+        ("escalation-reviewed", MANAGER),
+        ("escalation-accepted", MANAGER),
+        ("escalation-declined", MANAGER),
+        ("escalation-update", MANAGER),
+        ("escalation-closed", MANAGER),
+        ("de-escalated", MANAGER),
+        ("renumbered", STAFF),
+        ("sweep", &["support-manager", "automation"]),
+    ]
+};
+
+/// [`DEFAULT_PERMISSIONS`] as a policy holds them.
+fn default_permissions() -> Vec<(String, Vec<String>)> {
+    DEFAULT_PERMISSIONS
+        .iter()
+        .map(|(action, roles)| {
+            (
+                action.to_string(),
+                roles.iter().map(|r| r.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Every action a permissions table lists: each event kind, and `sweep`.
+pub fn permission_actions() -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = crate::case::EventKind::NAMES.to_vec();
+    actions.push(crate::team::SWEEP_ACTION);
+    actions
 }
 
 /// One severity level and everything the policy attaches to it.
@@ -273,6 +348,14 @@ impl Policy {
         }
     }
 
+    /// The roles allowed to record `action` (none for an unknown action).
+    pub fn allowed_roles(&self, action: &str) -> &[String] {
+        self.permissions
+            .iter()
+            .find(|(a, _)| a == action)
+            .map_or(&[], |(_, roles)| roles.as_slice())
+    }
+
     /// The rule for severity `level`.
     pub fn severity(&self, level: u8) -> Option<&SeverityRule> {
         self.severities.iter().find(|s| s.level == level)
@@ -461,6 +544,35 @@ mod tests {
         assert_eq!(policy.holidays.len(), 3);
         let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["north-america", "emea"]);
+    }
+
+    #[test]
+    fn the_bundled_permissions_are_the_defaults_and_cover_every_action() {
+        let policy = Policy::parse(DEFAULT_POLICY_YAML, "policy.yaml").unwrap();
+        assert_eq!(policy.permissions, default_permissions());
+        let listed: Vec<&str> = policy.permissions.iter().map(|(a, _)| a.as_str()).collect();
+        assert_eq!(listed, permission_actions());
+        // A policy without the section gets the same table.
+        let cut = DEFAULT_POLICY_YAML.find("\n# Who may record what").unwrap();
+        let without = Policy::parse(&DEFAULT_POLICY_YAML[..cut + 1], "old.yaml").unwrap();
+        assert_eq!(without.permissions, policy.permissions);
+        let error = Policy::parse(
+            &DEFAULT_POLICY_YAML.replace(
+                "  sweep: [support-manager, automation]\n",
+                "  sweep: [boss]\n  reopend: []\n",
+            ),
+            "p.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("permissions.sweep: unknown role \"boss\""),
+            "{error}"
+        );
+        assert!(
+            error.contains("permissions.reopend: unknown action \"reopend\""),
+            "{error}"
+        );
     }
 
     #[test]

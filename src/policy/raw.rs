@@ -26,6 +26,9 @@ pub struct RawPolicy {
     pub escalation: RawEscalation,
     pub auto_close: RawAutoClose,
     pub reopen: RawReopen,
+    /// Action (event kind, or `sweep`) -> the staff roles allowed.
+    #[serde(default)]
+    pub permissions: Option<IndexMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -237,6 +237,43 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         );
     }
     let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
+    let permissions = match &raw.permissions {
+        None => super::default_permissions(),
+        Some(table) => {
+            let actions = super::permission_actions();
+            for (action, roles) in table {
+                if !actions.contains(&action.as_str()) {
+                    problem(
+                        format!("permissions.{action}"),
+                        format!(
+                            "unknown action {action:?} (allowed: {})",
+                            actions.join(", ")
+                        ),
+                    );
+                }
+                for role in roles {
+                    if !crate::team::STAFF_ROLES.contains(&role.as_str()) {
+                        problem(
+                            format!("permissions.{action}"),
+                            format!(
+                                "unknown role {role:?} (allowed: {})",
+                                crate::team::STAFF_ROLES.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            for action in &actions {
+                if !table.contains_key(*action) {
+                    problem(
+                        "permissions".into(),
+                        format!("missing the roles allowed to record {action} (an empty list allows nobody)"),
+                    );
+                }
+            }
+            table.iter().map(|(a, r)| (a.clone(), r.clone())).collect()
+        }
+    };
 
     match (desk, follow_up, auto_close_after, reopen_window) {
         (Some(desk), Some(follow_up), Some(after), Some(reopen_window)) if problems.is_empty() => {
@@ -264,6 +301,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
                     after,
                 },
                 reopen_window,
+                permissions,
             })
         }
         _ => Err(problems),

@@ -23,3 +23,4 @@ mod site;
 mod sla_cli;
 mod store_format;
 mod sweep;
+mod team;

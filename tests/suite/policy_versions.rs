@@ -83,7 +83,7 @@ fn a_new_version_changes_new_cases_only() {
     env.run(&["policy", "new-version", "2027.1", "--effective", EFFECTIVE])
         .ok()
         .stdout_is(
-            "kept version \"2026.1\" in ./policies/2026.1.yaml\npolicy.yaml is now version \"2027.1\", effective 2026-12-01T05:00:00Z (previous: \"2026.1\"); edit it, review with git diff, commit both files\n",
+            "kept version \"2026.1\" in policies/2026.1.yaml\npolicy.yaml is now version \"2027.1\", effective 2026-12-01T05:00:00Z (previous: \"2026.1\"); edit it, review with git diff, commit both files\n",
         );
     // The old version is kept byte for byte; policy.yaml changed in three lines.
     assert_eq!(env.read("policies/2026.1.yaml"), DEFAULT_POLICY);
@@ -202,7 +202,7 @@ fn a_case_whose_version_is_missing_is_exit_4_and_a_check_problem() {
     env.run(&["policy", "new-version", "2027.1", "--effective", EFFECTIVE])
         .ok();
     env.remove("policies/2026.1.yaml");
-    let missing = "cases: error: case 1001 was opened under policy version \"2026.1\", which is not available: ./policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n";
+    let missing = "cases: error: case 1001 was opened under policy version \"2026.1\", which is not available: policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n";
     let before = env.snapshot();
     env.run(&["show", "1001"]).code(4).stderr_is(missing);
     env.run(&["sla"]).code(4).stderr_is(missing);
@@ -212,8 +212,8 @@ fn a_case_whose_version_is_missing_is_exit_4_and_a_check_problem() {
     let check = env.run(&["check"]).code(1);
     assert_eq!(
         check.stdout,
-        "cases/001/1001.yaml:1:1: case 1001 was opened under policy version \"2026.1\", which is not available: ./policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n\
-         cases/001/1002.yaml:1:1: case 1002 was opened under policy version \"2026.1\", which is not available: ./policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n\
+        "cases/001/1001.yaml:1:1: case 1001 was opened under policy version \"2026.1\", which is not available: policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n\
+         cases/001/1002.yaml:1:1: case 1002 was opened under policy version \"2026.1\", which is not available: policies/2026.1.yaml does not exist (earlier versions are kept beside policy.yaml in policies/<version>.yaml; restore it from git)\n\
          checked the policy and 2 case files: 2 problems\n"
     );
     // --what-if puts every case under the file, but the report beside it
@@ -228,7 +228,7 @@ fn a_case_whose_version_is_missing_is_exit_4_and_a_check_problem() {
         DEFAULT_POLICY.replace("\"2026.1\"", "\"2025.9\""),
     );
     env.run(&["show", "1001"]).code(4).stderr_is(
-        "cases: error: ./policies/2026.1.yaml: holds policy version \"2025.9\", not \"2026.1\" (a file in policies/ is named after the version it holds)\n",
+        "cases: error: policies/2026.1.yaml: holds policy version \"2025.9\", not \"2026.1\" (a file in policies/ is named after the version it holds)\n",
     );
 }
 
@@ -259,7 +259,7 @@ fn new_version_refuses_what_it_cannot_do_and_writes_nothing() {
     let before_kept = env.snapshot();
     env.run(&["policy", "new-version", "2027.2", "--effective", "2027-06-01T00:00:00Z"])
         .code(3)
-        .stderr_is("cases: error: ./policies/2027.1.yaml already exists and differs from policy.yaml: version \"2027.1\" would be kept twice; compare them and remove one\n");
+        .stderr_is("cases: error: policies/2027.1.yaml already exists and differs from policy.yaml: version \"2027.1\" would be kept twice; compare them and remove one\n");
     env.assert_unchanged(&before_kept);
     env.remove("policies/2027.1.yaml");
     env.assert_unchanged(&before);
