@@ -4,22 +4,29 @@
 //! with [`Case::as_of`].
 //!
 //! The initial-response clock starts when the case is opened (severity 1:
-//! at the first phone contact at or after opening), runs on the severity's
-//! calendar in the case's region, and stops at the first response. A
-//! severity change re-targets it from the same start; once stopped, the
-//! severity in force when it stopped decides its target.
+//! at the first phone contact at or after opening), each reopen starts a
+//! reopen-response clock; both run on the severity's calendar in the case's
+//! region and stop at the first customer-facing contact by support at or
+//! after their start ([`is_customer_facing_contact`]), never before it. A
+//! severity change re-targets a running clock that is not yet due from the
+//! same start; a clock already past due at the change keeps the due it had;
+//! a stopped clock keeps the severity in force when it stopped. One status
+//! rule for every clock ([`status`]): breached only when its end (the stop,
+//! or now while running) is after its due instant.
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::Calendar;
-use crate::case::{history_as_of, Case, Event, EventKind, State};
+use crate::case::{history_as_of, Case, EscalationStatus, Event, EventKind, State};
 use crate::policy::{Policy, ResponseStart, SeverityRule};
 
 /// Which clock a reading is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClockKind {
     InitialResponse,
+    /// The response after a reopen (one per reopen).
+    ReopenResponse,
     /// The support manager's follow-up after an escalation request.
     EscalationFollowUp,
     /// One interval of the agreed update frequency of an accepted escalation.
@@ -28,8 +35,9 @@ pub enum ClockKind {
 
 impl ClockKind {
     /// Every clock, in reporting order.
-    pub const ALL: [ClockKind; 3] = [
+    pub const ALL: [ClockKind; 4] = [
         ClockKind::InitialResponse,
+        ClockKind::ReopenResponse,
         ClockKind::EscalationFollowUp,
         ClockKind::EscalationUpdate,
     ];
@@ -38,6 +46,7 @@ impl ClockKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ClockKind::InitialResponse => "initial-response",
+            ClockKind::ReopenResponse => "reopen-response",
             ClockKind::EscalationFollowUp => "escalation-follow-up",
             ClockKind::EscalationUpdate => "escalation-update",
         }
@@ -47,13 +56,14 @@ impl ClockKind {
 /// Where a clock stands at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClockStatus {
-    /// Not started yet (a severity 1 case with no phone contact).
+    /// Not started yet (a severity 1 case with no phone contact); never met,
+    /// whatever else happened.
     Waiting,
-    /// Started, not stopped, `now < due`.
+    /// Started, not stopped, `now <= due`.
     Running,
     /// Stopped at or before its due time.
     Met,
-    /// Stopped after its due time, or still running at or past it.
+    /// Its end (the stop, or now while running) is after its due time.
     Breached,
 }
 
@@ -80,6 +90,21 @@ pub struct ClockReading {
     pub time_zone: Tz,
     /// For escalation clocks, which escalation of the case (1 for the first).
     pub escalation: Option<usize>,
+    /// For reopen-response clocks, which reopen of the case (1 for the first).
+    pub reopen: Option<usize>,
+}
+
+impl ClockReading {
+    /// True when the clock is running past its due instant: someone must act.
+    pub fn is_overdue(&self) -> bool {
+        self.status == ClockStatus::Breached && self.stopped_at.is_none()
+    }
+
+    /// The instant from which the clock is breached (it is breached at every
+    /// instant after its due); `None` unless it is breached.
+    pub fn breached_after(&self) -> Option<DateTime<Utc>> {
+        self.due_at.filter(|_| self.status == ClockStatus::Breached)
+    }
 }
 
 /// Instants at which policy gates open for a case.
@@ -148,9 +173,72 @@ impl<'a> CaseRules<'a> {
     }
 }
 
-/// Every clock of `case` at `now`: the initial response, then for each
-/// escalation its follow-up and every update interval. Events after `now`
-/// are ignored.
+/// True for a customer-facing contact by support, the events that stop a
+/// response clock (SPEC section 3): a response, an information request, a
+/// follow-up, a phone call in which support and the customer spoke (a live
+/// call, or support calling back), and a closing with the customer's
+/// confirmation. A voicemail the customer left responds to nothing; so does
+/// a phone contact recorded before calls had kinds (it reads as it did then:
+/// it starts a severity 1 clock and stops none).
+pub fn is_customer_facing_contact(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Responded { .. }
+        | EventKind::InfoRequested { .. }
+        | EventKind::FollowUp { .. } => true,
+        EventKind::PhoneContact { .. } => false,
+        EventKind::Closed { reason, .. } => *reason == crate::case::CloseReason::CustomerConfirmed,
+        _ => false,
+    }
+}
+
+/// The severity in force at the event at `index` (the last change before
+/// it, or the opening severity).
+fn severity_before(history: &[Event], index: usize) -> Option<u8> {
+    history[..=index.min(history.len().saturating_sub(1))]
+        .iter()
+        .rev()
+        .find_map(|event| match &event.kind {
+            EventKind::SeverityChanged { to, .. } => Some(*to),
+            EventKind::Created(intake) => Some(intake.severity),
+            _ => None,
+        })
+}
+
+/// The due instant of a clock that started at `started` with severity
+/// `level`, re-targeted by the severity `changes` (instant, new level) made
+/// while it ran, in order: a change before the clock is due re-targets it
+/// from the same start with the new severity (`due_for`); once a change
+/// comes after the due instant, the clock is breached and keeps that due
+/// (a lowering never hides a breach). Returns the due and the severity that
+/// set it.
+fn retargeted_due(
+    level: u8,
+    changes: impl IntoIterator<Item = (DateTime<Utc>, u8)>,
+    mut due_for: impl FnMut(u8) -> Result<DateTime<Utc>, ClockError>,
+) -> Result<(DateTime<Utc>, u8), ClockError> {
+    let mut level = level;
+    let mut due = due_for(level)?;
+    for (at, to) in changes {
+        if at > due {
+            break;
+        }
+        level = to;
+        due = due_for(level)?;
+    }
+    Ok((due, level))
+}
+
+/// The severity changes of `events` as (instant, new level).
+fn severity_changes(events: &[Event]) -> impl Iterator<Item = (DateTime<Utc>, u8)> + '_ {
+    events.iter().filter_map(|event| match &event.kind {
+        EventKind::SeverityChanged { to, .. } => Some((event.at, *to)),
+        _ => None,
+    })
+}
+
+/// Every clock of `case` at `now`: the initial response, one reopen
+/// response per reopen, then for each escalation its follow-up and every
+/// update interval. Events after `now` are ignored.
 pub fn clocks(
     case: &Case,
     policy: &Policy,
@@ -160,7 +248,23 @@ pub fn clocks(
     let Some(case) = case.view_as_of(now) else {
         return Ok(Vec::new());
     };
-    let mut readings = vec![initial_response(&case, case.history(), &rules, now)?];
+    let history = case.history();
+    let mut readings = vec![initial_response(&case, history, &rules, now)?];
+    let reopens = history
+        .iter()
+        .enumerate()
+        .filter(|(_, event)| matches!(event.kind, EventKind::Reopened { .. }));
+    for (n, (index, event)) in reopens.enumerate() {
+        let mut reading = response_clock(
+            &case,
+            &rules,
+            ClockKind::ReopenResponse,
+            (event.at, index),
+            now,
+        )?;
+        reading.reopen = Some(n + 1);
+        readings.push(reading);
+    }
     let time_zone = rules.region.calendar.time_zone();
     for (index, escalation) in crate::escalation::escalations(&case).iter().enumerate() {
         let reading = |clock,
@@ -174,15 +278,20 @@ pub fn clocks(
             status: status(Some(due), stopped, now),
             time_zone,
             escalation: Some(index + 1),
+            reopen: None,
         };
-        // Re-targeted by severity changes, like the initial response: the
-        // severity in force when the manager followed up (or now) decides.
+        // Re-targeted by severity changes like the response clocks: those
+        // made after the request and before the manager followed up.
         let followed_up_at = escalation.followed_up_at();
-        let level = severity_at(case.history(), followed_up_at.unwrap_or(now))
-            .unwrap_or(escalation.severity);
-        let calendar = crate::escalation::follow_up_calendar(policy, level);
-        let due =
-            calendar.add_business_duration(escalation.requested_at, policy.escalation.follow_up);
+        let until = followed_up_at.unwrap_or(now);
+        let changes = severity_changes(history)
+            .filter(|(at, _)| *at > escalation.requested_at && *at <= until);
+        let (due, _) =
+            retargeted_due(escalation.severity, changes, |level| {
+                let calendar = crate::escalation::follow_up_calendar(policy, level);
+                Ok(calendar
+                    .add_business_duration(escalation.requested_at, policy.escalation.follow_up))
+            })?;
         readings.push(reading(
             ClockKind::EscalationFollowUp,
             escalation.requested_at,
@@ -208,51 +317,107 @@ pub fn clocks(
     Ok(readings)
 }
 
+/// Where the initial-response clock starts: at opening, or for a case
+/// opened as severity 1 at its first phone contact at or after opening (a
+/// case logged by phone records that call with its opening). A severity
+/// change re-targets from the same start: a case opened as severity 1 runs
+/// from its first phone contact even after it is lowered, and from its
+/// opening only if it was never phoned in and is now of a severity whose
+/// clock starts at opening; one raised to severity 1 keeps running from its
+/// opening. `None` while it waits for the call. `(instant, history index)`.
+fn initial_response_start(
+    case: &Case,
+    history: &[Event],
+    rules: &CaseRules,
+) -> Result<Option<(DateTime<Utc>, usize)>, ClockError> {
+    let opened_at = case.opened_at();
+    let opened_level = severity_before(history, 0).unwrap_or(case.header().severity);
+    if rules.severity(case, opened_level)?.response_starts == ResponseStart::Opened {
+        return Ok(Some((opened_at, 0)));
+    }
+    let phoned = history
+        .iter()
+        .enumerate()
+        .find(|(_, event)| {
+            event.at >= opened_at && matches!(event.kind, EventKind::PhoneContact { .. })
+        })
+        .map(|(index, event)| (event.at, index));
+    if phoned.is_some() {
+        return Ok(phoned);
+    }
+    let current = severity_before(history, history.len()).unwrap_or(case.header().severity);
+    Ok(
+        (rules.severity(case, current)?.response_starts == ResponseStart::Opened)
+            .then_some((opened_at, 0)),
+    )
+}
+
 fn initial_response(
     case: &Case,
     history: &[Event],
     rules: &CaseRules,
     now: DateTime<Utc>,
 ) -> Result<ClockReading, ClockError> {
-    let opened_at = case.opened_at();
-    let first = |wanted: fn(&EventKind) -> bool| {
-        history
-            .iter()
-            .find(|event| event.at >= opened_at && wanted(&event.kind))
-            .map(|event| event.at)
-    };
-    let responded_at = first(|kind| matches!(kind, EventKind::Responded { .. }));
-    let closed_at = first(|kind| matches!(kind, EventKind::Closed { .. }));
-    let stopped_at = responded_at.or(closed_at);
-    let decided_at = stopped_at.unwrap_or(now);
-    let level = severity_at(history, decided_at).unwrap_or(case.header().severity);
-    let rule = rules.severity(case, level)?;
-    let target =
-        rule.response_target(&case.header().plan)
+    match initial_response_start(case, history, rules)? {
+        Some(start) => response_clock(case, rules, ClockKind::InitialResponse, start, now),
+        None => Ok(ClockReading {
+            clock: ClockKind::InitialResponse,
+            started_at: None,
+            due_at: None,
+            stopped_at: None,
+            status: ClockStatus::Waiting,
+            time_zone: rules.region.calendar.time_zone(),
+            escalation: None,
+            reopen: None,
+        }),
+    }
+}
+
+/// A response clock (initial or reopen) that started with the event at
+/// `start` (instant, history index): it stops at the first customer-facing
+/// contact at that event or after it (a live call that starts a severity 1
+/// clock is also its response), and targets the severity × plan response
+/// time on the severity's calendar, re-targeted by the severity changes
+/// made while it ran.
+fn response_clock(
+    case: &Case,
+    rules: &CaseRules,
+    clock: ClockKind,
+    (started_at, start_index): (DateTime<Utc>, usize),
+    now: DateTime<Utc>,
+) -> Result<ClockReading, ClockError> {
+    let history = case.history();
+    let stop_index = history
+        .iter()
+        .enumerate()
+        .skip(start_index)
+        .find(|(_, event)| is_customer_facing_contact(&event.kind))
+        .map(|(index, _)| index);
+    let stopped_at = stop_index.map(|index| history[index].at);
+    let ran = &history[start_index + 1..stop_index.unwrap_or(history.len())];
+    let level = severity_before(history, start_index).unwrap_or(case.header().severity);
+    let plan = &case.header().plan;
+    let (due, _) = retargeted_due(level, severity_changes(ran), |level| {
+        let rule = rules.severity(case, level)?;
+        let target = rule
+            .response_target(plan)
             .ok_or_else(|| ClockError::UnknownPlan {
                 number: case.number(),
-                plan: case.header().plan.clone(),
+                plan: plan.clone(),
             })?;
-    // A severity change re-targets from the same start: the severity the
-    // case was opened with decides where the clock starts. Only a case opened
-    // as severity 1 that was never phoned in starts as the new severity says.
-    let opened_rule = rules.severity(case, severity_at(history, opened_at).unwrap_or(level))?;
-    let phoned_at = first(|kind| matches!(kind, EventKind::PhoneContact { .. }));
-    let started_at = match (opened_rule.response_starts, rule.response_starts, phoned_at) {
-        (ResponseStart::Opened, ..) => Some(opened_at),
-        (ResponseStart::FirstPhoneContact, _, Some(phoned)) => Some(phoned),
-        (ResponseStart::FirstPhoneContact, ResponseStart::Opened, None) => Some(opened_at),
-        (ResponseStart::FirstPhoneContact, ResponseStart::FirstPhoneContact, None) => None,
-    };
-    let due_at = started_at.map(|start| rules.calendar(rule).add_business_duration(start, target));
+        Ok(rules
+            .calendar(rule)
+            .add_business_duration(started_at, target))
+    })?;
     Ok(ClockReading {
-        clock: ClockKind::InitialResponse,
-        started_at,
-        due_at,
+        clock,
+        started_at: Some(started_at),
+        due_at: Some(due),
         stopped_at,
-        status: status(due_at, stopped_at, now),
+        status: status(Some(due), stopped_at, now),
         time_zone: rules.region.calendar.time_zone(),
         escalation: None,
+        reopen: None,
     })
 }
 
@@ -266,8 +431,9 @@ pub struct ResponseTime {
 
 /// The time to first response of `case` as of `now`, given the
 /// initial-response reading [`clocks`] gave for the same case and `now` (its
-/// first reading, so the clock is not computed twice); `None` when there was
-/// no response (or the clock never started).
+/// first reading, so the clock is not computed twice): from the clock's
+/// start to the customer-facing contact that stopped it; `None` while it
+/// waits or runs.
 pub fn first_response_time(
     case: &Case,
     policy: &Policy,
@@ -276,17 +442,10 @@ pub fn first_response_time(
 ) -> Result<Option<ResponseTime>, ClockError> {
     debug_assert_eq!(reading.clock, ClockKind::InitialResponse);
     let rules = CaseRules::of(case, policy)?;
-    let history = history_as_of(case.history(), now);
-    let responded_at = history
-        .iter()
-        .find(|event| matches!(event.kind, EventKind::Responded { .. }))
-        .map(|event| event.at);
-    let (Some(started), Some(responded)) = (reading.started_at, responded_at) else {
+    let (Some(started), Some(responded)) = (reading.started_at, reading.stopped_at) else {
         return Ok(None);
     };
-    if reading.stopped_at != Some(responded) || responded < started {
-        return Ok(None);
-    }
+    let history = history_as_of(case.history(), now);
     let level = severity_at(history, responded).unwrap_or(case.header().severity);
     let calendar = rules.calendar(rules.severity(case, level)?);
     Ok(Some(ResponseTime {
@@ -295,19 +454,19 @@ pub fn first_response_time(
     }))
 }
 
-/// The status of a clock with these instants at `now`.
+/// The status of a clock with these instants at `now` (SPEC section 3):
+/// not started is waiting; otherwise its end is the stop, or `now` while it
+/// runs, and it is breached exactly when that end is after the due instant.
 pub fn status(
     due_at: Option<DateTime<Utc>>,
     stopped_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> ClockStatus {
     match (due_at, stopped_at) {
-        (None, None) => ClockStatus::Waiting,
-        (None, Some(_)) => ClockStatus::Met,
+        (None, _) => ClockStatus::Waiting,
         (Some(due), Some(stopped)) if stopped <= due => ClockStatus::Met,
-        (Some(_), Some(_)) => ClockStatus::Breached,
-        (Some(due), None) if now < due => ClockStatus::Running,
-        (Some(_), None) => ClockStatus::Breached,
+        (Some(due), None) if now <= due => ClockStatus::Running,
+        (Some(_), _) => ClockStatus::Breached,
     }
 }
 
@@ -382,19 +541,31 @@ pub struct AutoClose {
     /// The next follow-up to make (1-based) and when it is due; `None`
     /// once all are made.
     pub next_follow_up: Option<(u32, DateTime<Utc>)>,
-    /// When the case closes as no-response if the follow-ups were made.
+    /// When the case closes as no-response if the follow-ups were made: the
+    /// later of the wait after the information request and the grace after
+    /// the last required follow-up (as made, or as due while not made yet).
     pub autoclose_at: DateTime<Utc>,
+    /// An open escalation, which keeps the case from closing (SPEC 4).
+    pub open_escalation: Option<EscalationStatus>,
 }
 
 impl AutoClose {
     /// True when the sweep closes the case at `now`.
     pub fn closes_at(&self, now: DateTime<Utc>) -> bool {
-        now >= self.autoclose_at && self.follow_ups_made >= self.follow_ups_required
+        now >= self.autoclose_at
+            && self.follow_ups_made >= self.follow_ups_required
+            && self.open_escalation.is_none()
     }
 
     /// True when the auto-close time passed but follow-ups are missing.
     pub fn overdue_without_follow_ups(&self, now: DateTime<Utc>) -> bool {
         now >= self.autoclose_at && self.follow_ups_made < self.follow_ups_required
+    }
+
+    /// The open escalation that keeps the case from closing now that its
+    /// auto-close time has come.
+    pub fn blocked_by_escalation(&self, now: DateTime<Utc>) -> Option<EscalationStatus> {
+        self.open_escalation.filter(|_| now >= self.autoclose_at)
     }
 }
 
@@ -424,37 +595,57 @@ fn waiting_position(as_of: &Case, rules: &CaseRules, policy: &Policy) -> Option<
         .iter()
         .rposition(|event| matches!(event.kind, EventKind::InfoRequested { .. }))?;
     let waiting_since = history[since_index].at;
-    let follow_ups_made = history[since_index..]
+    let follow_ups: Vec<DateTime<Utc>> = history[since_index..]
         .iter()
         .filter(|event| matches!(event.kind, EventKind::FollowUp { .. }))
-        .count() as u32;
+        .map(|event| event.at)
+        .collect();
+    let follow_ups_made = follow_ups.len() as u32;
     let rule = &policy.auto_close;
     let calendar = Calendar::Business(rules.region.calendar.clone());
-    let autoclose_at = rule
+    let wait_ends = rule
         .after
         .ends_at(waiting_since, &calendar)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let required = rule.follow_ups;
+    let follow_up_due = |k: u32| match rule.after {
+        crate::policy::Wait::BusinessDays(days) => {
+            let day = (2 * k * days + required + 1) / (2 * (required + 1));
+            calendar.add_business_days(waiting_since, day)
+        }
+        crate::policy::Wait::After(duration) => {
+            let part = duration * k as i32 / (required as i32 + 1);
+            calendar.add_business_duration(waiting_since, part)
+        }
+        crate::policy::Wait::Never => wait_ends,
+    };
     let next_follow_up = (follow_ups_made < required).then(|| {
         let k = follow_ups_made + 1;
-        let due = match rule.after {
-            crate::policy::Wait::BusinessDays(days) => {
-                let day = (2 * k * days + required + 1) / (2 * (required + 1));
-                calendar.add_business_days(waiting_since, day)
-            }
-            crate::policy::Wait::After(duration) => {
-                let part = duration * k as i32 / (required as i32 + 1);
-                calendar.add_business_duration(waiting_since, part)
-            }
-            crate::policy::Wait::Never => autoclose_at,
-        };
-        (k, due)
+        (k, follow_up_due(k))
     });
+    // The customer has the grace after the last required follow-up: after
+    // the one made, or after the one still due.
+    let last_required = match required {
+        0 => None,
+        n => Some(
+            follow_ups
+                .get(n as usize - 1)
+                .copied()
+                .unwrap_or_else(|| follow_up_due(n)),
+        ),
+    };
+    let grace_ends = last_required.map(|at| {
+        rule.after_last_follow_up
+            .ends_at(at, &calendar)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    });
+    let autoclose_at = grace_ends.map_or(wait_ends, |grace| grace.max(wait_ends));
     Some(AutoClose {
         waiting_since,
         follow_ups_made,
         follow_ups_required: required,
         next_follow_up,
         autoclose_at,
+        open_escalation: as_of.replayed().escalation,
     })
 }

@@ -50,6 +50,13 @@ pub struct Replayed {
 }
 
 impl Replayed {
+    /// True while the case is *escalated*: from the acceptance of an
+    /// escalation until it ends (SPEC section 4). A request that is not yet
+    /// accepted leaves the case "escalation requested", not escalated.
+    pub fn is_escalated(&self) -> bool {
+        self.escalation == Some(EscalationStatus::Accepted)
+    }
+
     /// A stand-in built from a header alone.
     pub fn from_header(header: &Header) -> Replayed {
         Replayed {

@@ -8,9 +8,10 @@ use super::intake::{non_empty, one_line, optional_text};
 use super::lifecycle::record_with;
 use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
-use crate::case::EventKind;
+use crate::case::{EscalationStatus, EventKind};
 use crate::clock::{self, local_time, ClockKind};
 use crate::escalation;
+use crate::policy::Policy;
 
 #[derive(Debug, Subcommand)]
 pub enum EscalateCommand {
@@ -92,6 +93,22 @@ pub enum EscalateCommand {
         #[arg(long)]
         reason: String,
     },
+}
+
+/// How an open escalation of case `number` ends, as the commands to run:
+/// an accepted one is closed with the outcome agreed with the customer or
+/// de-escalated; a request not yet accepted is declined or de-escalated.
+pub(super) fn how_to_end(number: u64, status: EscalationStatus, policy: &Policy) -> String {
+    let de_escalate = format!("de-escalate it: cases escalate de-escalate {number} --reason TEXT");
+    match status {
+        EscalationStatus::Accepted => format!(
+            "first close the escalation with the outcome agreed with the customer: cases escalate close {number} --outcome {} --summary TEXT --agreed-by CONTACT, or {de_escalate}",
+            policy.escalation.closing_outcomes.join("|")
+        ),
+        EscalationStatus::Requested | EscalationStatus::Reviewed => format!(
+            "first decline the request: cases escalate decline {number} --explanation TEXT, or {de_escalate}"
+        ),
+    }
 }
 
 pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outcome, CommandError> {

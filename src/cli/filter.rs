@@ -45,7 +45,8 @@ pub struct CaseFilter {
     /// Only cases of these accounts (case-insensitive, whole name).
     #[arg(short, long, value_delimiter = ',', value_name = "ACCOUNT,...")]
     pub account: Vec<String>,
-    /// Only cases with an open escalation (requested or accepted).
+    /// Only escalated cases: an escalation accepted and not yet ended (a
+    /// request not yet accepted does not count).
     #[arg(long)]
     pub escalated: bool,
     /// Only cases whose title, account or history text contains TEXT (case-insensitive).
@@ -218,7 +219,7 @@ impl Filter {
     /// Whether the case passes the filters that need its history (call it
     /// after [`Filter::keeps_header`]).
     pub fn keeps_case(&self, case: &Case) -> bool {
-        (!self.escalated || case.replayed().escalation.is_some())
+        (!self.escalated || case.replayed().is_escalated())
             && self
                 .grep
                 .as_deref()

@@ -73,12 +73,16 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     let rule = policy.severity(header.severity);
     if let (Some(rule), Some(region)) = (rule, policy.region(&header.region)) {
         if rule.response_starts == ResponseStart::FirstPhoneContact {
+            let phones: Vec<String> = policy
+                .severity_1_phones(region)
+                .into_iter()
+                .map(|(phone, serves)| format!("{phone} ({})", serves.join(" and ")))
+                .collect();
             ctx.err.push_str(&format!(
-                "case {number} is severity {} ({}): call support now on {} ({}); the initial-response clock starts with the call (record it: cases phone {number})\n",
+                "case {number} is severity {} ({}): call support now on {}; the initial-response clock starts with the call (record it: cases phone {number})\n",
                 rule.level,
                 rule.name,
-                region.phones.join(" or "),
-                region.name,
+                phones.join(" or "),
             ));
         }
     }

@@ -297,6 +297,21 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
                 "case {number}: a severity change needs the customer's agreement; pass --customer-agreed (and --agreed-by CONTACT)"
             )));
         }
+        if case.header().owner.is_none() {
+            return Err(CommandError::refused(format!(
+                "case {number} has no owner: its severity changes only after a product specialist has assessed it; assign it first: cases assign {number} --to NAME (or cases take {number})"
+            )));
+        }
+        if let Some(status) = case.replayed().escalation {
+            if rule.escalation_after == crate::policy::Wait::Never {
+                return Err(CommandError::refused(format!(
+                    "case {number} has an open escalation ({}) and severity {to} ({}) is not eligible for escalation: {}",
+                    status.as_str(),
+                    rule.name,
+                    super::escalate::how_to_end(number, status, &policy)
+                )));
+            }
+        }
         let contacts = &case.header().contacts;
         let agreed_by = match &args.agreed_by {
             None => contacts[0].to_string(),
@@ -369,7 +384,15 @@ pub fn cmd_fix(ctx: &mut Context, command: FixCommand) -> Result<Outcome, Comman
 pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandError> {
     let store = ctx.store()?;
     let number = args.number;
+    let policy = ctx.policy()?;
     record_with(ctx, &store, number, |case| {
+        if let Some(status) = case.replayed().escalation {
+            return Err(CommandError::refused(format!(
+                "case {number} has an open escalation ({}); a case is not closed while it is escalated: {}",
+                status.as_str(),
+                super::escalate::how_to_end(number, status, &policy)
+            )));
+        }
         let Some(text) = &args.confirmed_by else {
             return Err(CommandError::refused(format!(
                 "case {number} stays open until the customer agrees to close it; pass --confirmed-by CONTACT (one of: {})",

@@ -1,7 +1,8 @@
 //! `cases queue` and `cases take [N]`: the unowned cases in the order the
 //! next available product specialist should take them — severity first,
-//! then initial-response due time (a severity 1 still waiting for its phone
-//! call sorts after those with a due time), then opening time, then number.
+//! then response due time (the initial response, or after a reopen the
+//! reopen's; a severity 1 still waiting for its phone call sorts after those
+//! with a due time), then opening time, then number.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -12,7 +13,7 @@ use super::output::{self, Rows};
 use super::policy::of_case;
 use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
-use crate::case::{Case, EventKind, State};
+use crate::case::{Case, EscalationStatus, EventKind, State};
 use crate::clock::{self, local_time, ClockKind};
 use crate::policy::PolicySet;
 use crate::store::format_instant;
@@ -80,9 +81,16 @@ fn queue(
         }
         let policy = of_case(policies, &case)?;
         let time_zone = policy.time_zone_of(&case.header().region);
+        // The response the case waits for: after a reopen, the reopen's.
         let reading = clock::clocks(&case, policy, now)?
             .into_iter()
-            .find(|r| r.clock == ClockKind::InitialResponse);
+            .rev()
+            .find(|r| {
+                matches!(
+                    r.clock,
+                    ClockKind::InitialResponse | ClockKind::ReopenResponse
+                )
+            });
         Ok(Some(Queued {
             due_at: reading.as_ref().and_then(|r| r.due_at),
             stopped_at: reading.and_then(|r| r.stopped_at),
@@ -135,7 +143,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
                     "title": h.title,
                     "opened_at": format_instant(q.case.opened_at()),
                     "due_at": q.due_at.map(format_instant),
-                    "escalated": q.case.replayed().escalation.is_some(),
+                    "escalated": q.case.replayed().is_escalated(),
                 })
             })
             .collect();
@@ -169,10 +177,10 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
                 (Some(due), None) => remaining(due, ctx.now),
                 (None, _) => "-".into(),
             },
-            if q.case.replayed().escalation.is_some() {
-                "yes"
-            } else {
-                "-"
+            match q.case.replayed().escalation {
+                Some(EscalationStatus::Accepted) => "yes",
+                Some(_) => "requested",
+                None => "-",
             }
             .to_string(),
             h.title.clone(),

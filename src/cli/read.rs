@@ -46,6 +46,7 @@ pub fn clock_json(reading: &ClockReading) -> Value {
         "stopped_at": instant_json(reading.stopped_at),
         "status": reading.status.as_str(),
         "escalation": reading.escalation,
+        "reopen": reading.reopen,
     })
 }
 
@@ -79,6 +80,7 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
     let clocks = clock::clocks(case, policy, now)?;
     let gates = clock::gates(case, policy, now)?;
     let escalations = escalation::escalations(case);
+    let replayed = case.replayed();
     Ok(json!({
         "number": header.number,
         "title": header.title,
@@ -96,7 +98,8 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
         "escalation_eligible_at": instant_json(gates.escalation_eligible_at),
         "autoclose_at": instant_json(gates.autoclose_at),
         "reopen_until": instant_json(gates.reopen_until),
-        "escalated": escalations.last().is_some_and(|e| e.is_open()),
+        "escalated": replayed.is_escalated(),
+        "escalation_status": replayed.escalation.map(|status| status.as_str()),
         "escalations": escalations.iter().map(|e| escalation_json(case, e)).collect::<Vec<_>>(),
         "clocks": clocks.iter().map(clock_json).collect::<Vec<_>>(),
         "history": case.history().iter().map(event_json).collect::<Vec<_>>(),
@@ -132,6 +135,21 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
     field("language", header.language.clone());
     field("severity", format!("{}{severity_name}", header.severity));
     field("state", header.state.to_string());
+    let escalations = escalation::escalations(case);
+    if let Some(open) = escalations.last().filter(|e| e.is_open()) {
+        let since = match &open.accepted {
+            Some((accepted_at, ..)) => format!("yes, since {}", local_time(*accepted_at, tz)),
+            None => format!(
+                "no: escalation requested {}{}",
+                local_time(open.requested_at, tz),
+                open.reviewed_at.map_or(String::new(), |at| format!(
+                    ", reviewed {}",
+                    local_time(at, tz)
+                ))
+            ),
+        };
+        field("escalated", since);
+    }
     field(
         "owner",
         header.owner.clone().unwrap_or_else(|| "(unowned)".into()),
@@ -174,7 +192,6 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
             gate(gates.reopen_until, "")
         ));
     }
-    let escalations = escalation::escalations(case);
     if !escalations.is_empty() {
         text.push_str("escalations\n");
     }

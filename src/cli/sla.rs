@@ -1,8 +1,11 @@
 //! `cases sla`: every clock of every open case, for people and for CI.
-//! `--check` exits 1 when any clock is breached (one line per breach on
-//! standard error); `--at-risk 2h` flags running clocks due within 2 hours
-//! (and `--fail-on-risk` fails on them too); `--as-of` replays the store as
-//! it stood at a past instant.
+//! `--check` exits 1 when a clock is overdue now (running past its due:
+//! someone must act) and, with `--since`, also when one became breached in
+//! that window (a late response recorded since the last run of an hourly
+//! job, on an open case or one closed since), one line per clock on standard
+//! error; a breach answered long ago is history for `report`. `--at-risk 2h`
+//! flags running clocks due within 2 hours (and `--fail-on-risk` fails on
+//! them too); `--as-of` replays the store as it stood at a past instant.
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
@@ -19,9 +22,14 @@ use crate::policy::format_duration;
 #[derive(Debug, clap::Args)]
 #[command(after_help = SLA_EXAMPLES)]
 pub struct SlaArgs {
-    /// Exit 1 when any clock is breached, with one line per breach on stderr.
+    /// Exit 1 when a clock is overdue now (running past its due), with one
+    /// line per clock on stderr.
     #[arg(long)]
     pub check: bool,
+    /// With --check, also fail on clocks that became breached in this window:
+    /// a duration back from now (1h for an hourly job) or an RFC 3339 instant.
+    #[arg(long, value_name = "DURATION|RFC3339", value_parser = parse_since, requires = "check")]
+    pub since: Option<Since>,
     /// Flag running clocks due within this window (e.g. 2h, 1h30m).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub at_risk: Option<Duration>,
@@ -44,7 +52,8 @@ pub struct SlaArgs {
 const SLA_EXAMPLES: &str = "Examples:
   cases sla --at-risk 2h                          what is due in the next two hours
   cases sla --status breached,at-risk --at-risk 2h --owner me
-  cases sla --check --format markdown >> \"$GITHUB_STEP_SUMMARY\"   CI: exit 1 on a breach
+  cases sla --check --format markdown >> \"$GITHUB_STEP_SUMMARY\"   CI: exit 1 on an overdue clock
+  cases sla --check --since 1h                    hourly job: also a breach of the last hour
 ";
 
 /// The statuses `--status` takes, as the table prints them.
@@ -72,7 +81,36 @@ const SLA_SORT: &[SortField] = &[
     SortField::Status,
 ];
 
-/// One clock of one open case, as `sla` reports it.
+/// The start of the `--since` window.
+#[derive(Debug, Clone, Copy)]
+pub enum Since {
+    /// This long before now.
+    Ago(Duration),
+    At(DateTime<Utc>),
+}
+
+impl Since {
+    fn start(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Since::Ago(duration) => now - duration,
+            Since::At(instant) => instant,
+        }
+    }
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    if let Ok(duration) = parse_duration_arg(text) {
+        return Ok(Since::Ago(duration));
+    }
+    parse_instant(text).map(Since::At).map_err(|_| {
+        format!(
+            "expected {} or an RFC 3339 instant such as 2026-11-27T14:00:00Z",
+            crate::policy::DURATION_HELP
+        )
+    })
+}
+
+/// One clock of one case, as `sla` reports it.
 struct Line {
     reading: ClockReading,
     at_risk: bool,
@@ -99,13 +137,16 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             "--status at-risk needs --at-risk DURATION (how soon is at risk)",
         ));
     }
-    // Each open case keeps its header and its clock lines; the rest of the
-    // case is dropped where it was read.
-    // Without --as-of only open cases have running clocks, and the header
-    // says which they are: the others' histories are never decoded.
-    let per_case: Vec<(Header, DateTime<Utc>, Vec<Line>)> = scan(&store, |scanned| {
+    let since = args.since.map(|since| since.start(now));
+    // Each case keeps its header and its clock lines; the rest of the case
+    // is dropped where it was read. Open cases are listed; a closed one is
+    // read only for `--check --since`, and keeps only the clocks that became
+    // breached in the window (they fail the check, they are not listed).
+    // Without --as-of or --since only open cases count, and the header says
+    // which they are: the others' histories are never decoded.
+    let looked: Vec<(Header, DateTime<Utc>, Vec<Line>)> = scan(&store, |scanned| {
         if args.as_of.is_none()
-            && (!scanned.header().state.is_open()
+            && ((since.is_none() && !scanned.header().state.is_open())
                 || !filter.keeps_header(scanned.header(), scanned.opened_at()))
         {
             return Ok(None);
@@ -119,7 +160,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         } else {
             case
         };
-        if !case.header().state.is_open()
+        if (since.is_none() && !case.header().state.is_open())
             || !filter.keeps_header(case.header(), case.opened_at())
             || !filter.keeps_case(&case)
         {
@@ -127,6 +168,18 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         }
         let policy = of_case(&policies, &case)?;
         let readings = clock::clocks(&case, policy, now)?;
+        if !case.header().state.is_open() {
+            let lines: Vec<Line> = readings
+                .into_iter()
+                .filter(|reading| breached_in_window(reading, since))
+                .map(|reading| Line {
+                    reading,
+                    at_risk: false,
+                })
+                .collect();
+            return Ok((!lines.is_empty())
+                .then(|| (case.header().clone(), case.opened_at(), lines)));
+        }
         // An update interval followed by another and met is history, not SLA.
         let superseded = |index: usize, reading: &ClockReading| {
             reading.clock == ClockKind::EscalationUpdate
@@ -155,6 +208,9 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         }
         Ok(Some((case.header().clone(), case.opened_at(), lines)))
     })?;
+    let (per_case, closed): (Vec<_>, Vec<_>) = looked
+        .into_iter()
+        .partition(|(header, ..)| header.state.is_open());
     let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
         .iter()
         .flat_map(|(header, opened_at, lines)| {
@@ -206,6 +262,23 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
         .count();
     let at_risk = lines.iter().filter(|(_, l)| l.at_risk).count();
+    // What --check fails on: a clock overdue now, one that became breached
+    // in the --since window (on a listed case, then on a case closed since),
+    // and with --fail-on-risk a clock at risk.
+    let failing: Vec<(&Header, &Line)> = lines
+        .iter()
+        .copied()
+        .filter(|(_, l)| {
+            l.reading.is_overdue()
+                || breached_in_window(&l.reading, since)
+                || (args.fail_on_risk && l.at_risk)
+        })
+        .chain(
+            closed
+                .iter()
+                .flat_map(|(header, _, lines)| lines.iter().map(move |line| (header, line))),
+        )
+        .collect();
     let summary = format!(
         "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
         lines.len(),
@@ -270,7 +343,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             }
             match format {
                 Format::Markdown => {
-                    let verdict = if breached > 0 {
+                    let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
                         "SLA breached"
                     } else {
                         "SLA met"
@@ -290,14 +363,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     if !args.check {
         return Ok(Outcome::Success);
     }
-    let mut failed = false;
-    for (h, line) in &lines {
-        let failing =
-            line.reading.status == ClockStatus::Breached || (args.fail_on_risk && line.at_risk);
-        if !failing {
-            continue;
-        }
-        failed = true;
+    for (h, line) in &failing {
         let what = if line.reading.status == ClockStatus::Breached {
             "breached"
         } else {
@@ -313,11 +379,19 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             remaining_text(&line.reading, now),
         ));
     }
-    Ok(if failed {
+    Ok(if !failing.is_empty() {
         Outcome::Findings
     } else {
         Outcome::Success
     })
+}
+
+/// True when `reading` became breached within the window that starts at
+/// `since`: it is breached from just after its due instant, so a due at or
+/// after `since` means the breach began in the window (a run at `since`
+/// itself still saw it running).
+fn breached_in_window(reading: &ClockReading, since: Option<DateTime<Utc>>) -> bool {
+    since.is_some_and(|since| reading.breached_after().is_some_and(|due| due >= since))
 }
 
 /// How much time is left, how late it is, or how it ended.

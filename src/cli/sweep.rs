@@ -29,15 +29,18 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
     let store = ctx.store()?;
     let now = ctx.now;
     // The rule as each case's policy version words it.
+    let wait_text = |wait: Wait| match wait {
+        Wait::BusinessDays(1) => "1 business day".to_string(),
+        Wait::BusinessDays(days) => format!("{days} business days"),
+        Wait::After(d) => crate::policy::format_duration(d),
+        Wait::Never => "never".into(),
+    };
     let rule_text = |policy: &Policy| {
         format!(
-            "auto-close: waiting on the customer, {} follow-ups, {} since waiting, no reply",
+            "auto-close: waiting on the customer, {} follow-ups, {} since waiting and {} since the last required follow-up, no reply, no open escalation",
             policy.auto_close.follow_ups,
-            match policy.auto_close.after {
-                Wait::BusinessDays(days) => format!("{days} business days"),
-                Wait::After(d) => crate::policy::format_duration(d),
-                Wait::Never => "never".into(),
-            }
+            wait_text(policy.auto_close.after),
+            wait_text(policy.auto_close.after_last_follow_up),
         )
     };
     if !args.dry_run {
@@ -111,6 +114,14 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 "action": if args.dry_run { "would-close" } else { "closed" },
                 "detail": format!("no-response; waiting since {}, {} follow-ups, auto-close at {}",
                     local_time(plan.waiting_since, tz), plan.follow_ups_made, local_time(plan.autoclose_at, tz)),
+            }));
+        } else if let Some(status) = plan.blocked_by_escalation(now) {
+            actions.push(json!({
+                "number": number,
+                "action": "autoclose-blocked",
+                "detail": format!("auto-close time {} reached but the escalation is {}: a case is not closed while it is escalated; {}",
+                    local_time(plan.autoclose_at, tz), status.as_str(),
+                    super::escalate::how_to_end(number, status, &policy)),
             }));
         } else if plan.overdue_without_follow_ups(now) {
             actions.push(json!({

@@ -187,6 +187,15 @@ pub struct Intake {
     /// Known channels that are refused with [`Intake::refused_message`].
     pub refused: Vec<String>,
     pub refused_message: String,
+    /// The international support line every severity 1 caller is told,
+    /// whatever the region (`international_phone`).
+    pub international_phone: String,
+}
+
+impl Intake {
+    /// The international line of a policy file that does not name one
+    /// (written before the setting existed): the guide's.
+    pub const DEFAULT_INTERNATIONAL_PHONE: &'static str = "+1.418.266.1583";
 }
 
 /// Rules of the escalation process.
@@ -209,6 +218,16 @@ pub struct AutoCloseRule {
     pub follow_ups: u32,
     /// Time since the case started waiting, on the region's calendar.
     pub after: Wait,
+    /// Time the customer has after the last required follow-up, on the
+    /// region's calendar (`after_last_follow_up`; 1 business day when a
+    /// policy file does not say).
+    pub after_last_follow_up: Wait,
+}
+
+impl AutoCloseRule {
+    /// The grace after the last required follow-up of a policy file that
+    /// does not name one (written before the setting existed).
+    pub const DEFAULT_AFTER_LAST_FOLLOW_UP: Wait = Wait::BusinessDays(1);
 }
 
 /// One problem found in a policy file, with where it is.
@@ -423,6 +442,23 @@ impl Policy {
         })
     }
 
+    /// Every number a severity 1 caller of `region` may dial, each with who
+    /// it serves: the region's lines, then the international line (one
+    /// number that is both is listed once, with both).
+    pub fn severity_1_phones<'a>(&'a self, region: &'a Region) -> Vec<(&'a str, Vec<&'a str>)> {
+        let international = self.intake.international_phone.as_str();
+        let mut lines: Vec<(&str, Vec<&str>)> = region
+            .phones
+            .iter()
+            .map(|phone| (phone.as_str(), vec![region.name.as_str()]))
+            .collect();
+        match lines.iter_mut().find(|(phone, _)| *phone == international) {
+            Some((_, serves)) => serves.push("international"),
+            None => lines.push((international, vec!["international"])),
+        }
+        lines
+    }
+
     /// The calendar severity `rule`'s clocks run on in `region`.
     pub fn severity_calendar(&self, rule: &SeverityRule, region: &Region) -> Calendar {
         match rule.clock {
@@ -540,6 +576,18 @@ mod tests {
         assert_eq!(policy.reopen_window, Duration::days(30));
         assert_eq!(policy.auto_close.follow_ups, 2);
         assert_eq!(policy.auto_close.after, Wait::BusinessDays(4));
+        assert_eq!(
+            policy.auto_close.after_last_follow_up,
+            Wait::BusinessDays(1)
+        );
+        // A policy file from before the setting existed loads with the default.
+        let older = DEFAULT_POLICY_YAML.replace("  after_last_follow_up: 1 business day\n", "");
+        assert_ne!(older, DEFAULT_POLICY_YAML);
+        let older = Policy::parse(&older, "old.yaml").unwrap();
+        assert_eq!(
+            older.auto_close.after_last_follow_up,
+            AutoCloseRule::DEFAULT_AFTER_LAST_FOLLOW_UP
+        );
         assert_eq!(policy.escalation.follow_up, Duration::minutes(60));
         assert_eq!(policy.holidays.len(), 3);
         let names: Vec<&str> = policy.regions.iter().map(|r| r.name.as_str()).collect();

@@ -29,6 +29,8 @@ pub struct RawPolicy {
     /// Action (event kind, or `sweep`) -> the staff roles allowed.
     #[serde(default)]
     pub permissions: Option<IndexMap<String, Vec<String>>>,
+    /// Absent in policy files written before it existed: the guide's line.
+    pub international_phone: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +106,8 @@ pub struct RawDesk {
 pub struct RawAutoClose {
     pub follow_ups: u32,
     pub after: String,
+    /// Absent in policy files written before it existed: 1 business day.
+    pub after_last_follow_up: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -236,6 +236,19 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             ),
         );
     }
+    let after_last_follow_up = match &raw.auto_close.after_last_follow_up {
+        None => Some(AutoCloseRule::DEFAULT_AFTER_LAST_FOLLOW_UP),
+        Some(text) => {
+            let wait = parse_wait(text).filter(|w| *w != Wait::Never);
+            if wait.is_none() {
+                problem(
+                    "auto_close.after_last_follow_up".into(),
+                    format!("bad wait {text:?} (allowed: {DURATION_HELP} or \"N business days\")"),
+                );
+            }
+            wait
+        }
+    };
     let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
     let permissions = match &raw.permissions {
         None => super::default_permissions(),
@@ -275,35 +288,49 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         }
     };
 
-    match (desk, follow_up, auto_close_after, reopen_window) {
-        (Some(desk), Some(follow_up), Some(after), Some(reopen_window)) if problems.is_empty() => {
-            Ok(Policy {
-                version: raw.version,
-                effective,
-                previous: raw.previous.map(|p| p.trim().to_string()),
-                plans: raw.plans,
-                severities,
-                regions,
-                holidays,
-                intake: Intake {
-                    channels: raw.intake.channels,
-                    refused: raw.intake.refused,
-                    refused_message: raw.intake.refused_message.trim().to_string(),
-                },
-                escalation: EscalationRules {
-                    desk,
-                    follow_up,
-                    roles: raw.escalation.roles,
-                    closing_outcomes: raw.escalation.closing_outcomes,
-                },
-                auto_close: AutoCloseRule {
-                    follow_ups: raw.auto_close.follow_ups,
-                    after,
-                },
-                reopen_window,
-                permissions,
-            })
-        }
+    match (
+        desk,
+        follow_up,
+        auto_close_after,
+        after_last_follow_up,
+        reopen_window,
+    ) {
+        (
+            Some(desk),
+            Some(follow_up),
+            Some(after),
+            Some(after_last_follow_up),
+            Some(reopen_window),
+        ) if problems.is_empty() => Ok(Policy {
+            version: raw.version,
+            effective,
+            previous: raw.previous.map(|p| p.trim().to_string()),
+            plans: raw.plans,
+            severities,
+            regions,
+            holidays,
+            intake: Intake {
+                channels: raw.intake.channels,
+                refused: raw.intake.refused,
+                refused_message: raw.intake.refused_message.trim().to_string(),
+                international_phone: raw
+                    .international_phone
+                    .unwrap_or_else(|| Intake::DEFAULT_INTERNATIONAL_PHONE.to_string()),
+            },
+            escalation: EscalationRules {
+                desk,
+                follow_up,
+                roles: raw.escalation.roles,
+                closing_outcomes: raw.escalation.closing_outcomes,
+            },
+            auto_close: AutoCloseRule {
+                follow_ups: raw.auto_close.follow_ups,
+                after,
+                after_last_follow_up,
+            },
+            reopen_window,
+            permissions,
+        }),
         _ => Err(problems),
     }
 }

@@ -442,7 +442,11 @@ fn severity_changes_move_the_eligibility_gate() {
         request(&desk, case, SEV2_ELIGIBLE, "community"),
     );
     // Raised to sev2 on Tuesday: re-targeted from the same start, 2 business
-    // days -> Wed 2026-11-25 09:05 Toronto (14:05Z).
+    // days -> Wed 2026-11-25 09:05 Toronto (14:05Z). (A severity change
+    // needs an owner: SPEC 4.)
+    desk.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-24T14:50:00Z")
+        .ok();
     desk.run(&["severity", "1001", "2", "--customer-agreed"])
         .now("2026-11-24T15:00:00Z")
         .ok();
@@ -776,15 +780,18 @@ fn follow_up_is_met_by_a_review_at_the_due_instant_and_breached_after() {
     assert_eq!(follow_up["stopped_at"], "2026-11-26T13:31:00Z");
     assert_eq!(follow_up["status"], "breached");
 
-    // The late review stays a breach for `sla --check`; the met one does not.
-    sla_check(&desk, later)
+    // SPEC 3: a late review is answered, so it fails `sla --check` only
+    // within a `--since` window holding its due instant; the met one never.
+    sla_check(&desk, later).ok();
+    desk.run(&["sla", "--check", "--since", "2h"])
+        .now(later)
         .code(1)
         .stderr_contains("case 1002 escalation-follow-up #1")
         .stderr_lacks("case 1001");
 }
 
 #[test]
-fn sla_check_fails_at_the_instant_the_follow_up_is_due_without_a_review() {
+fn sla_check_fails_just_after_the_follow_up_is_due_without_a_review() {
     let desk = Env::init();
     let case = open_and_respond(&desk, MON_0905, "2", "north-america");
     // Requested Wed 16:30 Toronto (21:30Z): due Thu 08:30 Toronto (13:30Z).
@@ -802,8 +809,10 @@ fn sla_check_fails_at_the_instant_the_follow_up_is_due_without_a_review() {
         )["status"],
         "running"
     );
-    // Thu 08:30 Toronto: a running clock at its due instant is breached.
-    sla_check(&desk, "2026-11-26T13:30:00Z")
+    // Thu 08:30 Toronto: a running clock at its due instant is not yet
+    // breached (SPEC 3: breached only after its due instant); a second later it is.
+    sla_check(&desk, "2026-11-26T13:30:00Z").ok();
+    sla_check(&desk, "2026-11-26T13:30:01Z")
         .code(1)
         .stderr_contains("case 1001 escalation-follow-up #1 due 2026-11-26 08:30 America/Toronto");
     // The night in between is not desk time: 17:30 Wed is still fine.
@@ -828,8 +837,8 @@ fn sev1_follow_up_runs_60_minutes_round_the_clock() {
         )["due_at"],
         "2026-11-25T05:30:00Z"
     );
-    sla_check(&desk, "2026-11-25T05:29:00Z").ok();
-    sla_check(&desk, "2026-11-25T05:30:00Z")
+    sla_check(&desk, "2026-11-25T05:30:00Z").ok();
+    sla_check(&desk, "2026-11-25T05:30:01Z")
         .code(1)
         .stderr_contains("case 1001 escalation-follow-up #1 due 2026-11-25 00:30 America/Toronto");
 }
@@ -859,7 +868,11 @@ fn raising_an_escalated_case_to_sev1_retargets_the_follow_up_to_24x7() {
         .stdout_contains("manager's follow-up due 2026-11-26 08:30 America/Toronto");
     // Raised to sev1 at 16:45 with the customer's agreement: the follow-up
     // is re-targeted from the same start on the sev1 calendar (24x7): 16:30
-    // + 60 minutes = 17:30 Toronto (22:30Z).
+    // + 60 minutes = 17:30 Toronto (22:30Z). (A severity change needs an
+    // owner: SPEC 4.)
+    desk.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-25T21:40:00Z")
+        .ok();
     desk.run(&["severity", "1001", "1", "--customer-agreed"])
         .now("2026-11-25T21:45:00Z")
         .ok();
@@ -872,8 +885,8 @@ fn raising_an_escalated_case_to_sev1_retargets_the_follow_up_to_24x7() {
     .clone();
     assert_eq!(follow_up["started_at"], "2026-11-25T21:30:00Z");
     assert_eq!(follow_up["due_at"], "2026-11-25T22:30:00Z");
-    sla_check(&desk, "2026-11-25T22:29:00Z").ok();
-    sla_check(&desk, "2026-11-25T22:30:00Z")
+    sla_check(&desk, "2026-11-25T22:30:00Z").ok();
+    sla_check(&desk, "2026-11-25T22:30:01Z")
         .code(1)
         .stderr_contains("escalation-follow-up");
 }
@@ -940,7 +953,7 @@ fn accepted_case(desk: &Env) -> u64 {
 }
 
 #[test]
-fn the_update_clock_starts_at_acceptance_and_breaches_at_its_due_instant() {
+fn the_update_clock_starts_at_acceptance_and_breaches_after_its_due_instant() {
     let desk = Env::init();
     let case = accepted_case(&desk);
     let shown = desk.show(case, "2026-11-25T15:00:00Z");
@@ -949,15 +962,16 @@ fn the_update_clock_starts_at_acceptance_and_breaches_at_its_due_instant() {
     assert_eq!(update["due_at"], "2026-11-25T19:00:00Z");
     assert_eq!(update["status"], "running");
 
-    // 13:59 Toronto: fine. 14:00 Toronto (accepted + 4h exactly): breached.
+    // 14:00 Toronto (accepted + 4h exactly): still running; a second later, breached.
     sla_check(&desk, "2026-11-25T18:59:00Z").ok();
-    sla_check(&desk, "2026-11-25T19:00:00Z")
+    sla_check(&desk, "2026-11-25T19:00:00Z").ok();
+    sla_check(&desk, "2026-11-25T19:00:01Z")
         .code(1)
         .stderr_contains("case 1001 escalation-update #1 due 2026-11-25 14:00 America/Toronto")
         .stderr_lacks("escalation-follow-up");
     assert_eq!(
         clock(
-            &desk.show(case, "2026-11-25T19:00:00Z"),
+            &desk.show(case, "2026-11-25T19:00:01Z"),
             "escalation-update",
             Some(1),
             0
@@ -984,12 +998,12 @@ fn each_update_restarts_the_update_clock() {
     .stdout_contains("next update due 2026-11-25 17:00 America/Toronto");
     // The first interval's due time has passed, but it was met.
     sla_check(&desk, "2026-11-25T19:00:00Z").ok();
-    sla_check(&desk, "2026-11-25T21:59:00Z").ok();
-    sla_check(&desk, "2026-11-25T22:00:00Z")
+    sla_check(&desk, "2026-11-25T22:00:00Z").ok();
+    sla_check(&desk, "2026-11-25T22:00:01Z")
         .code(1)
         .stderr_contains("case 1001 escalation-update #1 due 2026-11-25 17:00 America/Toronto");
 
-    let shown = desk.show(case, "2026-11-25T22:00:00Z");
+    let shown = desk.show(case, "2026-11-25T22:00:01Z");
     let updates = clocks_named(&shown, "escalation-update");
     assert_eq!(updates.len(), 2);
     assert_eq!(updates[0]["due_at"], "2026-11-25T19:00:00Z");
@@ -1039,8 +1053,8 @@ fn the_update_frequency_is_calendar_time() {
     )
     .ok()
     .stdout_contains("next update due 2026-11-28 15:00 America/Toronto");
-    sla_check(&desk, "2026-11-28T19:59:00Z").ok();
-    sla_check(&desk, "2026-11-28T20:00:00Z")
+    sla_check(&desk, "2026-11-28T20:00:00Z").ok();
+    sla_check(&desk, "2026-11-28T20:00:01Z")
         .code(1)
         .stderr_contains("escalation-update #1 due 2026-11-28 15:00 America/Toronto");
 }
@@ -1071,9 +1085,7 @@ fn the_update_clock_stops_when_the_escalation_ends() {
         ],
     )
     .ok();
-    desk.run(&["close", "1003", "--confirmed-by", "Ann Lee"])
-        .now("2026-11-25T18:00:00Z")
-        .ok();
+    close_as_an_earlier_version_did(&desk, case_closed, "2026-11-25T18:00:00Z");
     for case in [closed, de_escalated, case_closed] {
         let shown = desk.show(case, "2026-11-30T15:00:00Z");
         let update = clock(&shown, "escalation-update", Some(1), 0);
@@ -1184,7 +1196,9 @@ fn request_review_accept_update_close() {
     .stdout_contains("case 1001: escalation requested by Ann Lee (primary-contact)")
     .stdout_contains("manager's follow-up due 2026-11-25 10:05 America/Toronto");
     let shown = desk.show(case, "2026-11-25T14:06:00Z");
-    assert_eq!(shown["escalated"], true);
+    // SPEC 4: requested, not yet escalated.
+    assert_eq!(shown["escalated"], false);
+    assert_eq!(shown["escalation_status"], "requested");
     let e = &shown["escalations"][0];
     assert_eq!(e["status"], "requested");
     assert_eq!(e["requested_at"], SEV2_ELIGIBLE);
@@ -1206,10 +1220,8 @@ fn request_review_accept_update_close() {
             ("customer manager", "Dan Wu"),
         ])
     );
-    assert_eq!(
-        list_numbers(&desk, "2026-11-25T14:06:00Z", &["--escalated"]),
-        [1001]
-    );
+    // SPEC 4: a pending request is not yet an escalated case.
+    assert!(list_numbers(&desk, "2026-11-25T14:06:00Z", &["--escalated"]).is_empty());
 
     // 09:45: the support manager follows up with the customer.
     escalate(
@@ -1231,6 +1243,11 @@ fn request_review_accept_update_close() {
     )
     .ok();
     let shown = desk.show(case, "2026-11-25T15:00:00Z");
+    assert_eq!(shown["escalated"], true);
+    assert_eq!(
+        list_numbers(&desk, "2026-11-25T15:00:00Z", &["--escalated"]),
+        [1001]
+    );
     let e = &shown["escalations"][0];
     assert_eq!(e["status"], "accepted");
     assert_eq!(e["manager"], "Maya Chen");
@@ -1590,7 +1607,9 @@ fn a_declined_escalation_explains_why_and_a_new_one_may_follow() {
     let shown = desk.show(case, "2026-11-25T15:00:00Z");
     assert_eq!(shown["escalations"].as_array().unwrap().len(), 2);
     assert_eq!(shown["escalations"][1]["status"], "requested");
-    assert_eq!(shown["escalated"], true);
+    // SPEC 4: escalated only from acceptance; a pending request shows as requested.
+    assert_eq!(shown["escalated"], false);
+    assert_eq!(shown["escalation_status"], "requested");
 }
 
 #[test]
@@ -1662,13 +1681,28 @@ fn de_escalation_needs_a_reason_and_ends_the_escalation() {
     );
 }
 
+/// Appends to case `number` (an unowned, new case) a customer-confirmed
+/// closing at `at` by hand, as an earlier version of `cases close` recorded
+/// it over an open escalation (SPEC 4 now refuses that closing).
+fn close_as_an_earlier_version_did(desk: &Env, number: u64, at: &str) {
+    desk.edit(&case_file(number), |text| {
+        text.replacen("state: new", "state: closed", 1)
+            + &format!("- at: {at}\n  event: closed\n  by: alice\n  reason: customer-confirmed\n  confirmed_by: {CONTACT_ANN}\n")
+    });
+}
+
 #[test]
-fn closing_the_case_ends_an_open_escalation() {
+fn a_closing_recorded_over_an_open_escalation_still_ends_it() {
     let desk = Env::init();
     let case = accepted_case(&desk);
+    // SPEC 4: `close` is now refused while an escalation is open ...
     desk.run(&["close", "1001", "--confirmed-by", "bob@acme.test"])
         .now("2026-11-25T16:00:00Z")
-        .ok();
+        .refused(3);
+    // ... but a history an earlier version recorded that way still reads
+    // as it did: the closing ended the escalation.
+    close_as_an_earlier_version_did(&desk, case, "2026-11-25T16:00:00Z");
+    desk.run(&["check"]).ok();
     let shown = desk.show(case, "2026-11-25T16:01:00Z");
     assert_eq!(shown["escalated"], false);
     assert_eq!(shown["escalations"][0]["status"], "case-closed");
@@ -1689,7 +1723,7 @@ fn closing_the_case_ends_an_open_escalation() {
 // ---------------------------------------------------------------------------
 
 #[test]
-fn list_escalated_shows_only_cases_with_an_open_escalation() {
+fn list_escalated_shows_only_cases_with_an_accepted_escalation() {
     let desk = Env::init();
     let now = "2026-11-25T16:00:00Z";
     let requested = open_and_respond(&desk, MON_0905, "2", "north-america");
@@ -1718,37 +1752,37 @@ fn list_escalated_shows_only_cases_with_an_open_escalation() {
         &["--reason", "No logs"],
     )
     .ok();
-    desk.run(&[
-        "close",
-        &case_closed.to_string(),
-        "--confirmed-by",
-        "Ann Lee",
-    ])
-    .now(now)
-    .ok();
-    assert_eq!(
-        list_numbers(&desk, now, &["--escalated"]),
-        [requested, accepted]
-    );
+    close_as_an_earlier_version_did(&desk, case_closed, now);
+    // SPEC 4: escalated from acceptance until the end; a mere request is not.
+    assert_eq!(list_numbers(&desk, now, &["--escalated"]), [accepted]);
     // The table lists the same cases.
     let table = desk.run(&["list", "--escalated"]).now(now).ok();
     let rows: Vec<&str> = table.stdout.lines().skip(2).collect();
-    assert_eq!(rows.len(), 2, "{}", table.stdout);
-    assert!(rows[0].trim_start().starts_with(&requested.to_string()));
-    assert!(rows[1].trim_start().starts_with(&accepted.to_string()));
+    assert_eq!(rows.len(), 1, "{}", table.stdout);
+    assert!(rows[0].trim_start().starts_with(&accepted.to_string()));
     // Other filters combine with it.
     assert_eq!(
         list_numbers(&desk, now, &["--escalated", "--state", "new"]),
-        [requested, accepted]
+        [accepted]
     );
     assert!(list_numbers(&desk, now, &["--escalated", "--severity", "3"]).is_empty());
 }
 
-/// Two unowned sev2 cases, the first with an open escalation.
+/// Two unowned sev2 cases, the first escalated (its escalation accepted:
+/// SPEC 4), the second with a request only.
 fn queue_with_one_escalated(desk: &Env) -> (u64, u64) {
     let escalated = open_and_respond(desk, MON_0905, "2", "north-america");
     let plain = open_and_respond(desk, MON_0905, "2", "north-america");
     request(desk, escalated, SEV2_ELIGIBLE, "community").ok();
+    escalate(
+        desk,
+        "2026-11-25T14:30:00Z",
+        "accept",
+        escalated,
+        &["--manager", "Maya Chen", "--update-every", "4h"],
+    )
+    .ok();
+    request(desk, plain, SEV2_ELIGIBLE, "community").ok();
     (escalated, plain)
 }
 

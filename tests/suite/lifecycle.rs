@@ -871,6 +871,11 @@ fn lowering_severity_1_keeps_the_start_of_a_running_clock() {
     let clock = initial_response(&store.show(n, "2026-11-16T14:25:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-16T14:20:00Z");
     assert_eq!(clock["due_at"], "2026-11-16T15:20:00Z");
+    // A severity change needs an owner (SPEC 4).
+    store
+        .run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-16T14:25:00Z")
+        .ok();
     store
         .run(&["severity", "1001", "2", "--customer-agreed"])
         .now("2026-11-16T14:30:00Z")

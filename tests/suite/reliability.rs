@@ -1079,6 +1079,10 @@ fn a_deleted_closing_makes_the_reopening_illegal() {
 fn a_deleted_severity_change_breaks_the_next_one() {
     let env = Env::new();
     env.open(&NewCase::default());
+    // A severity change needs an owner (SPEC 4).
+    env.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-23T14:06:00Z")
+        .ok();
     for (now, level) in [("2026-11-23T14:10:00Z", "1"), ("2026-11-23T15:10:00Z", "3")] {
         env.run(&[
             "severity",
@@ -1098,8 +1102,8 @@ fn a_deleted_severity_change_breaks_the_next_one() {
     );
     check_finds(
         &env,
-        "29:3",
-        "history[1]: severity-changed says from 1 but case 1001 is severity 2",
+        "33:3",
+        "history[2]: severity-changed says from 1 but case 1001 is severity 2",
     );
 }
 

@@ -391,6 +391,7 @@ fn entry(clock: &str, group: Option<(&str, &str)>, counts: [u64; 4], percent: Va
 }
 
 const IR: &str = "initial-response";
+const REOPEN: &str = "reopen-response";
 const FOLLOW_UP: &str = "escalation-follow-up";
 const UPDATE: &str = "escalation-update";
 
@@ -412,6 +413,11 @@ fn attainment_by_severity_and_plan() -> Value {
         entry(IR, Some(("3", "premium")), [1, 0, 0, 0], json!(100.0)), // 1009
         entry(IR, Some(("4", "plus")), [1, 0, 0, 0], json!(100.0)),  // 1010
         entry(IR, Some(("4", "premium")), [0, 0, 1, 0], Value::Null), // 1013
+        // Reopen response: 1001 reopened Wed Nov 4 10:00 Toronto, sev4 basic
+        // (24h of business time: 11h Wednesday + 13h Thursday = Thu 19:00
+        // Toronto, Fri Nov 6 00:00Z), never answered since: breached.
+        entry(REOPEN, None, [0, 1, 0, 0], json!(0.0)),
+        entry(REOPEN, Some(("4", "basic")), [0, 1, 0, 0], json!(0.0)),
         // Follow-ups: met 1005, 1006 (2nd), 1007 (both); breached 1006 (1st):
         // 4 / 5 = 80.0%.
         entry(FOLLOW_UP, None, [4, 1, 0, 0], json!(80.0)),
@@ -476,8 +482,9 @@ fn period_first_response() -> Value {
 fn period_weekly() -> Value {
     json!([
         // Opened 1002, 1003, 1004. Open on Nov 9 00:00: 1001 (reopened Nov
-        // 4), 1003 (closed Nov 9 13:00), 1004. No clock due this week breached.
-        {"week_start": "2026-11-02T00:00:00Z", "opened": 3, "backlog": 3, "breaches": 0},
+        // 4), 1003 (closed Nov 9 13:00), 1004. Breached and due this week:
+        // 1001's reopen response (Fri Nov 6 00:00).
+        {"week_start": "2026-11-02T00:00:00Z", "opened": 3, "backlog": 3, "breaches": 1},
         // Opened 1005, 1006. Open on Nov 16: 1001, 1004, 1006. Breached and
         // due this week: 1005's response (Tue 04:20) and update (Wed 18:00),
         // 1006's response (Wed 17:00).
@@ -535,6 +542,8 @@ fn attainment_by_region_and_by_owner() {
          initial-response,(all),6,4,1,1,60.0%\n\
          initial-response,emea,3,3,0,0,50.0%\n\
          initial-response,north-america,3,1,1,1,75.0%\n\
+         reopen-response,(all),0,1,0,0,0.0%\n\
+         reopen-response,north-america,0,1,0,0,0.0%\n\
          escalation-follow-up,(all),4,1,0,0,80.0%\n\
          escalation-follow-up,emea,3,0,0,0,100.0%\n\
          escalation-follow-up,north-america,1,1,0,0,50.0%\n\
@@ -597,12 +606,14 @@ fn table_shows_every_figure() {
         "initial-response 2 plus 2 0 0 0 100.0%",
         "initial-response 3 basic 1 1 0 0 50.0%",
         "initial-response 4 premium 0 0 1 0 -",
+        "reopen-response (all) (all) 0 1 0 0 0.0%",
+        "reopen-response 4 basic 0 1 0 0 0.0%",
         "escalation-follow-up (all) (all) 4 1 0 0 80.0%",
         "escalation-follow-up 2 premium 1 1 0 0 50.0%",
         "escalation-update (all) (all) 5 1 0 0 83.3%",
         "escalation-update 1 premium 2 1 0 0 66.7%",
         "week of opened backlog breaches",
-        "2026-11-02 3 3 0",
+        "2026-11-02 3 3 1",
         "2026-11-09 2 3 3",
         "2026-11-16 4 7 2",
         "2026-11-23 3 9 1",
@@ -612,12 +623,16 @@ fn table_shows_every_figure() {
             "no line {expected:?} in\n{table}"
         );
     }
-    // 18 attainment rows (as in JSON) and 4 weeks.
+    // 20 attainment rows (as in JSON) and 4 weeks.
     let rows = lines
         .iter()
-        .filter(|l| l.starts_with("initial-response") || l.starts_with("escalation-"))
+        .filter(|l| {
+            l.starts_with("initial-response")
+                || l.starts_with("reopen-response")
+                || l.starts_with("escalation-")
+        })
         .count();
-    assert_eq!(rows, 18, "{table}");
+    assert_eq!(rows, 20, "{table}");
     assert!(!table.contains("NaN") && !table.contains("inf"), "{table}");
 }
 
@@ -639,6 +654,8 @@ fn csv_is_the_attainment_table() {
          initial-response,3,premium,1,0,0,0,100.0%\n\
          initial-response,4,plus,1,0,0,0,100.0%\n\
          initial-response,4,premium,0,0,1,0,-\n\
+         reopen-response,(all),(all),0,1,0,0,0.0%\n\
+         reopen-response,4,basic,0,1,0,0,0.0%\n\
          escalation-follow-up,(all),(all),4,1,0,0,80.0%\n\
          escalation-follow-up,1,premium,1,0,0,0,100.0%\n\
          escalation-follow-up,2,basic,2,0,0,0,100.0%\n\
@@ -676,7 +693,7 @@ fn markdown_is_a_job_summary() {
         "| escalation-update | (all) | (all) | 5 | 1 | 0 | 0 | 83.3% |",
         "### Weekly",
         "| week of | opened | backlog | breaches |",
-        "| 2026-11-02 | 3 | 3 | 0 |",
+        "| 2026-11-02 | 3 | 3 | 1 |",
         "| 2026-11-09 | 2 | 3 | 3 |",
         "| 2026-11-16 | 4 | 7 | 2 |",
         "| 2026-11-23 | 3 | 9 | 1 |",
@@ -686,9 +703,13 @@ fn markdown_is_a_job_summary() {
     // Every table line has as many cells as its header.
     let rows: Vec<&str> = md
         .lines()
-        .filter(|l| l.starts_with("| initial-response") || l.starts_with("| escalation-"))
+        .filter(|l| {
+            l.starts_with("| initial-response")
+                || l.starts_with("| reopen-response")
+                || l.starts_with("| escalation-")
+        })
         .collect();
-    assert_eq!(rows.len(), 18, "{md}");
+    assert_eq!(rows.len(), 20, "{md}");
     assert!(rows.iter().all(|r| r.matches(" | ").count() == 7), "{md}");
 }
 
@@ -718,6 +739,9 @@ fn as_of_gives_the_figures_as_they_stood_then() {
             entry(IR, Some(("2", "plus")), [2, 0, 0, 0], json!(100.0)),
             entry(IR, Some(("2", "premium")), [0, 1, 0, 0], json!(0.0)),
             entry(IR, Some(("3", "basic")), [1, 0, 0, 0], json!(100.0)),
+            // 1001's reopen response, due Fri Nov 6 00:00, never answered.
+            entry(REOPEN, None, [0, 1, 0, 0], json!(0.0)),
+            entry(REOPEN, Some(("4", "basic")), [0, 1, 0, 0], json!(0.0)),
             entry(FOLLOW_UP, None, [1, 0, 0, 0], json!(100.0)),
             entry(FOLLOW_UP, Some(("1", "premium")), [1, 0, 0, 0], json!(100.0)),
             entry(UPDATE, None, [2, 1, 0, 0], json!(66.7)),
@@ -736,7 +760,7 @@ fn as_of_gives_the_figures_as_they_stood_then() {
         // --as-of is inclusive: the week that starts at that very instant
         // is in the trend, with what stood then.
         "weekly": [
-            {"week_start": "2026-11-02T00:00:00Z", "opened": 3, "backlog": 3, "breaches": 0},
+            {"week_start": "2026-11-02T00:00:00Z", "opened": 3, "backlog": 3, "breaches": 1},
             {"week_start": "2026-11-09T00:00:00Z", "opened": 2, "backlog": 3, "breaches": 3},
             {"week_start": "2026-11-16T00:00:00Z", "opened": 0, "backlog": 3, "breaches": 0},
         ],
@@ -772,6 +796,9 @@ fn as_of_gives_the_figures_as_they_stood_then() {
             entry(IR, Some(("1", "premium")), [0, 0, 1, 0], Value::Null),
             entry(IR, Some(("2", "plus")), [2, 0, 0, 0], json!(100.0)),
             entry(IR, Some(("3", "basic")), [1, 0, 0, 0], json!(100.0)),
+            // 1001's reopen response, due Fri Nov 6 00:00, never answered.
+            entry(REOPEN, None, [0, 1, 0, 0], json!(0.0)),
+            entry(REOPEN, Some(("4", "basic")), [0, 1, 0, 0], json!(0.0)),
             // Every clock has its total row, even with nothing to count yet.
             entry(FOLLOW_UP, None, [0, 0, 0, 0], Value::Null),
             entry(UPDATE, None, [0, 0, 0, 0], Value::Null),
@@ -834,7 +861,7 @@ fn what_if_gives_both_attainments_and_the_delta() {
         .iter()
         .map(|w| &w["breaches"])
         .collect();
-    assert_eq!(breaches, [&json!(1), &json!(3), &json!(2), &json!(1)]);
+    assert_eq!(breaches, [&json!(2), &json!(3), &json!(2), &json!(1)]);
 
     let table = run_report(&store, NOW, &period(&["--what-if", "whatif.yaml"])).stdout;
     let lines: Vec<String> = table.lines().map(squash).collect();
@@ -876,9 +903,13 @@ fn what_if_gives_both_attainments_and_the_delta() {
     assert_eq!(lines[11], "initial-response,4,premium,0,0,1,0,-,-,-");
     assert_eq!(
         lines[12],
+        "reopen-response,(all),(all),0,1,0,0,0.0%,0.0%,+0.0 pts"
+    );
+    assert_eq!(
+        lines[14],
         "escalation-follow-up,(all),(all),4,1,0,0,80.0%,80.0%,+0.0 pts"
     );
-    assert_eq!(lines.len(), 19);
+    assert_eq!(lines.len(), 21);
 
     let md = run_report(
         &store,
@@ -1099,6 +1130,7 @@ fn every_clock_is_reported_even_with_nothing_to_count() {
     let report = report_json(&empty, "2026-11-27T15:00:00Z", &[]);
     let totals = json!([
         entry(IR, None, [0, 0, 0, 0], Value::Null),
+        entry(REOPEN, None, [0, 0, 0, 0], Value::Null),
         entry(FOLLOW_UP, None, [0, 0, 0, 0], Value::Null),
         entry(UPDATE, None, [0, 0, 0, 0], Value::Null),
     ]);
@@ -1120,7 +1152,15 @@ fn every_clock_is_reported_even_with_nothing_to_count() {
         .filter(|e| e["severity"].is_null())
         .map(|e| &e["clock"])
         .collect();
-    assert_eq!(clocks, [&json!(IR), &json!(FOLLOW_UP), &json!(UPDATE)]);
+    assert_eq!(
+        clocks,
+        [
+            &json!(IR),
+            &json!(REOPEN),
+            &json!(FOLLOW_UP),
+            &json!(UPDATE)
+        ]
+    );
 }
 
 #[test]
@@ -1436,7 +1476,7 @@ fn html_page_structure_and_embedded_figures() {
     let classes: Vec<&str> = lines.iter().map(|l| l.attr("class")).collect();
     assert_eq!(classes, ["opened", "backlog", "breaches"]);
     let values: Vec<&str> = lines.iter().map(|l| l.attr("data-values")).collect();
-    assert_eq!(values, ["3,2,4,3", "3,3,7,9", "0,3,2,1"]);
+    assert_eq!(values, ["3,2,4,3", "3,3,7,9", "1,3,2,1"]);
     // One scale for all three, of round numbers: the peak (9) under the
     // top tick (10), 0 on the axis (y 212), 200 px high.
     let top = 10.0;

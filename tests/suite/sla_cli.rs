@@ -16,21 +16,21 @@ fn one_premium_sev2() -> Env {
 }
 
 #[test]
-fn check_passes_one_minute_before_the_due_minute_and_fails_at_it() {
+fn check_passes_through_the_due_instant_and_fails_just_after_it() {
     let env = one_premium_sev2();
-    for now in [
-        T0,
-        "2026-11-23T16:00:00Z",
-        "2026-11-23T16:04:00Z",
-        "2026-11-23T16:04:59Z",
-    ] {
+    // SPEC 3: a running clock is not breached until after its due instant.
+    for now in [T0, "2026-11-23T16:00:00Z", "2026-11-23T16:04:59Z", DUE] {
         env.run(&["sla", "--check"])
             .now(now)
             .ok()
             .stderr_empty()
             .stdout_has("1001 2 premium north-america new initial-response running 2026-11-23 11:05 America/Toronto");
     }
-    for now in [DUE, "2026-11-23T16:06:00Z", "2026-11-30T00:00:00Z"] {
+    for now in [
+        "2026-11-23T16:05:01Z",
+        "2026-11-23T16:06:00Z",
+        "2026-11-30T00:00:00Z",
+    ] {
         env.run(&["sla", "--check"])
             .now(now)
             .code(1)
@@ -38,7 +38,11 @@ fn check_passes_one_minute_before_the_due_minute_and_fails_at_it() {
             .stdout_has("initial-response breached");
     }
     // Without --check a breach is reported but does not fail.
-    env.run(&["sla"]).now(DUE).ok().stdout_has("1 breached");
+    env.run(&["sla"])
+        .now("2026-11-23T16:05:01Z")
+        .ok()
+        .stdout_has("1 breached");
+    env.run(&["sla"]).now(DUE).ok().stdout_has("0 breached");
 }
 
 #[test]
@@ -55,7 +59,7 @@ fn the_breach_lines_name_every_breached_case() {
     }); // waiting: never breached
     let out = env
         .run(&["sla", "--check"])
-        .now("2026-11-23T22:05:00Z")
+        .now("2026-11-23T22:05:01Z")
         .code(1);
     out.stderr_has("case 1001 initial-response")
         .stderr_has("case 1002 initial-response");
@@ -121,11 +125,17 @@ fn json_after_a_late_response_is_breached_with_its_stop() {
         .now("2026-11-23T17:00:00Z")
         .ok()
         .stdout_has("initial-response clock stopped: breached");
+    // Answered, even late, it is not overdue: SPEC 3 fails `--check` on
+    // it only within a `--since` window that holds its due instant.
     let out = env
         .run(&["sla", "--check", "--format", "json"])
         .now("2026-11-24T10:00:00Z")
-        .code(1);
-    out.stderr_has("case 1001");
+        .ok();
+    out.stderr_empty();
+    env.run(&["sla", "--check", "--since", DUE])
+        .now("2026-11-24T10:00:00Z")
+        .code(1)
+        .stderr_has("case 1001");
     assert_json_has(
         &out.json()[0]["clocks"],
         &json!([{
@@ -300,6 +310,9 @@ fn severity_1_waits_for_the_phone_call_then_runs_from_it() {
     );
     env.run(&["sla", "--check"])
         .now("2026-11-23T15:35:00Z")
+        .ok();
+    env.run(&["sla", "--check"])
+        .now("2026-11-23T15:35:01Z")
         .code(1)
         .stderr_has("case 1001");
     // A second call does not restart the clock.

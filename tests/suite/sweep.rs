@@ -25,8 +25,9 @@ const AUTOCLOSE_AT: &str = "2026-11-24T15:00:00Z";
 /// One minute before [`AUTOCLOSE_AT`].
 const AUTOCLOSE_MINUS_1M: &str = "2026-11-24T14:59:00Z";
 
-const RULE: &str =
-    "auto-close: waiting on the customer, 2 follow-ups, 4 business days since waiting, no reply";
+/// The rule a no-response closing names (SPEC 4: the grace after the last
+/// required follow-up and the open escalation are part of it now).
+const RULE: &str = "auto-close: waiting on the customer, 2 follow-ups, 4 business days since waiting and 1 business day since the last required follow-up, no reply, no open escalation";
 
 /// Opens a severity 3 premium case on Mon 2026-11-16 09:00 local, assigns it
 /// to alice and asks the customer for information at `waiting_since`.
