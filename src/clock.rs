@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::calendar::Calendar;
-use crate::case::{history_as_of, Case, EscalationStatus, Event, EventKind, State};
+use crate::case::{history_as_of, Case, EscalationStatus, Event, EventKind, PhoneCall, State};
 use crate::policy::{Policy, ResponseStart, SeverityRule};
 
 /// Which clock a reading is of.
@@ -185,7 +185,7 @@ pub fn is_customer_facing_contact(kind: &EventKind) -> bool {
         EventKind::Responded { .. }
         | EventKind::InfoRequested { .. }
         | EventKind::FollowUp { .. } => true,
-        EventKind::PhoneContact { .. } => false,
+        EventKind::PhoneContact { call, .. } => call.is_some_and(PhoneCall::is_conversation),
         EventKind::Closed { reason, .. } => *reason == crate::case::CloseReason::CustomerConfirmed,
         _ => false,
     }
@@ -394,7 +394,10 @@ fn response_clock(
         .find(|(_, event)| is_customer_facing_contact(&event.kind))
         .map(|(index, _)| index);
     let stopped_at = stop_index.map(|index| history[index].at);
-    let ran = &history[start_index + 1..stop_index.unwrap_or(history.len())];
+    // The severity changes made while it ran: after its start, before its
+    // stop (none when the event that started it also stopped it).
+    let ran_until = stop_index.unwrap_or(history.len()).max(start_index + 1);
+    let ran = &history[start_index + 1..ran_until];
     let level = severity_before(history, start_index).unwrap_or(case.header().severity);
     let plan = &case.header().plan;
     let (due, _) = retargeted_due(level, severity_changes(ran), |level| {

@@ -5,8 +5,12 @@
 //! An escalation is requested, reviewed by the support manager (the
 //! follow-up with the customer, within 60 minutes of desk time; round the
 //! clock for severity 1), then accepted with an agreed update frequency or
-//! declined; an accepted one gets updates and ends closed with an outcome, or
-//! de-escalated. Closing the case ends any open escalation.
+//! declined; an accepted one gets updates and ends closed with an outcome
+//! agreed with the customer (the contact who agreed is recorded), or
+//! de-escalated. A case is *escalated* from the acceptance until the end
+//! (SPEC section 4); it is not closed while an escalation is open (the
+//! commands refuse it), but a closing that an earlier version recorded over
+//! an open escalation still ends it (`case-closed`), as it did then.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -21,6 +25,9 @@ pub enum Ending {
     Closed {
         outcome: String,
         summary: String,
+        /// The customer contact who agreed; `None` in closures recorded
+        /// before it was asked for.
+        agreed_by: Option<String>,
     },
     Declined {
         explanation: String,
@@ -28,7 +35,8 @@ pub enum Ending {
     DeEscalated {
         reason: String,
     },
-    /// The case was closed while the escalation was open.
+    /// The case was closed while the escalation was open (a history an
+    /// earlier version recorded; closing is refused now).
     CaseClosed,
 }
 
@@ -52,6 +60,9 @@ pub struct Escalation {
     pub role: String,
     pub channel: String,
     pub justification: String,
+    /// The internal resources the customer committed at the request; `None`
+    /// in requests recorded before it was asked for.
+    pub resources: Option<String>,
     /// The severity in force when it was requested.
     pub severity: u8,
     pub customer_success_manager: Option<String>,
@@ -111,6 +122,7 @@ pub fn escalations(case: &Case) -> Vec<Escalation> {
                     role,
                     channel,
                     justification,
+                    resources,
                     customer_success_manager,
                     customer_manager,
                 },
@@ -121,6 +133,7 @@ pub fn escalations(case: &Case) -> Vec<Escalation> {
                 role: role.clone(),
                 channel: channel.clone(),
                 justification: justification.clone(),
+                resources: resources.clone(),
                 severity: severity_at(case.history(), event.at).unwrap_or(case.header().severity),
                 customer_success_manager: customer_success_manager.clone(),
                 customer_manager: customer_manager.clone(),
@@ -146,12 +159,20 @@ pub fn escalations(case: &Case) -> Vec<Escalation> {
                     },
                 ))
             }
-            (EventKind::EscalationClosed { outcome, summary }, Some(e)) => {
+            (
+                EventKind::EscalationClosed {
+                    agreed_by,
+                    outcome,
+                    summary,
+                },
+                Some(e),
+            ) => {
                 e.ended = Some((
                     event.at,
                     Ending::Closed {
                         outcome: outcome.clone(),
                         summary: summary.clone(),
+                        agreed_by: agreed_by.clone(),
                     },
                 ))
             }

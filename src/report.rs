@@ -102,6 +102,8 @@ pub struct Counts {
     pub closed_customer_confirmed: usize,
     pub closed_no_response: usize,
     pub reopened: usize,
+    /// Escalations accepted in the period (a case is escalated from the
+    /// acceptance; a request alone does not count).
     pub escalated: usize,
 }
 
@@ -273,7 +275,8 @@ impl Tally {
                     crate::case::CloseReason::NoResponse => self.counts.closed_no_response += 1,
                 },
                 EventKind::Reopened { .. } => self.counts.reopened += 1,
-                EventKind::EscalationRequested { .. } => self.counts.escalated += 1,
+                // Escalated from the acceptance (SPEC 4), not the request.
+                EventKind::EscalationAccepted { .. } => self.counts.escalated += 1,
                 _ => {}
             }
         }

@@ -126,6 +126,7 @@ fn event(case: &Case, bytes: &mut Bytes) -> Event {
             role: "primary-contact".into(),
             channel: "community".into(),
             justification: text("why "),
+            resources: Some(text("resources ")),
             customer_success_manager: None,
             customer_manager: None,
         },
@@ -141,13 +142,22 @@ fn event(case: &Case, bytes: &mut Bytes) -> Event {
             message: text("update "),
         },
         19 => EventKind::EscalationClosed {
+            agreed_by: None,
             outcome: "root-cause".into(),
             summary: text("done "),
         },
         20 => EventKind::DeEscalated {
             reason: text("resources "),
         },
-        _ => EventKind::PhoneContact { note: None },
+        _ => EventKind::PhoneContact {
+            call: match detail % 4 {
+                0 => None,
+                1 => Some(cases::case::PhoneCall::Live),
+                2 => Some(cases::case::PhoneCall::Voicemail),
+                _ => Some(cases::case::PhoneCall::Callback),
+            },
+            note: None,
+        },
     };
     Event { at, by, kind }
 }

@@ -158,7 +158,15 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
         _ if state == State::Closed && !matches!(event.kind, EventKind::Reopened { .. }) => {
             return Err(closed_refusal())
         }
-        EventKind::PhoneContact { .. } | EventKind::Responded { .. } => {}
+        EventKind::PhoneContact { call, .. } => {
+            // A call in which the customer and support spoke is the
+            // customer's reply to a case waiting on them (SPEC 4); a
+            // voicemail, or a contact recorded before calls had kinds, is not.
+            if state == State::WaitingOnCustomer && call.is_some_and(|c| c.is_conversation()) {
+                header.state = State::Open;
+            }
+        }
+        EventKind::Responded { .. } => {}
         EventKind::Assigned { owner } => {
             header.owner = Some(owner.clone());
             if state == State::New {

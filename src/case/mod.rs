@@ -134,6 +134,56 @@ impl CloseReason {
     }
 }
 
+/// The intake channel of a case logged during a phone call with the
+/// customer: its opening records that live call.
+pub const PHONE_CHANNEL: &str = "phone";
+
+/// Which kind of phone call a phone contact was (SPEC section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum PhoneCall {
+    /// The customer called and reached an agent (during operation hours a
+    /// severity 1 caller does): the call starts a severity 1 clock and is
+    /// the response.
+    Live,
+    /// The customer left a voicemail: it starts a severity 1 clock and
+    /// responds to nothing.
+    Voicemail,
+    /// Support called the customer back and they spoke: a response.
+    Callback,
+}
+
+impl PhoneCall {
+    pub const ALL: [PhoneCall; 3] = [PhoneCall::Live, PhoneCall::Voicemail, PhoneCall::Callback];
+
+    /// The name written in case files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneCall::Live => "live",
+            PhoneCall::Voicemail => "voicemail",
+            PhoneCall::Callback => "callback",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PhoneCall> {
+        PhoneCall::ALL
+            .into_iter()
+            .find(|call| call.as_str() == text)
+    }
+
+    /// True when support and the customer spoke (a live call or a
+    /// callback): a customer-facing contact, and while the case waits on
+    /// the customer, their reply.
+    pub fn is_conversation(self) -> bool {
+        matches!(self, PhoneCall::Live | PhoneCall::Callback)
+    }
+}
+
+/// The call of a phone contact, in summaries: ` (voicemail)`; nothing for
+/// one recorded before calls had kinds.
+fn call_suffix(call: &Option<PhoneCall>) -> String {
+    call.map_or(String::new(), |call| format!(" ({})", call.as_str()))
+}
+
 /// Durations as whole seconds in the store's binary cache.
 mod seconds {
     use chrono::Duration;

@@ -32,6 +32,11 @@ pub enum EscalateCommand {
         /// Why the case needs more attention.
         #[arg(long)]
         justification: String,
+        /// The internal resources the customer commits to the resolution
+        /// (who, and for what): the guide makes it a condition, and a
+        /// de-escalation for missing resources refers to it.
+        #[arg(long, value_name = "TEXT")]
+        resources: String,
         /// The account's customer success manager, kept informed.
         #[arg(long, value_name = "NAME")]
         customer_success_manager: Option<String>,
@@ -84,6 +89,10 @@ pub enum EscalateCommand {
         /// The final communication summarising the issue and its resolution.
         #[arg(long)]
         summary: String,
+        /// The customer contact who agreed to the closure with the support
+        /// manager (name or email) [default: the case's first contact].
+        #[arg(long, value_name = "CONTACT")]
+        agreed_by: Option<String>,
     },
     /// De-escalate (e.g. the customer did not provide the resources asked for).
     DeEscalate {
@@ -102,7 +111,7 @@ pub(super) fn how_to_end(number: u64, status: EscalationStatus, policy: &Policy)
     let de_escalate = format!("de-escalate it: cases escalate de-escalate {number} --reason TEXT");
     match status {
         EscalationStatus::Accepted => format!(
-            "first close the escalation with the outcome agreed with the customer: cases escalate close {number} --outcome {} --summary TEXT --agreed-by CONTACT, or {de_escalate}",
+            "first close the escalation with the outcome agreed with the customer: cases escalate close {number} --outcome {} --summary TEXT [--agreed-by CONTACT], or {de_escalate}",
             policy.escalation.closing_outcomes.join("|")
         ),
         EscalationStatus::Requested | EscalationStatus::Reviewed => format!(
@@ -122,6 +131,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             role,
             channel,
             justification,
+            resources,
             customer_success_manager,
             customer_manager,
         } => {
@@ -132,11 +142,13 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             }
             let requester = one_line("--by", &requester)?;
             let justification = non_empty("--justification", &justification)?;
+            let resources = non_empty("--resources", &resources)?;
             let kind = EventKind::EscalationRequested {
                 requester: requester.clone(),
                 role: role.clone(),
                 channel,
                 justification,
+                resources: Some(resources),
                 customer_success_manager,
                 customer_manager,
             };
@@ -196,11 +208,17 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             number,
             outcome,
             summary,
+            agreed_by,
         } => {
             let what = format!("escalation closed ({outcome})");
             (
                 number,
                 EventKind::EscalationClosed {
+                    // Resolved to the case's contact under the lock.
+                    agreed_by: Some(match agreed_by {
+                        Some(text) => non_empty("--agreed-by", &text)?,
+                        None => String::new(),
+                    }),
                     outcome,
                     summary: non_empty("--summary", &summary)?,
                 },
@@ -216,10 +234,11 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         ),
     };
     let is_request = matches!(kind, EventKind::EscalationRequested { .. });
+    let mut kind = kind;
     let case = record_with(ctx, &store, number, |case| {
         // Under the lock, on the case as it is now, under its policy version.
         let policy = of_case(&policies, case)?;
-        match &kind {
+        match &mut kind {
             EventKind::EscalationRequested { role, channel, .. } => {
                 escalation::request_gate(case, policy, now, role, channel)
                     .map_err(CommandError::refused)?;
@@ -232,11 +251,35 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
                     policy.escalation.closing_outcomes.join(", ")
                 )));
             }
+            EventKind::EscalationClosed {
+                agreed_by: Some(text),
+                ..
+            } => {
+                *text = if text.is_empty() {
+                    case.header().contacts[0].to_string()
+                } else {
+                    super::lifecycle::find_contact(case, text)?.to_string()
+                }
+            }
             _ => {}
         }
         Ok(kind)
     })?;
     ctx.out.push_str(&format!("case {number}: {what}\n"));
+    if let Some(e) = escalation::escalations(&case).last() {
+        let de_escalated = matches!(
+            e.ended,
+            Some((at, escalation::Ending::DeEscalated { .. })) if at == now
+        );
+        if de_escalated {
+            // The guide: a de-escalation for missing resources refers to
+            // what the customer committed at the request.
+            ctx.out.push_str(&format!(
+                "resources the customer committed at the request: {}\n",
+                e.resources.as_deref().unwrap_or("(not recorded)")
+            ));
+        }
+    }
     // Say what is due next.
     for reading in clock::clocks(&case, of_case(&policies, &case)?, now)? {
         let next = match reading.clock {

@@ -2,7 +2,7 @@
 
 use super::read::case_json;
 use super::{output, CommandError, Context, Format, Outcome};
-use crate::case::{Case, Contact, Event, EventKind, Intake};
+use crate::case::{Case, Contact, Event, EventKind, Intake, PhoneCall, PHONE_CHANNEL};
 use crate::policy::{Policy, ResponseStart};
 
 #[derive(Debug, clap::Args)]
@@ -52,12 +52,30 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
             )));
         }
     }
-    let event = Event {
-        at: ctx.now,
-        by: ctx.actor()?,
+    // A case logged by phone was logged during a call with the customer:
+    // that live call is recorded with the opening (it starts a severity 1
+    // clock and is the response).
+    let logged_by_phone = intake.channel == PHONE_CHANNEL;
+    let (at, by) = (ctx.now, ctx.actor()?);
+    let created = Event {
+        at,
+        by: by.clone(),
         kind: EventKind::Created(intake),
     };
-    let case = store.create_case(|number| Case::open(number, event))??;
+    let case = store.create_case(|number| {
+        let mut case = Case::open(number, created)?;
+        if logged_by_phone {
+            case.record(Event {
+                at,
+                by,
+                kind: EventKind::PhoneContact {
+                    call: Some(PhoneCall::Live),
+                    note: None,
+                },
+            })?;
+        }
+        Ok::<Case, crate::case::LifecycleError>(case)
+    })??;
     let number = case.number();
     ctx.changed(
         store.path_of(number),
@@ -72,14 +90,19 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     let header = case.header();
     let rule = policy.severity(header.severity);
     if let (Some(rule), Some(region)) = (rule, policy.region(&header.region)) {
-        if rule.response_starts == ResponseStart::FirstPhoneContact {
+        if rule.response_starts == ResponseStart::FirstPhoneContact && logged_by_phone {
+            ctx.err.push_str(&format!(
+                "case {number} is severity {} ({}), logged during a live call: that call started the initial-response clock and answered it\n",
+                rule.level, rule.name,
+            ));
+        } else if rule.response_starts == ResponseStart::FirstPhoneContact {
             let phones: Vec<String> = policy
                 .severity_1_phones(region)
                 .into_iter()
                 .map(|(phone, serves)| format!("{phone} ({})", serves.join(" and ")))
                 .collect();
             ctx.err.push_str(&format!(
-                "case {number} is severity {} ({}): call support now on {}; the initial-response clock starts with the call (record it: cases phone {number})\n",
+                "case {number} is severity {} ({}): call support now on {}; the initial-response clock starts with the call (record it: cases phone {number} --call live|voicemail)\n",
                 rule.level,
                 rule.name,
                 phones.join(" or "),

@@ -11,7 +11,7 @@ use clap::Subcommand;
 use super::intake::{non_empty, one_line, optional_text};
 use super::policy::of_case;
 use super::{CommandError, Context, Outcome};
-use crate::case::{Case, CloseReason, Contact, Event, EventKind, State};
+use crate::case::{Case, CloseReason, Contact, Event, EventKind, PhoneCall, State};
 use crate::clock::{self, local_time};
 use crate::policy::Policy;
 use crate::store::Store;
@@ -29,6 +29,12 @@ pub struct MessageArgs {
 pub struct PhoneArgs {
     /// The case number.
     pub number: u64,
+    /// Which call: live (the customer called and reached an agent: starts a
+    /// severity 1 clock and is the response), voicemail (the customer left
+    /// a message: starts a severity 1 clock only), callback (support called
+    /// the customer back and they spoke: a response).
+    #[arg(long, value_name = "KIND", value_parser = parse_call)]
+    pub call: PhoneCall,
     /// What was said.
     #[arg(long)]
     pub note: Option<String>,
@@ -122,6 +128,18 @@ pub enum ContactCommand {
     },
 }
 
+fn parse_call(text: &str) -> Result<PhoneCall, String> {
+    PhoneCall::parse(text).ok_or_else(|| "allowed: live, voicemail, callback".to_string())
+}
+
+/// True for the clocks a customer-facing contact stops.
+fn is_response_clock(reading: &clock::ClockReading) -> bool {
+    matches!(
+        reading.clock,
+        clock::ClockKind::InitialResponse | clock::ClockKind::ReopenResponse
+    )
+}
+
 /// Records the event `build` makes from the current case on case `number`
 /// at `ctx.now` by the actor; `build` may refuse (exit 3).
 pub fn record_with(
@@ -204,18 +222,29 @@ pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, Comman
 pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
     let kind = EventKind::PhoneContact {
+        call: Some(args.call),
         note: optional_text(args.note),
     };
-    let case = record_simple(ctx, args.number, kind, "phone contact recorded")?;
+    let what = format!("phone contact recorded ({})", args.call.as_str());
+    let case = record_simple(ctx, args.number, kind, &what)?;
     for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
-        if let (Some(started), Some(due)) = (reading.started_at, reading.due_at) {
-            if started == ctx.now && reading.stopped_at.is_none() {
-                ctx.out.push_str(&format!(
-                    "{} clock started; due {}\n",
-                    reading.clock.as_str(),
-                    local_time(due, reading.time_zone)
-                ));
-            }
+        let name = reading.clock.as_str();
+        let started = reading.started_at == Some(ctx.now);
+        let stopped = reading.stopped_at == Some(ctx.now) && is_response_clock(&reading);
+        match (started, stopped, reading.due_at) {
+            (true, false, Some(due)) if reading.stopped_at.is_none() => ctx.out.push_str(&format!(
+                "{name} clock started; due {}\n",
+                local_time(due, reading.time_zone)
+            )),
+            (true, true, _) => ctx.out.push_str(&format!(
+                "{name} clock started and stopped: {}\n",
+                reading.status.as_str()
+            )),
+            (false, true, _) => ctx.out.push_str(&format!(
+                "{name} clock stopped: {}\n",
+                reading.status.as_str()
+            )),
+            _ => {}
         }
     }
     Ok(Outcome::Success)
@@ -308,7 +337,7 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
                     "case {number} has an open escalation ({}) and severity {to} ({}) is not eligible for escalation: {}",
                     status.as_str(),
                     rule.name,
-                    super::escalate::how_to_end(number, status, &policy)
+                    super::escalate::how_to_end(number, status, of_case(&policies, case)?)
                 )));
             }
         }
@@ -341,7 +370,7 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
 
 /// The contact of `case` that `text` names (by name or email), or a refusal
 /// listing the contacts.
-fn find_contact<'a>(case: &'a Case, text: &str) -> Result<&'a Contact, CommandError> {
+pub(super) fn find_contact<'a>(case: &'a Case, text: &str) -> Result<&'a Contact, CommandError> {
     case.header()
         .contacts
         .iter()
@@ -384,13 +413,13 @@ pub fn cmd_fix(ctx: &mut Context, command: FixCommand) -> Result<Outcome, Comman
 pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandError> {
     let store = ctx.store()?;
     let number = args.number;
-    let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     record_with(ctx, &store, number, |case| {
         if let Some(status) = case.replayed().escalation {
             return Err(CommandError::refused(format!(
                 "case {number} has an open escalation ({}); a case is not closed while it is escalated: {}",
                 status.as_str(),
-                super::escalate::how_to_end(number, status, &policy)
+                super::escalate::how_to_end(number, status, of_case(&policies, case)?)
             )));
         }
         let Some(text) = &args.confirmed_by else {

@@ -59,6 +59,7 @@ fn escalation_json(case: &Case, e: &Escalation) -> Value {
         "role": e.role,
         "channel": e.channel,
         "justification": e.justification,
+        "resources": e.resources,
         "severity": e.severity,
         "reviewed_at": instant_json(e.reviewed_at),
         "accepted_at": instant_json(e.accepted.as_ref().map(|(at, ..)| *at)),
@@ -67,6 +68,10 @@ fn escalation_json(case: &Case, e: &Escalation) -> Value {
         "updates": e.updates.iter().map(|t| format_instant(*t)).collect::<Vec<_>>(),
         "ended_at": instant_json(e.ended.as_ref().map(|(at, _)| *at)),
         "outcome": e.ended.as_ref().map(|(_, ending)| ending.label().to_string()),
+        "agreed_by": match &e.ended {
+            Some((_, escalation::Ending::Closed { agreed_by, .. })) => agreed_by.clone(),
+            _ => None,
+        },
         "stakeholders": escalation::stakeholders(case, e)
             .into_iter()
             .map(|(role, name)| json!({"role": role, "name": name}))
@@ -206,6 +211,12 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
             e.channel,
             e.justification.replace('\n', " ")
         ));
+        text.push_str(&format!(
+            "     resources committed: {}\n",
+            e.resources
+                .as_deref()
+                .map_or("(not recorded)".into(), |r| r.replace('\n', " "))
+        ));
         if let Some((_, manager, every)) = &e.accepted {
             text.push_str(&format!(
                 "     manager {manager}, updates every {}, {} sent\n",
@@ -215,7 +226,12 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
         }
         if let Some((at, ending)) = &e.ended {
             let detail = match ending {
-                escalation::Ending::Closed { summary, .. } => summary.clone(),
+                escalation::Ending::Closed {
+                    summary, agreed_by, ..
+                } => match agreed_by {
+                    Some(contact) => format!("{summary} (agreed with {contact})"),
+                    None => summary.clone(),
+                },
                 escalation::Ending::Declined { explanation } => explanation.clone(),
                 escalation::Ending::DeEscalated { reason } => reason.clone(),
                 escalation::Ending::CaseClosed => "the case was closed".into(),

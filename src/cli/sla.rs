@@ -177,8 +177,9 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                     at_risk: false,
                 })
                 .collect();
-            return Ok((!lines.is_empty())
-                .then(|| (case.header().clone(), case.opened_at(), lines)));
+            return Ok(
+                (!lines.is_empty()).then(|| (case.header().clone(), case.opened_at(), lines))
+            );
         }
         // An update interval followed by another and met is history, not SLA.
         let superseded = |index: usize, reading: &ClockReading| {
@@ -406,9 +407,9 @@ fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
     }
 }
 
-/// `initial-response`, `escalation-update #2`.
+/// `initial-response`, `reopen-response #1`, `escalation-update #2`.
 pub(super) fn clock_name(reading: &ClockReading) -> String {
-    match reading.escalation {
+    match reading.escalation.or(reading.reopen) {
         Some(n) => format!("{} #{n}", reading.clock.as_str()),
         None => reading.clock.as_str().to_string(),
     }

@@ -206,7 +206,12 @@ fn malformed_policy_yaml() {
         vec!["show".into(), "1001".into()],
         vec!["list".into()],
         vec!["sla".into()],
-        vec!["phone".into(), "1001".into()],
+        vec![
+            "phone".into(),
+            "1001".into(),
+            "--call".into(),
+            "voicemail".into(),
+        ],
     ] {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         env.run(&args).code(4).stderr_has("policy.yaml:3:11:");
@@ -281,7 +286,12 @@ fn a_store_that_does_not_exist() {
         vec!["list".into()],
         vec!["sla".into()],
         vec!["check".into()],
-        vec!["phone".into(), "1001".into()],
+        vec![
+            "phone".into(),
+            "1001".into(),
+            "--call".into(),
+            "voicemail".into(),
+        ],
     ] {
         let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
         args.extend(["--store", "nowhere"]);
@@ -315,7 +325,9 @@ fn show_of_a_missing_case() {
         .stderr_has("case 1002 does not exist")
         .stdout_empty();
     env.run(&["show", "42"]).code(2).stderr_has("case 42");
-    env.run(&["phone", "1002"]).code(2).stderr_has("case 1002");
+    env.run(&["phone", "1002", "--call", "voicemail"])
+        .code(2)
+        .stderr_has("case 1002");
     env.run(&["respond", "1002"])
         .code(2)
         .stderr_has("case 1002");

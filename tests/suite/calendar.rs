@@ -841,7 +841,10 @@ fn open_case(
         case.record(Event {
             at: phone,
             by: "tester".into(),
-            kind: EventKind::PhoneContact { note: None },
+            kind: EventKind::PhoneContact {
+                call: Some(cases::case::PhoneCall::Voicemail),
+                note: None,
+            },
         })
         .expect("phone contact");
     }

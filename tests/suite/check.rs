@@ -91,7 +91,9 @@ const BREAKAGES: [Breakage; 6] = [
 fn check_passes_on_a_good_store() {
     let env = six_cases();
     assign_by_hand(&env, 1003, "2026-11-23T15:00:00Z", "bob");
-    env.run(&["phone", "1002"]).now("2026-11-23T15:00:00Z").ok();
+    env.run(&["phone", "1002", "--call", "voicemail"])
+        .now("2026-11-23T15:00:00Z")
+        .ok();
     env.run(&["respond", "1002"])
         .now("2026-11-23T15:10:00Z")
         .ok();
@@ -223,7 +225,12 @@ fn commands_that_read_a_broken_file_exit_4_naming_it() {
             vec!["list".to_string(), "--format".into(), "json".into()],
             vec!["sla".to_string()],
             vec!["sla".to_string(), "--check".into()],
-            vec!["phone".to_string(), number.to_string()],
+            vec![
+                "phone".to_string(),
+                number.to_string(),
+                "--call".to_string(),
+                "voicemail".to_string(),
+            ],
             vec!["respond".to_string(), number.to_string()],
         ] {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

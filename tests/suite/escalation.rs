@@ -73,6 +73,8 @@ fn request_as<'a>(desk: &'a Env, number: u64, now: &str, channel: &str, role: &s
         channel,
         "--justification",
         "Production search is degraded",
+        "--resources",
+        "Their search administrator, for logs and tests",
     ])
     .now(now)
 }
@@ -1186,6 +1188,8 @@ fn request_review_accept_update_close() {
         "community",
         "--justification",
         "Production search is degraded",
+        "--resources",
+        "Their search administrator, for logs and tests",
         "--customer-success-manager",
         "Cora Diaz",
         "--customer-manager",

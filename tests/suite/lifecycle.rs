@@ -172,7 +172,14 @@ fn phone_contact_starts_the_severity_1_clock() {
     assert_eq!(clock["due_at"], serde_json::Value::Null);
 
     let run = store
-        .run(&["phone", "1001", "--note", "Called the support line"])
+        .run(&[
+            "phone",
+            "1001",
+            "--call",
+            "voicemail",
+            "--note",
+            "Called the support line",
+        ])
         .now("2026-11-16T14:20:00Z")
         .ok();
     // Severity 1 premium: 1h on the 24x7 clock from the call.
@@ -191,7 +198,7 @@ fn phone_contact_starts_the_severity_1_clock() {
 
     // A second call does not restart the clock.
     let run = store
-        .run(&["phone", "1001"])
+        .run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-16T14:40:00Z")
         .ok();
     assert_eq!(run.stdout, "case 1001: phone contact recorded (new)\n");
@@ -609,7 +616,7 @@ fn every_event_but_note_and_reopen_is_refused_on_a_closed_case() {
     let attempts: [(&[&str], &str); 12] = [
         (&["assign", "1001", "--to", "bob"], "assigned"),
         (&["respond", "1001"], "responded"),
-        (&["phone", "1001"], "phone-contact"),
+        (&["phone", "1001", "--call", "voicemail"], "phone-contact"),
         (&["request-info", "1001"], "info-requested"),
         (&["follow-up", "1001"], "follow-up"),
         (&["customer-reply", "1001"], "customer-replied"),
@@ -865,7 +872,7 @@ fn lowering_severity_1_keeps_the_start_of_a_running_clock() {
     let n = store.open_at(&NewCase::with_jane_and_raj("premium", "1"), OPENED);
     // Severity 1: the clock starts with the call at 14:20Z.
     store
-        .run(&["phone", "1001"])
+        .run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-16T14:20:00Z")
         .ok();
     let clock = initial_response(&store.show(n, "2026-11-16T14:25:00Z")).clone();

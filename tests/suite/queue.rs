@@ -49,7 +49,7 @@ fn fixture() -> (Env, Vec<Expected>) {
     // local -> due Sun 11:30 local = 16:30Z.
     let e = open("2026-11-15T15:00:00Z", "premium", "1", "E sev1 due 16:30Z");
     store
-        .run(&["phone", &e.to_string()])
+        .run(&["phone", &e.to_string(), "--call", "voicemail"])
         .now("2026-11-15T15:30:00Z")
         .ok();
     // 1007 sev1 premium owned by alice: not queued.
@@ -84,7 +84,7 @@ fn fixture() -> (Env, Vec<Expected>) {
     // Sun 13:00 local = 18:00Z: opened before 1006 but due after it.
     let m = open("2026-11-15T14:00:00Z", "basic", "1", "M sev1 due 18:00Z");
     store
-        .run(&["phone", &m.to_string()])
+        .run(&["phone", &m.to_string(), "--call", "voicemail"])
         .now("2026-11-15T14:00:00Z")
         .ok();
 

@@ -1345,7 +1345,10 @@ fn merging_does_not_depend_on_the_side_when_an_event_shares_the_created_second()
         .record(event(
             "2026-11-23T15:05:00Z",
             "bob",
-            EventKind::PhoneContact { note: None },
+            EventKind::PhoneContact {
+                call: Some(cases::case::PhoneCall::Voicemail),
+                note: None,
+            },
         ))
         .unwrap();
     theirs

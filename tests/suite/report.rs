@@ -110,11 +110,9 @@ impl Script {
             plan,
             region,
             severity: &severity,
-            channel: if severity == "1" {
-                "phone"
-            } else {
-                "community"
-            },
+            // Logged in the community, then phoned in (the guide's severity
+            // 1 process): a case logged by phone would record its live call.
+            channel: "community",
             contacts: vec![CONTACT],
             ..NewCase::default()
         };
@@ -140,6 +138,8 @@ impl Script {
                 "community",
                 "--justification",
                 "Business impact is growing",
+                "--resources",
+                "Their search administrator, for logs and tests",
             ],
         )
     }
@@ -243,7 +243,10 @@ fn fixture() -> Env {
             &["fix", "request", "1004", "--ticket", "DEV-1"],
         );
     s.open("2026-11-10T03:00:00Z", 1005, "premium", "emea", 1)
-        .at("2026-11-10T03:20:00Z", &["phone", "1005"])
+        .at(
+            "2026-11-10T03:20:00Z",
+            &["phone", "1005", "--call", "voicemail"],
+        )
         .at("2026-11-10T03:25:00Z", &["assign", "1005", "--to", "alice"])
         .at("2026-11-10T05:00:00Z", &["respond", "1005"])
         .escalate("2026-11-11T10:00:00Z", 1005)

@@ -291,7 +291,7 @@ fn severity_1_waits_for_the_phone_call_then_runs_from_it() {
         .stdout_has("1001 1 premium north-america new initial-response waiting -");
 
     // The call at 14:35Z starts the 1h (premium, 24x7) clock.
-    env.run(&["phone", "1001"])
+    env.run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-23T14:35:00Z")
         .ok()
         .stdout_has("initial-response clock started; due 2026-11-23 10:35 America/Toronto");
@@ -316,7 +316,9 @@ fn severity_1_waits_for_the_phone_call_then_runs_from_it() {
         .code(1)
         .stderr_has("case 1001");
     // A second call does not restart the clock.
-    env.run(&["phone", "1001"]).now("2026-11-23T15:40:00Z").ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-23T15:40:00Z")
+        .ok();
     env.run(&["sla", "--check", "--format", "json"])
         .now("2026-11-23T15:41:00Z")
         .code(1);
@@ -340,7 +342,9 @@ fn severity_1_runs_through_nights_weekends_and_holidays() {
         },
         "2026-12-26T02:00:00Z",
     );
-    env.run(&["phone", "1001"]).now("2026-12-26T03:00:00Z").ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-12-26T03:00:00Z")
+        .ok();
     let out = env
         .run(&["sla", "--format", "json"])
         .now("2026-12-26T03:00:00Z")

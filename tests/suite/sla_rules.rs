@@ -39,7 +39,9 @@ fn a_response_before_the_severity_1_call_does_not_stop_the_clock_it_starts() {
     env.run(&["respond", "1001"])
         .now("2026-11-23T14:30:00Z")
         .ok();
-    env.run(&["phone", "1001"]).now("2026-11-23T15:00:00Z").ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-23T15:00:00Z")
+        .ok();
     // Premium severity 1: 1h round the clock from the call.
     let expected = json!({
         "clock": "initial-response",
@@ -350,6 +352,8 @@ fn requested(env: &Env) {
         "community",
         "--justification",
         "Production search is degraded",
+        "--resources",
+        "Their search administrator, for logs and tests",
     ])
     .now("2026-11-25T15:00:00Z")
     .ok();
@@ -383,7 +387,7 @@ fn close_is_refused_while_an_escalation_is_requested_or_accepted() {
         .now("2026-11-25T16:00:00Z")
         .refused(3)
         .says_why_in_one_line(&[])
-        .stderr_is("cases: error: case 1001 has an open escalation (accepted); a case is not closed while it is escalated: first close the escalation with the outcome agreed with the customer: cases escalate close 1001 --outcome root-cause|timeline|permanent-fix --summary TEXT --agreed-by CONTACT, or de-escalate it: cases escalate de-escalate 1001 --reason TEXT\n");
+        .stderr_is("cases: error: case 1001 has an open escalation (accepted); a case is not closed while it is escalated: first close the escalation with the outcome agreed with the customer: cases escalate close 1001 --outcome root-cause|timeline|permanent-fix --summary TEXT [--agreed-by CONTACT], or de-escalate it: cases escalate de-escalate 1001 --reason TEXT\n");
     env.run(&[
         "escalate",
         "de-escalate",
@@ -434,7 +438,7 @@ fn sweep_lists_a_case_with_an_open_escalation_as_blocked_and_never_closes_it() {
     env.run(&["sweep"])
         .now("2026-12-01T17:00:00Z")
         .ok()
-        .stdout_is("case 1001: autoclose-blocked: auto-close time 2026-12-01 11:00 America/Toronto reached but the escalation is accepted: a case is not closed while it is escalated; first close the escalation with the outcome agreed with the customer: cases escalate close 1001 --outcome root-cause|timeline|permanent-fix --summary TEXT --agreed-by CONTACT, or de-escalate it: cases escalate de-escalate 1001 --reason TEXT\n");
+        .stdout_is("case 1001: autoclose-blocked: auto-close time 2026-12-01 11:00 America/Toronto reached but the escalation is accepted: a case is not closed while it is escalated; first close the escalation with the outcome agreed with the customer: cases escalate close 1001 --outcome root-cause|timeline|permanent-fix --summary TEXT [--agreed-by CONTACT], or de-escalate it: cases escalate de-escalate 1001 --reason TEXT\n");
     assert!(before == env.store_files(), "a blocked sweep wrote");
     env.run(&[
         "escalate",
@@ -664,13 +668,13 @@ fn a_severity_1_case_is_told_its_region_lines_and_the_international_line() {
     })
     .ok()
     .stdout_is("1001\n")
-    .stderr_is("case 1001 is severity 1 (critical): call support now on 00800 5008 0900 (emea) or +1.418.266.1583 (international); the initial-response clock starts with the call (record it: cases phone 1001)\n");
+    .stderr_is("case 1001 is severity 1 (critical): call support now on 00800 5008 0900 (emea) or +1.418.266.1583 (international); the initial-response clock starts with the call (record it: cases phone 1001 --call live|voicemail)\n");
     env.new_case(&NewCase {
         severity: "1",
         ..NewCase::default()
     })
     .ok()
-    .stderr_is("case 1002 is severity 1 (critical): call support now on +1.866.266.1583 (north-america) or +1.418.266.1583 (north-america and international); the initial-response clock starts with the call (record it: cases phone 1002)\n");
+    .stderr_is("case 1002 is severity 1 (critical): call support now on +1.866.266.1583 (north-america) or +1.418.266.1583 (north-america and international); the initial-response clock starts with the call (record it: cases phone 1002 --call live|voicemail)\n");
     // A policy file from before the setting still names the guide's line.
     let older =
         crate::common::DEFAULT_POLICY.replace("international_phone: \"+1.418.266.1583\"\n", "");
@@ -683,4 +687,333 @@ fn a_severity_1_case_is_told_its_region_lines_and_the_international_line() {
         })
         .ok()
         .stderr_has("00800 5008 0900 (emea) or +1.418.266.1583 (international)");
+}
+
+// ---------------------------------------------------------------------------
+// 3. Phone calls have kinds; a case logged by phone records its live call
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_case_logged_by_phone_records_the_live_call_that_answered_it() {
+    let env = Env::new();
+    env.new_case(&NewCase {
+        severity: "1",
+        channel: "phone",
+        ..NewCase::default()
+    })
+    .now("2026-11-23T14:00:00Z")
+    .ok()
+    .stdout_is("1001\n")
+    .stderr_is("case 1001 is severity 1 (critical), logged during a live call: that call started the initial-response clock and answered it\n");
+    let call = env.last_event(1001);
+    assert_eq!(crate::common::event_field(&call, "event"), "phone-contact");
+    assert_eq!(
+        crate::common::event_field(&call, "at"),
+        "2026-11-23T14:00:00Z"
+    );
+    assert_eq!(crate::common::event_field(&call, "call"), "live");
+    crate::common::assert_json_has(
+        initial_response(&env.show(1001, "2026-11-23T16:00:00Z")),
+        &json!({"started_at": "2026-11-23T14:00:00Z", "due_at": "2026-11-23T15:00:00Z",
+                "stopped_at": "2026-11-23T14:00:00Z", "status": "met"}),
+    );
+    // A severity 2 logged by phone was answered by that call too.
+    env.new_case(&NewCase {
+        channel: "phone",
+        ..NewCase::default()
+    })
+    .now("2026-11-23T14:00:00Z")
+    .ok()
+    .stderr_is("");
+    assert_eq!(
+        initial_response(&env.show(1002, "2026-11-23T16:00:00Z"))["stopped_at"],
+        "2026-11-23T14:00:00Z"
+    );
+}
+
+/// Case 1001: severity 1 premium north-america logged in the community Mon
+/// 2026-11-23 09:00 Toronto (14:00Z), not yet phoned in.
+fn sev1_community(env: &Env) {
+    env.open_at(
+        &NewCase {
+            severity: "1",
+            ..NewCase::default()
+        },
+        "2026-11-23T14:00:00Z",
+    );
+}
+
+#[test]
+fn a_live_call_starts_the_severity_1_clock_and_is_its_response() {
+    let env = Env::new();
+    sev1_community(&env);
+    env.run(&["phone", "1001", "--call", "live"])
+        .now("2026-11-23T14:20:00Z")
+        .ok()
+        .stdout_is("case 1001: phone contact recorded (live) (new)\ninitial-response clock started and stopped: met\n");
+    crate::common::assert_json_has(
+        initial_response(&env.show(1001, "2026-11-23T15:00:00Z")),
+        &json!({"started_at": "2026-11-23T14:20:00Z", "due_at": "2026-11-23T15:20:00Z",
+                "stopped_at": "2026-11-23T14:20:00Z", "status": "met"}),
+    );
+}
+
+#[test]
+fn a_voicemail_starts_the_clock_and_the_callback_answers_it() {
+    let env = Env::new();
+    sev1_community(&env);
+    env.run(&["phone", "1001", "--call", "voicemail", "--note", "Portal down"])
+        .now("2026-11-23T14:20:00Z")
+        .ok()
+        .stdout_is("case 1001: phone contact recorded (voicemail) (new)\ninitial-response clock started; due 2026-11-23 10:20 America/Toronto\n");
+    assert_eq!(
+        initial_response(&env.show(1001, "2026-11-23T14:30:00Z"))["status"],
+        "running"
+    );
+    env.run(&["phone", "1001", "--call", "callback"])
+        .now("2026-11-23T15:25:00Z")
+        .ok()
+        .stdout_is("case 1001: phone contact recorded (callback) (new)\ninitial-response clock stopped: breached\n");
+    crate::common::assert_json_has(
+        initial_response(&env.show(1001, "2026-11-23T16:00:00Z")),
+        &json!({"started_at": "2026-11-23T14:20:00Z", "due_at": "2026-11-23T15:20:00Z",
+                "stopped_at": "2026-11-23T15:25:00Z", "status": "breached"}),
+    );
+    let bad = env.run(&["phone", "1001", "--call", "sms"]).refused(2);
+    bad.stderr_has("allowed: live, voicemail, callback");
+    env.run(&["phone", "1001"]).refused(2);
+}
+
+#[test]
+fn a_follow_up_after_the_call_stops_the_clock() {
+    let env = Env::new();
+    sev1_community(&env);
+    env.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-23T14:05:00Z")
+        .ok();
+    // Asked for information before the customer phoned in: not a response
+    // to a clock that had not started.
+    env.run(&["request-info", "1001"])
+        .now("2026-11-23T14:10:00Z")
+        .ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-23T14:20:00Z")
+        .ok();
+    assert_eq!(env.field(1001, "state"), "waiting-on-customer");
+    env.run(&["follow-up", "1001"])
+        .now("2026-11-23T14:40:00Z")
+        .ok();
+    crate::common::assert_json_has(
+        initial_response(&env.show(1001, "2026-11-23T15:00:00Z")),
+        &json!({"started_at": "2026-11-23T14:20:00Z", "stopped_at": "2026-11-23T14:40:00Z",
+                "status": "met"}),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 10. A live call while waiting on the customer is their reply
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_live_call_while_waiting_on_the_customer_reopens_the_case_a_voicemail_does_not() {
+    let env = Env::new();
+    waiting(&env);
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-24T16:00:00Z")
+        .ok()
+        .stdout_is("case 1001: phone contact recorded (voicemail) (waiting-on-customer)\n");
+    env.run(&["phone", "1001", "--call", "live"])
+        .now("2026-11-24T17:00:00Z")
+        .ok()
+        .stdout_is("case 1001: phone contact recorded (live) (open)\n");
+    assert_eq!(env.field(1001, "state"), "open");
+    let shown = env.show(1001, "2026-11-30T00:00:00Z");
+    assert_eq!(shown["autoclose_at"], serde_json::Value::Null);
+    env.run(&["sweep"])
+        .now("2026-11-30T00:00:00Z")
+        .ok()
+        .stdout_is("nothing to do\n");
+}
+
+// ---------------------------------------------------------------------------
+// Existing stores: a phone contact recorded before calls had kinds
+// ---------------------------------------------------------------------------
+
+/// A severity 1 case as an earlier version wrote it: a phone contact with
+/// no `call`, then a response.
+const LEGACY_PHONE_CASE: &str = "\
+number: 1001
+title: Portal down
+account: acme
+plan: premium
+region: north-america
+language: en
+severity: 1
+state: open
+owner: alice
+contacts:
+- Jane Doe <jane@acme.example>
+related: []
+policy_version: '2026.1'
+history:
+- at: 2026-11-23T14:00:00Z
+  event: created
+  by: alice
+  title: Portal down
+  account: acme
+  plan: premium
+  region: north-america
+  language: en
+  severity: 1
+  channel: community
+  contacts:
+  - Jane Doe <jane@acme.example>
+  related: []
+  policy_version: '2026.1'
+- at: 2026-11-23T14:05:00Z
+  event: assigned
+  by: alice
+  owner: alice
+- at: 2026-11-23T14:10:00Z
+  event: phone-contact
+  by: alice
+  note: Customer called the support line
+- at: 2026-11-23T14:30:00Z
+  event: responded
+  by: alice
+";
+
+#[test]
+fn a_phone_contact_without_a_call_kind_reads_as_it_did() {
+    // It decodes, and encodes back to the same bytes.
+    let case = cases::store::decode(LEGACY_PHONE_CASE).expect("an old case file decodes");
+    assert_eq!(cases::store::encode(&case), LEGACY_PHONE_CASE);
+    let env = Env::new();
+    env.write(&crate::common::case_file(1001), LEGACY_PHONE_CASE);
+    env.run(&["check"]).ok();
+    // Its clock as before: started by the call, stopped by the response
+    // (the call itself is no response: it was not recorded as live).
+    crate::common::assert_json_has(
+        initial_response(&env.show(1001, "2026-11-23T16:00:00Z")),
+        &json!({"started_at": "2026-11-23T14:10:00Z", "due_at": "2026-11-23T15:10:00Z",
+                "stopped_at": "2026-11-23T14:30:00Z", "status": "met"}),
+    );
+    let shown = env.show(1001, "2026-11-23T16:00:00Z");
+    assert_eq!(shown["history"][2]["call"], serde_json::Value::Null);
+    // A new event appends; the old bytes stay as they were.
+    env.run(&["note", "1001", "--text", "Checked"])
+        .now("2026-11-23T16:00:00Z")
+        .ok();
+    assert_eq!(
+        env.read(&crate::common::case_file(1001)),
+        format!("{LEGACY_PHONE_CASE}- at: 2026-11-23T16:00:00Z\n  event: note\n  by: alice\n  text: Checked\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 9. The guide's conditions: resources committed, who agreed the closure
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_escalation_records_the_resources_committed_and_who_agreed_its_closure() {
+    let env = Env::new();
+    requested(&env);
+    let request = env
+        .history(1001)
+        .into_iter()
+        .find(|e| crate::common::event_field(e, "event") == "escalation-requested")
+        .unwrap();
+    assert_eq!(
+        crate::common::event_field(&request, "resources"),
+        "Their search administrator, for logs and tests"
+    );
+    let shown = env.show(1001, "2026-11-25T15:10:00Z");
+    assert_eq!(
+        shown["escalations"][0]["resources"],
+        "Their search administrator, for logs and tests"
+    );
+    env.run(&["show", "1001"])
+        .now("2026-11-25T15:10:00Z")
+        .ok()
+        .stdout_has("     resources committed: Their search administrator, for logs and tests\n");
+    // Without it, a request is a usage error.
+    env.run(&[
+        "escalate",
+        "request",
+        "1001",
+        "--by",
+        "Jane Doe",
+        "--role",
+        "primary-contact",
+        "--channel",
+        "community",
+        "--justification",
+        "x",
+    ])
+    .now("2026-11-25T15:10:00Z")
+    .refused(2)
+    .stderr_has("--resources");
+    accept(&env);
+    // Only a contact of the case can agree.
+    env.run(&[
+        "escalate",
+        "close",
+        "1001",
+        "--outcome",
+        "root-cause",
+        "--summary",
+        "Stale index cache; cleared",
+        "--agreed-by",
+        "Someone Else",
+    ])
+    .now("2026-11-25T17:00:00Z")
+    .refused(3)
+    .says_why_in_one_line(&[])
+    .stderr_is("cases: error: \"Someone Else\" is not a contact of case 1001 (contacts: Jane Doe <jane@acme.example>)\n");
+    env.run(&[
+        "escalate",
+        "close",
+        "1001",
+        "--outcome",
+        "root-cause",
+        "--summary",
+        "Stale index cache; cleared",
+        "--agreed-by",
+        "jane@acme.example",
+    ])
+    .now("2026-11-25T17:00:00Z")
+    .ok()
+    .stdout_is("case 1001: escalation closed (root-cause)\n");
+    let closed = env.last_event(1001);
+    assert_eq!(
+        crate::common::event_field(&closed, "agreed_by"),
+        "Jane Doe <jane@acme.example>"
+    );
+    let shown = env.show(1001, "2026-11-25T17:10:00Z");
+    assert_eq!(
+        shown["escalations"][0]["agreed_by"],
+        "Jane Doe <jane@acme.example>"
+    );
+    assert_eq!(shown["escalated"], false);
+    // The case may close now.
+    env.run(&["close", "1001", "--confirmed-by", JANE])
+        .now("2026-11-25T17:20:00Z")
+        .ok();
+}
+
+#[test]
+fn a_de_escalation_refers_to_the_resources_committed() {
+    let env = Env::new();
+    requested(&env);
+    accept(&env);
+    env.run(&[
+        "escalate",
+        "de-escalate",
+        "1001",
+        "--reason",
+        "The customer did not provide the administrator",
+    ])
+    .now("2026-11-26T15:00:00Z")
+    .ok()
+    .stdout_is("case 1001: de-escalated\nresources the customer committed at the request: Their search administrator, for logs and tests\n");
 }

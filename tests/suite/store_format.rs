@@ -110,8 +110,18 @@ history:
   related:
   - 1001
   policy_version: '2026.1'
+- at: 2026-11-23T15:30:00Z
+  event: phone-contact
+  by: alice
+  call: live
 "
     );
+    // Logged during that live call (SPEC 3, 4): the severity 1 clock
+    // started and stopped with it.
+    let clock = crate::common::initial_response(&env.show(1002, "2026-11-23T16:00:00Z")).clone();
+    assert_eq!(clock["started_at"], "2026-11-23T15:30:00Z");
+    assert_eq!(clock["stopped_at"], "2026-11-23T15:30:00Z");
+    assert_eq!(clock["status"], "met");
 }
 
 #[test]
@@ -124,6 +134,8 @@ fn phone_and_respond_append_exactly_their_events() {
     env.run(&[
         "phone",
         "1001",
+        "--call",
+        "voicemail",
         "--note",
         "Customer walked us through the slowness",
     ])
@@ -135,6 +147,7 @@ fn phone_and_respond_append_exactly_their_events() {
 - at: 2026-11-23T14:20:00Z
   event: phone-contact
   by: bob
+  call: voicemail
   note: Customer walked us through the slowness
 "
     );
@@ -154,11 +167,13 @@ fn phone_and_respond_append_exactly_their_events() {
     );
     assert_eq!(env.read(&file), after_respond);
 
-    // Events without optional fields write only at, event and by.
-    env.run(&["phone", "1001"]).now("2026-11-23T15:10:00Z").ok();
+    // Without the optional note: at, event, by and the call.
+    env.run(&["phone", "1001", "--call", "callback"])
+        .now("2026-11-23T15:10:00Z")
+        .ok();
     assert_eq!(
         env.read(&file),
-        format!("{after_respond}- at: 2026-11-23T15:10:00Z\n  event: phone-contact\n  by: alice\n")
+        format!("{after_respond}- at: 2026-11-23T15:10:00Z\n  event: phone-contact\n  by: alice\n  call: callback\n")
     );
 }
 
@@ -257,7 +272,14 @@ fn concurrent_updates_of_one_case_lose_nothing() {
             env.command(&[])
                 .env("CASES_NOW", "2026-11-23T14:30:00Z")
                 .env("CASES_ACTOR", format!("agent{i}"))
-                .args(["phone", "1001", "--note", &format!("call {i}")])
+                .args([
+                    "phone",
+                    "1001",
+                    "--call",
+                    "voicemail",
+                    "--note",
+                    &format!("call {i}"),
+                ])
                 .output_async()
         })
         .collect();
@@ -270,7 +292,7 @@ fn concurrent_updates_of_one_case_lose_nothing() {
     for i in 0..6 {
         assert!(
             text.contains(&format!(
-                "- at: 2026-11-23T14:30:00Z\n  event: phone-contact\n  by: agent{i}\n  note: call {i}\n"
+                "- at: 2026-11-23T14:30:00Z\n  event: phone-contact\n  by: agent{i}\n  call: voicemail\n  note: call {i}\n"
             )),
             "call {i} is missing:\n{text}"
         );
@@ -307,6 +329,8 @@ fn decode_then_encode_gives_identical_bytes_for_written_files() {
     env.run(&[
         "phone",
         "1002",
+        "--call",
+        "voicemail",
         "--note",
         "it's: \"quoted\" # not a comment",
     ])
@@ -533,7 +557,9 @@ fn a_refused_or_failed_update_writes_nothing() {
         .stderr_has("is before its last event");
     env.assert_unchanged(&before);
     // A missing case.
-    env.run(&["phone", "1002"]).code(2).stderr_has("case 1002");
+    env.run(&["phone", "1002", "--call", "voicemail"])
+        .code(2)
+        .stderr_has("case 1002");
     env.assert_unchanged(&before);
 }
 
@@ -541,7 +567,9 @@ fn a_refused_or_failed_update_writes_nothing() {
 fn no_temporary_files_are_left_behind() {
     let env = Env::new();
     env.open(&NewCase::default());
-    env.run(&["phone", "1001"]).now("2026-11-23T14:10:00Z").ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-23T14:10:00Z")
+        .ok();
     env.run(&["respond", "1001"])
         .now("2026-11-23T14:20:00Z")
         .ok();

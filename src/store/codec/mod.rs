@@ -11,7 +11,9 @@ mod canonical;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, State};
+use crate::case::{
+    Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, PhoneCall, State,
+};
 use crate::policy::{format_duration, parse_duration};
 use crate::source_map::SourceMap;
 
@@ -375,6 +377,21 @@ impl FieldValue for CloseReason {
     }
 }
 
+impl FieldValue for PhoneCall {
+    type Written = String;
+    fn encode(&self) -> Option<String> {
+        Some(self.as_str().to_string())
+    }
+    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
+        let call = written.ok_or(None)?;
+        PhoneCall::parse(&call).ok_or_else(|| {
+            Some(format!(
+                "unknown phone call {call:?} (allowed: live, voicemail, callback)"
+            ))
+        })
+    }
+}
+
 /// A positive duration (an escalation's update frequency).
 impl FieldValue for Duration {
     type Written = String;
@@ -536,6 +553,7 @@ mod tests {
         .unwrap();
         let kinds = vec![
             EventKind::PhoneContact {
+                call: Some(PhoneCall::Voicemail),
                 note: Some(message.into()),
             },
             EventKind::Assigned {
@@ -570,6 +588,7 @@ mod tests {
                 role: "primary-contact".into(),
                 channel: "community".into(),
                 justification: message.into(),
+                resources: Some(message.into()),
                 customer_success_manager: Some("Sam".into()),
                 customer_manager: None,
             },
@@ -584,6 +603,7 @@ mod tests {
                 message: message.into(),
             },
             EventKind::EscalationClosed {
+                agreed_by: Some(contact.to_string()),
                 outcome: "root-cause".into(),
                 summary: message.into(),
             },
