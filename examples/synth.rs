@@ -129,7 +129,10 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
             rng,
             &mut case,
             &owner,
-            EventKind::PhoneContact { note: None },
+            EventKind::PhoneContact {
+                call: Some(cases::case::PhoneCall::Voicemail),
+                note: None,
+            },
             20,
         );
     }
@@ -185,6 +188,7 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
                         role: "primary-contact".into(),
                         channel: "community".into(),
                         justification: "Business critical".into(),
+                        resources: Some("Their search administrator".into()),
                         customer_success_manager: None,
                         customer_manager: None,
                     },
@@ -232,6 +236,7 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
                     &mut case,
                     "manager",
                     EventKind::EscalationClosed {
+                        agreed_by: None,
                         outcome: "root-cause".into(),
                         summary: "Root cause found.".into(),
                     },

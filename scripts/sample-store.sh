@@ -21,7 +21,8 @@ c() { # c INSTANT ACTOR ARGS...
   "$bin" --now "$at" --actor "$actor" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
 }
 
-# 1001 north-america premium sev2: development engaged, waiting on a fix.
+# 1001 north-america premium sev2: development engaged, waiting on a fix; an
+# escalation accepted, then closed with the timeline agreed with Jane.
 c 2026-11-16T14:05:00Z alice new --title "Search results missing documents indexed since Friday" \
   --account "Acme Corp" --plan premium --region north-america --severity 2 --channel community \
   --contact "Jane Doe <jane.doe@acme.example>" --contact "Raj Patel <raj.patel@acme.example>"
@@ -30,6 +31,15 @@ c 2026-11-16T15:10:00Z alice respond 1001 --message "Reproduced: the delta crawl
 c 2026-11-16T15:20:00Z alice request-info 1001 --message "Please send the source configuration export."
 c 2026-11-17T13:00:00Z alice customer-reply 1001 --message "Export attached."
 c 2026-11-17T16:45:00Z alice fix request 1001 --ticket DEV-4821
+c 2026-11-18T15:00:00Z alice escalate request 1001 --by "Jane Doe" --role primary-contact --channel community \
+  --justification "Documents missing from search block our quarterly close." \
+  --resources "Raj Patel (search administrator) for logs and test runs, daily until fixed"
+c 2026-11-18T15:30:00Z Mona escalate review 1001 --note "Agreed with Jane: a fix date, daily updates."
+c 2026-11-18T16:00:00Z Mona escalate accept 1001 --manager Mona --update-every 1d
+c 2026-11-19T15:00:00Z Mona escalate update 1001 --message "Fix DEV-4821 in review; Raj confirmed the repro."
+c 2026-11-20T15:00:00Z Mona escalate close 1001 --outcome timeline \
+  --summary "DEV-4821 ships in the 12.4 update on December 8; the case stays open until then." \
+  --agreed-by jane.doe@acme.example
 
 # 1002 emea basic sev3: no reply after two follow-ups, closed by the sweep.
 c 2026-11-16T11:30:00Z bruno new --title "Index browser not loading for large sources" \
@@ -42,22 +52,25 @@ c 2026-11-18T12:05:00Z bruno follow-up 1002 --message "Reminder: HAR capture nee
 c 2026-11-20T12:10:00Z bruno follow-up 1002 --message "Last reminder before closing."
 c 2026-11-23T12:30:00Z cron sweep
 
-# 1003 north-america plus sev1: phoned in at night, closed, then reopened.
+# 1003 north-america plus sev1: a voicemail at night, a callback, closed,
+# then reopened (its reopen-response clock met by the response after it).
 c 2026-11-18T03:00:00Z carol new --title "Search page returns HTTP 503 for all users" \
   --account "Globex" --plan plus --region north-america --severity 1 --channel community \
   --contact "Maya Chen <maya.chen@globex.example>"
-c 2026-11-18T03:10:00Z carol phone 1003 --note "Voicemail from Maya; called back."
+c 2026-11-18T03:10:00Z carol phone 1003 --call voicemail --note "Voicemail from Maya: search returns 503."
 c 2026-11-18T03:40:00Z carol take 1003
+c 2026-11-18T03:45:00Z carol phone 1003 --call callback --note "Called Maya back; failing over."
 c 2026-11-18T04:15:00Z carol respond 1003 --message "Failover to the secondary cluster done; search is back."
 c 2026-11-19T15:00:00Z carol close 1003 --confirmed-by maya.chen@globex.example
 c 2026-11-20T14:00:00Z carol reopen 1003 --reason "503s are back since this morning."
 c 2026-11-20T14:30:00Z carol note 1003 --text "Same stack trace as before; engaging the platform team."
+c 2026-11-20T15:10:00Z carol respond 1003 --message "The platform team is on it; next update within the hour."
 
-# 1004 emea premium sev1: phoned in, clock running.
+# 1004 emea premium sev1: a voicemail started its clock, which is running.
 c 2026-11-27T14:10:00Z bruno new --title "Usage Analytics records no search events" \
   --account "Bellavista SpA" --plan premium --region emea --severity 1 --channel community \
   --contact "Sofia Rossi <sofia@bellavista.example>"
-c 2026-11-27T14:20:00Z bruno phone 1004
+c 2026-11-27T14:20:00Z bruno phone 1004 --call voicemail
 
 # 1005 north-america basic sev4: a question, in the queue.
 c 2026-11-26T16:00:00Z alice new --title "How do I boost recent documents?" \
@@ -69,7 +82,8 @@ c 2026-11-25T15:00:00Z alice new --title "Changing the sort order has no effect 
   --account "Umbrella Health" --plan plus --region north-america --severity 3 --channel community \
   --contact "Ana Lima <ana.lima@umbrella.example>"
 
-# 1007 emea plus sev2: waiting on the customer, first follow-up made.
+# 1007 emea plus sev2: logged by phone (the live call answered it at once);
+# waiting on the customer, first follow-up made.
 c 2026-11-23T11:15:00Z bruno new --title "Administration console fails to save pipelines" \
   --account "Lumière SA" --plan plus --region emea --severity 2 --channel phone --language fr \
   --contact "Pierre Dubois <pierre@lumiere.example>"

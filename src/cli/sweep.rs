@@ -121,7 +121,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 "action": "autoclose-blocked",
                 "detail": format!("auto-close time {} reached but the escalation is {}: a case is not closed while it is escalated; {}",
                     local_time(plan.autoclose_at, tz), status.as_str(),
-                    super::escalate::how_to_end(number, status, &policy)),
+                    super::escalate::how_to_end(number, status, policy)),
             }));
         } else if plan.overdue_without_follow_ups(now) {
             actions.push(json!({

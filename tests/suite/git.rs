@@ -76,7 +76,8 @@ fn closed(at: &str, by: &str) -> String {
 fn escalation_requested(at: &str, by: &str, requester: &str, role: &str, why: &str) -> String {
     format!(
         "- at: {at}\n  event: escalation-requested\n  by: {by}\n  channel: community\n  \
-         requester: {requester}\n  role: {role}\n  justification: {why}\n"
+         requester: {requester}\n  role: {role}\n  justification: {why}\n  \
+         resources: Their search administrator, for logs and tests\n"
     )
 }
 

@@ -185,7 +185,7 @@ fn phone_contact_starts_the_severity_1_clock() {
     // Severity 1 premium: 1h on the 24x7 clock from the call.
     assert_eq!(
         run.stdout,
-        "case 1001: phone contact recorded (new)\n\
+        "case 1001: phone contact recorded (voicemail) (new)\n\
          initial-response clock started; due 2026-11-16 10:20 America/Toronto\n"
     );
     let event = store.last_event(n);

@@ -21,6 +21,7 @@ mod reliability;
 mod report;
 mod site;
 mod sla_cli;
+mod sla_properties;
 mod sla_rules;
 mod store_format;
 mod sweep;

@@ -451,7 +451,9 @@ fn period_counts() -> Value {
         "closed_customer_confirmed": 3,
         "closed_no_response": 1,
         "reopened": 1, // 1001 on Nov 4
-        "escalated": 5, // 1005 once, 1006 twice, 1007 twice
+        // Accepted in the period (SPEC 4: escalated from the acceptance):
+        // 1005 once, 1007 twice; 1006's two requests were never accepted.
+        "escalated": 3,
     })
 }
 
@@ -597,7 +599,7 @@ fn table_shows_every_figure() {
         "opened 12",
         "closed 4 (customer-confirmed 3, no-response 1)",
         "reopened 1",
-        "escalated 5",
+        "escalated 3",
         "backlog 9 (new 3, open 4, waiting-on-customer 1, waiting-on-fix 1)",
         "backlog by age under 1 day 1, 1-3 days 1, 3-7 days 1, 7-30 days 5, 30 days or more 1",
         "first response 8 measured; business time median 1h40m, p90 5h; wall time median 2h, p90 2d14h",
@@ -682,7 +684,7 @@ fn markdown_is_a_job_summary() {
         "| opened | 12 |",
         "| closed | 4 (customer-confirmed 3, no-response 1) |",
         "| reopened | 1 |",
-        "| escalated | 5 |",
+        "| escalated | 3 |",
         "| backlog | 9 (new 3, open 4, waiting-on-customer 1, waiting-on-fix 1) |",
         "| backlog by age | under 1 day 1, 1-3 days 1, 3-7 days 1, 7-30 days 5, 30 days or more 1 |",
         "| first response | 8 measured; business time median 1h40m, p90 5h; wall time median 2h, p90 2d14h |",
@@ -727,7 +729,8 @@ fn as_of_gives_the_figures_as_they_stood_then() {
         "evaluated_at": "2026-11-16T00:00:00Z",
         "by": ["severity", "plan"],
         // Opened 1002-1006; closed 1002 and 1005 (confirmed), 1003 (sweep);
-        // 1001 reopened; only 1005's escalation was requested by then.
+        // 1001 reopened; only 1005's escalation was accepted by then (1006's
+        // request of Nov 16 is not counted: SPEC 4, escalated from acceptance).
         "counts": {"opened": 5, "closed": 3, "closed_customer_confirmed": 2,
                    "closed_no_response": 1, "reopened": 1, "escalated": 1},
         // Open: 1001 (20 days), 1006 (4 days: 3-7); waiting on a fix: 1004 (9 days).
@@ -1376,7 +1379,7 @@ fn html_page_structure_and_embedded_figures() {
         ("opened", "12"),
         ("closed", "4 (customer-confirmed 3, no-response 1)"),
         ("reopened", "1"),
-        ("escalated", "5"),
+        ("escalated", "3"),
         (
             "backlog",
             "9 (new 3, open 4, waiting-on-customer 1, waiting-on-fix 1)",
