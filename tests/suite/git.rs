@@ -540,7 +540,7 @@ fn both_clones_requesting_an_escalation_is_a_conflict_that_keeps_every_event() {
     check.code(1);
     assert_eq!(
         check.stdout,
-        format!("{FILE}:36:3: {reason}\nchecked the policy and 1 case file: 1 problem\n")
+        format!("{FILE}:37:3: {reason}\nchecked the policy and 1 case file: 1 problem\n")
     );
 }
 

@@ -201,7 +201,10 @@ fn phone_contact_starts_the_severity_1_clock() {
         .run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-16T14:40:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: phone contact recorded (new)\n");
+    assert_eq!(
+        run.stdout,
+        "case 1001: phone contact recorded (voicemail) (new)\n"
+    );
     let clock = initial_response(&store.show(n, "2026-11-16T14:50:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-16T14:20:00Z");
 }

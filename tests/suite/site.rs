@@ -110,6 +110,8 @@ fn fixture() -> Env {
             "community",
             "--justification",
             "Production search is degraded",
+            "--resources",
+            "Their search administrator, for logs and tests",
         ],
     );
     step(
@@ -451,7 +453,7 @@ fn a_case_page_shows_its_clocks_escalation_and_a_timeline_with_the_clocks_marked
             "2026-11-23 10:00 America/Toronto responded by alice",
             "2026-11-23 10:00 America/Toronto initial-response clock stopped: met",
             "2026-11-23 17:00 America/Toronto initial-response due met before it",
-            "2026-11-25 09:30 America/Toronto escalation-requested by alice channel: community requester: Ann Lee role: primary-contact justification: Production search is degraded",
+            "2026-11-25 09:30 America/Toronto escalation-requested by alice channel: community requester: Ann Lee role: primary-contact justification: Production search is degraded resources: Their search administrator, for logs and tests",
             "2026-11-25 09:30 America/Toronto escalation-follow-up #1 clock started",
             "2026-11-25 10:00 America/Toronto escalation-accepted by mona manager: mona update_every: 4h",
             "2026-11-25 10:00 America/Toronto escalation-follow-up #1 clock stopped: met",

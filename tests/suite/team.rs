@@ -69,6 +69,8 @@ fn actions_are_refused_for_roles_the_policy_does_not_allow() {
         "community",
         "--justification",
         "Production search is degraded.",
+        "--resources",
+        "Their search administrator, for logs and tests",
     ])
     .now(ELIGIBLE)
     .ok();
