@@ -178,9 +178,9 @@ pub fn urgency(reading: &ClockReading, now: DateTime<Utc>, at_risk: Duration) ->
     }
 }
 
-/// `initial-response`, `escalation-update #2`.
+/// `initial-response`, `reopen-response #1`, `escalation-update #2`.
 fn clock_name(reading: &ClockReading) -> String {
-    match reading.escalation {
+    match reading.escalation.or(reading.reopen) {
         Some(n) => format!("{} #{n}", reading.clock.as_str()),
         None => reading.clock.as_str().to_string(),
     }

@@ -286,6 +286,15 @@ fn a_reopen_starts_a_reopen_response_clock_seen_in_show_sla_and_report() {
         .now("2026-11-24T17:00:01Z")
         .code(1)
         .stderr_is("cases: breached: case 1001 reopen-response #1 due 2026-11-24 12:00 America/Toronto (overdue 0m)\n");
+    // The dashboard's case page names it too.
+    env.run(&["site", "public"])
+        .now("2026-11-24T16:00:00Z")
+        .ok();
+    assert!(
+        env.read("public/cases/001/1001.html")
+            .contains("reopen-response #1"),
+        "no reopen-response clock on the case page"
+    );
     env.run(&["respond", "1001"])
         .now("2026-11-24T16:30:00Z")
         .ok()
