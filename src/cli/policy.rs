@@ -24,6 +24,9 @@ use crate::policy::{
 };
 use crate::store::{format_instant, write_new_file};
 
+#[path = "policy_show.rs"]
+mod show;
+
 /// The directory beside `policy.yaml` that keeps earlier versions.
 pub const VERSIONS_DIR: &str = "policies";
 
@@ -33,6 +36,20 @@ pub enum PolicyCommand {
     /// kept as policies/<current>.yaml and becomes version VERSION, in
     /// force from --effective. Cases already opened keep their version.
     NewVersion(NewVersionArgs),
+    /// Print the policy as the support guide does: response targets by
+    /// severity and plan, each region's hours (local time and UTC), the
+    /// holidays of a year, the escalation rules and who may do what.
+    Show(ShowPolicyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowPolicyArgs {
+    /// The year whose holidays (and UTC hours) are listed [default: the year of --now].
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    pub year: Option<i32>,
+    /// Show this earlier version (kept in policies/) instead of policy.yaml.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +65,7 @@ pub struct NewVersionArgs {
 pub fn cmd_policy(ctx: &mut Context, command: PolicyCommand) -> Result<Outcome, CommandError> {
     match command {
         PolicyCommand::NewVersion(args) => cmd_new_version(ctx, args),
+        PolicyCommand::Show(args) => show::cmd_show(ctx, args),
     }
 }
 

@@ -70,6 +70,7 @@ struct Gathered {
 pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandError> {
     let target = check_target(&args.dir)?;
     let policy = ctx.policy()?;
+    let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
     let until = args.until.unwrap_or(now + Duration::seconds(1));
@@ -106,7 +107,9 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
                 .and_then(Scanned::into_case)
                 .map_err(CommandError::from)
                 .and_then(|case| {
-                    acc.current.add(&case, &policy, &request)?;
+                    // Each case under the policy version it recorded.
+                    let policy = super::policy::of_case(&policies, &case)?;
+                    acc.current.add(&case, policy, &request)?;
                     if let (Some(tally), Some(other)) = (acc.other.as_mut(), other_policy) {
                         tally.add(&case, other, &request)?;
                     }
@@ -114,7 +117,7 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
                         return Ok(());
                     };
                     if site::gets_page(&as_of, now, args.closed_within) {
-                        if let Some(facts) = CaseFacts::of(&as_of, &policy, now)? {
+                        if let Some(facts) = CaseFacts::of(&as_of, policy, now)? {
                             acc.paged.push(facts);
                         }
                     }

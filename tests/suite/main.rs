@@ -15,6 +15,7 @@ mod git;
 mod lifecycle;
 mod new_show_list;
 mod outputs;
+mod policy_show;
 mod policy_versions;
 mod queue;
 mod reliability;
