@@ -41,6 +41,10 @@ pub enum Ending {
 }
 
 impl Ending {
+    /// The labels of the endings that are not a closing with an agreed
+    /// outcome (a case closed under an open escalation is not an outcome).
+    pub const NOT_CLOSED: [&'static str; 2] = ["declined", "de-escalated"];
+
     /// `root-cause`, `timeline`, `permanent-fix`, `declined`, `de-escalated`, `case-closed`.
     pub fn label(&self) -> &str {
         match self {

@@ -20,6 +20,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
 use crate::case::{Case, EventKind, State};
 use crate::clock::{self, ClockError, ClockKind, ClockStatus};
+use crate::escalation::Ending;
 use crate::policy::Policy;
 
 /// A dimension attainment can be broken down by.
@@ -173,8 +174,9 @@ pub struct Report {
     /// group is the clock's total.
     pub attainment: BTreeMap<(ClockKind, Vec<String>), Attainment>,
     pub response_times: ResponseTimes,
-    /// Ended escalations by outcome label.
-    pub escalation_outcomes: BTreeMap<String, usize>,
+    /// Ended escalations by outcome, in reporting order (see
+    /// [`outcome_order`]).
+    pub escalation_outcomes: Vec<(String, usize)>,
     pub weekly: Vec<Week>,
     /// When the first case counted was opened (the start of a period
     /// without `since`); `None` when there was none.
@@ -218,7 +220,24 @@ pub fn build(
     for case in cases {
         tally.add(case, policy, request)?;
     }
-    Ok(tally.finish(request))
+    Ok(tally.finish(request, &policy.escalation.closing_outcomes))
+}
+
+/// The order escalation outcomes are reported in, each even when no
+/// escalation ended so: the policy's `closing_outcomes` in its order, then
+/// the endings without an agreed outcome ([`Ending::NOT_CLOSED`]), then any
+/// other outcome that `ended` holds (one an earlier policy version allowed),
+/// by name. So an outcome added to the policy is never missing from a report.
+pub fn outcome_order(closing_outcomes: &[String], ended: &BTreeMap<String, usize>) -> Vec<String> {
+    let mut order: Vec<String> = closing_outcomes.to_vec();
+    order.extend(Ending::NOT_CLOSED.iter().map(|label| label.to_string()));
+    let others: Vec<String> = ended
+        .keys()
+        .filter(|label| !order.contains(label))
+        .cloned()
+        .collect();
+    order.extend(others);
+    order
 }
 
 /// The figures of some of the cases: add cases one by one, merge tallies
@@ -332,7 +351,7 @@ impl Tally {
         }
         for escalation in crate::escalation::escalations(&case) {
             if let Some((at, ending)) = &escalation.ended {
-                if request.in_period(*at) && *ending != crate::escalation::Ending::CaseClosed {
+                if request.in_period(*at) && *ending != Ending::CaseClosed {
                     *self
                         .escalation_outcomes
                         .entry(ending.label().to_string())
@@ -425,8 +444,9 @@ impl Tally {
         self
     }
 
-    /// The report.
-    pub fn finish(self, request: &ReportRequest) -> Report {
+    /// The report; `closing_outcomes` (the policy's) are the escalation
+    /// outcomes it lists first, in that order (see [`outcome_order`]).
+    pub fn finish(self, request: &ReportRequest, closing_outcomes: &[String]) -> Report {
         let end = request.end();
         let mut attainment = self.attainment;
         // Every clock has a total row, even with nothing to count.
@@ -470,7 +490,13 @@ impl Tally {
                 business: percentiles(self.business_times),
                 wall: percentiles(self.wall_times),
             },
-            escalation_outcomes: self.escalation_outcomes,
+            escalation_outcomes: outcome_order(closing_outcomes, &self.escalation_outcomes)
+                .into_iter()
+                .map(|label| {
+                    let count = self.escalation_outcomes.get(&label).copied().unwrap_or(0);
+                    (label, count)
+                })
+                .collect(),
             weekly,
             first_opening: self.earliest_opening,
         }

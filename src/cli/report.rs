@@ -133,11 +133,11 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     if let Some((_, error)) = error {
         return Err(error);
     }
-    let current = current.finish(&request);
-    let other = what_if
-        .as_ref()
-        .zip(other)
-        .map(|((name, _), tally)| (name.clone(), tally.finish(&request)));
+    let current = current.finish(&request, &policies.current().escalation.closing_outcomes);
+    let other = what_if.as_ref().zip(other).map(|((name, policy), tally)| {
+        let report = tally.finish(&request, &policy.escalation.closing_outcomes);
+        (name.clone(), report)
+    });
     let text = match ctx.format() {
         Format::Json => output::json(&report_json(&request, &current, other.as_ref())),
         Format::Csv => attainment_rows(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
@@ -152,15 +152,6 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     ctx.out.push_str(&text);
     Ok(Outcome::Success)
 }
-
-/// Escalation endings, in reporting order.
-const OUTCOMES: [&str; 5] = [
-    "root-cause",
-    "timeline",
-    "permanent-fix",
-    "declined",
-    "de-escalated",
-];
 
 fn percent_text(attainment: Option<&Attainment>) -> String {
     attainment
@@ -267,14 +258,10 @@ fn summary_lines(report: &Report) -> Vec<(String, String)> {
             percentiles_text(r.wall)
         ),
     ));
-    let outcomes: Vec<String> = OUTCOMES
+    let outcomes: Vec<String> = report
+        .escalation_outcomes
         .iter()
-        .map(|label| {
-            format!(
-                "{label} {}",
-                report.escalation_outcomes.get(*label).copied().unwrap_or(0)
-            )
-        })
+        .map(|(label, count)| format!("{label} {count}"))
         .collect();
     lines.push(("escalation outcomes".to_string(), outcomes.join(", ")));
     lines
@@ -389,9 +376,10 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             "business": percentiles_json(report.response_times.business),
             "wall": percentiles_json(report.response_times.wall),
         },
-        "escalation_outcomes": OUTCOMES
+        "escalation_outcomes": report
+            .escalation_outcomes
             .iter()
-            .map(|label| ((*label).to_string(), json!(report.escalation_outcomes.get(*label).copied().unwrap_or(0))))
+            .map(|(label, count)| (label.clone(), json!(count)))
             .collect::<serde_json::Map<_, _>>(),
         "weekly": report.weekly.iter().map(|w| json!({
             "week_start": format_instant(w.start),

@@ -1584,3 +1584,55 @@ fn the_html_checker_rejects_broken_pages() {
         assert!(parse_html(bad).is_err(), "accepted {bad:?}");
     }
 }
+
+/// An outcome added to the policy's `closing_outcomes` is reported like the
+/// built-in ones, in the policy's order, in every format (it used to be
+/// missing: the report listed a fixed five).
+#[test]
+fn an_outcome_added_to_the_policy_is_reported() {
+    let policy = crate::common::DEFAULT_POLICY.replace(
+        "closing_outcomes: [root-cause, timeline, permanent-fix]",
+        "closing_outcomes: [workaround, root-cause, timeline, permanent-fix]",
+    );
+    assert_ne!(policy, crate::common::DEFAULT_POLICY);
+    let store = Env::with_policy(&policy);
+    let mut s = Script::new();
+    s.open("2026-11-10T03:00:00Z", 1001, "premium", "emea", 1)
+        .at("2026-11-10T03:20:00Z", &["phone", "1001"])
+        .at("2026-11-10T03:25:00Z", &["assign", "1001", "--to", "alice"])
+        .at("2026-11-10T05:00:00Z", &["respond", "1001"])
+        .escalate("2026-11-11T10:00:00Z", 1001)
+        .at(
+            "2026-11-11T11:00:00Z",
+            &[
+                "escalate",
+                "accept",
+                "1001",
+                "--manager",
+                "mia",
+                "--update-every",
+                "4h",
+            ],
+        )
+        .at(
+            "2026-11-11T12:00:00Z",
+            &[
+                "escalate",
+                "close",
+                "1001",
+                "--outcome",
+                "workaround",
+                "--summary",
+                "a setting avoids it",
+            ],
+        );
+    s.play(&store);
+    let json = report_json(&store, NOW, &PERIOD);
+    assert_eq!(
+        serde_json::to_string(&json["escalation_outcomes"]).unwrap(),
+        r#"{"workaround":1,"root-cause":0,"timeline":0,"permanent-fix":0,"declined":0,"de-escalated":0}"#
+    );
+    run_report(&store, NOW, &PERIOD).stdout_has(
+        "escalation outcomes workaround 1, root-cause 0, timeline 0, permanent-fix 0, declined 0, de-escalated 0",
+    );
+}
