@@ -16,6 +16,7 @@ pub mod cli;
 pub mod clock;
 pub mod escalation;
 pub mod gitops;
+pub mod hint;
 pub mod merge;
 pub mod policy;
 pub mod report;

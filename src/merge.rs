@@ -5,7 +5,7 @@
 //! the result still holds every event and says why it conflicts, so the
 //! merge driver can report a conflict and `cases check` can name the file.
 
-use crate::case::{replay, Case, Event, EventKind, Header};
+use crate::case::{replay, Case, Event, EventKind, Header, LifecycleError};
 
 /// What merging gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +16,18 @@ pub enum Merged {
     Conflict {
         header: Header,
         history: Vec<Event>,
-        reason: String,
+        reason: Conflict,
     },
+}
+
+/// Why the union of both sides is not one valid case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// Two different cases were created as case `number` (two clones each
+    /// opened one).
+    Collision { number: u64 },
+    /// The union breaks a lifecycle rule (two closures, two open escalations).
+    Lifecycle(LifecycleError),
 }
 
 /// Interleaves two event sequences, each already in its recorded order, by
@@ -99,9 +109,7 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> Merged {
         return Merged::Conflict {
             header: ours.header().clone(),
             history,
-            reason: format!(
-                "two different cases were created as case {number} (resolve with: cases renumber {number})"
-            ),
+            reason: Conflict::Collision { number },
         };
     }
     match replay(number, &history) {
@@ -109,7 +117,7 @@ pub fn merge(base: Option<&Case>, ours: &Case, theirs: &Case) -> Merged {
         Err(error) => Merged::Conflict {
             header: ours.header().clone(),
             history,
-            reason: format!("history[{}]: {}", error.index, error.message),
+            reason: Conflict::Lifecycle(error),
         },
     }
 }

@@ -13,11 +13,9 @@
 //! before they record an event, so a later policy change never turns a stored
 //! history illegal.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 
-use super::{CloseReason, EventKind, Header, State};
+use super::{CloseReason, Contact, EventKind, Header, State};
 use crate::case::Event;
 
 /// Where a case's escalation stands.
@@ -66,37 +64,133 @@ impl Replayed {
     }
 }
 
-/// An event the lifecycle refuses, with the reason and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An event the lifecycle refuses: where it is in the history, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{refusal}")]
 pub struct LifecycleError {
     /// Index of the offending event in the history.
     pub index: usize,
-    pub message: String,
+    pub refusal: Refusal,
 }
 
-impl fmt::Display for LifecycleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+impl LifecycleError {
+    /// The one step that would make the event allowed, if there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        self.refusal.remedy()
     }
 }
 
-impl std::error::Error for LifecycleError {}
+/// Why the lifecycle refuses an event, as facts (no advice: the caller
+/// words what to do about it, see [`Remedy`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    #[error("the history is empty; it must start with a created event")]
+    EmptyHistory,
+    #[error("the history starts with {first}; it must start with created")]
+    NotOpenedByCreated { first: &'static str },
+    #[error("{event} at {} is earlier than the event before it ({}); events are recorded in time order", rfc3339(*at), rfc3339(*previous))]
+    OutOfOrder {
+        event: &'static str,
+        at: DateTime<Utc>,
+        previous: DateTime<Utc>,
+    },
+    /// Two cases share a number: clones opened one each.
+    #[error("a second created event: two different cases were recorded as case {number}")]
+    SecondCreated { number: u64 },
+    #[error("case {number} is closed; {event} is not allowed")]
+    CaseClosed { number: u64, event: &'static str },
+    #[error(
+        "case {number} is {state}; {action} needs a case that is {}",
+        state_names(allowed)
+    )]
+    WrongState {
+        number: u64,
+        state: State,
+        action: &'static str,
+        allowed: Vec<State>,
+    },
+    #[error("severity-changed says from {from} but case {number} is severity {severity}")]
+    SeverityChangedFromAnother { number: u64, from: u8, severity: u8 },
+    #[error("case {number} is already severity {severity}")]
+    SameSeverity { number: u64, severity: u8 },
+    #[error(
+        "a customer-confirmed closing of case {number} must name who confirmed it (confirmed_by)"
+    )]
+    UnconfirmedClosing { number: u64 },
+    #[error("case {number} is {state}; only a case waiting on the customer closes as no-response")]
+    NoResponseNotWaiting { number: u64, state: State },
+    #[error("{contact} is already a contact of case {number}")]
+    AlreadyAContact { number: u64, contact: Contact },
+    #[error("{contact} is not a contact of case {number}")]
+    NotAContact { number: u64, contact: Contact },
+    #[error("case {number} must keep at least one contact")]
+    LastContact { number: u64 },
+    #[error("case {number} already has an open escalation ({}); close, decline or de-escalate it first", status.as_str())]
+    EscalationAlreadyOpen {
+        number: u64,
+        status: EscalationStatus,
+    },
+    #[error("the escalation of case {number} is {}; can only {action} an escalation that is {}", status.as_str(), status_names(allowed))]
+    WrongEscalationStatus {
+        number: u64,
+        status: EscalationStatus,
+        action: &'static str,
+        allowed: Vec<EscalationStatus>,
+    },
+    #[error("case {number} has no open escalation to {action}")]
+    NoOpenEscalation { number: u64, action: &'static str },
+}
+
+impl Refusal {
+    /// The one step that would make the event allowed, if there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match *self {
+            Refusal::CaseClosed { number, .. } => Some(Remedy::Reopen { number }),
+            Refusal::SecondCreated { number } => Some(Remedy::Renumber { number }),
+            Refusal::NoOpenEscalation { number, .. } => Some(Remedy::RequestEscalation { number }),
+            _ => None,
+        }
+    }
+}
+
+/// A step that makes a refused event allowed; the command line words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Reopen the closed case first.
+    Reopen { number: u64 },
+    /// Two cases were opened under one number by two clones: give one of
+    /// them a new number while merging.
+    Renumber { number: u64 },
+    /// Request an escalation first.
+    RequestEscalation { number: u64 },
+}
+
+fn state_names(states: &[State]) -> String {
+    let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    names.join(" or ")
+}
+
+fn status_names(statuses: &[EscalationStatus]) -> String {
+    let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    names.join(" or ")
+}
 
 /// Replays `history` of case `number`.
 pub fn replay(number: u64, history: &[Event]) -> Result<Replayed, LifecycleError> {
     let Some(first) = history.first() else {
         return Err(LifecycleError {
             index: 0,
-            message: "the history is empty; it must start with a created event".into(),
+            refusal: Refusal::EmptyHistory,
         });
     };
     let EventKind::Created(intake) = &first.kind else {
         return Err(LifecycleError {
             index: 0,
-            message: format!(
-                "the history starts with {}; it must start with created",
-                first.kind.name()
-            ),
+            refusal: Refusal::NotOpenedByCreated {
+                first: first.kind.name(),
+            },
         });
     };
     let mut replayed = Replayed {
@@ -118,14 +212,13 @@ pub fn replay(number: u64, history: &[Event]) -> Result<Replayed, LifecycleError
     };
     let mut previous_at = first.at;
     for (index, event) in history.iter().enumerate().skip(1) {
-        let refuse = |message: String| LifecycleError { index, message };
+        let refuse = |refusal: Refusal| LifecycleError { index, refusal };
         if event.at < previous_at {
-            return Err(refuse(format!(
-                "{} at {} is earlier than the event before it ({}); events are recorded in time order",
-                event.kind.name(),
-                rfc3339(event.at),
-                rfc3339(previous_at)
-            )));
+            return Err(refuse(Refusal::OutOfOrder {
+                event: event.kind.name(),
+                at: event.at,
+                previous: previous_at,
+            }));
         }
         previous_at = event.at;
         apply(&mut replayed, event).map_err(refuse)?;
@@ -138,22 +231,16 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Applies one event after the first; the error says why it is refused.
-fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
+fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
     let header = &mut replayed.header;
     let number = header.number;
     let state = header.state;
-    let closed_refusal = || {
-        format!(
-            "case {number} is closed; {} is not allowed (reopen it first: cases reopen {number})",
-            event.kind.name()
-        )
+    let closed_refusal = || Refusal::CaseClosed {
+        number,
+        event: event.kind.name(),
     };
     match &event.kind {
-        EventKind::Created(_) => {
-            return Err(format!(
-                "a second created event: two different cases were recorded as case {number} (a number collision between clones; resolve it during the merge with: cases renumber {number})"
-            ))
-        }
+        EventKind::Created(_) => return Err(Refusal::SecondCreated { number }),
         EventKind::Note { .. } | EventKind::Renumbered { .. } => {}
         _ if state == State::Closed && !matches!(event.kind, EventKind::Reopened { .. }) => {
             return Err(closed_refusal())
@@ -192,13 +279,17 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
         }
         EventKind::SeverityChanged { from, to, .. } => {
             if *from != header.severity {
-                return Err(format!(
-                    "severity-changed says from {from} but case {number} is severity {}",
-                    header.severity
-                ));
+                return Err(Refusal::SeverityChangedFromAnother {
+                    number,
+                    from: *from,
+                    severity: header.severity,
+                });
             }
             if from == to {
-                return Err(format!("case {number} is already severity {to}"));
+                return Err(Refusal::SameSeverity {
+                    number,
+                    severity: *to,
+                });
             }
             header.severity = *to;
         }
@@ -225,14 +316,10 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
             if *reason == CloseReason::CustomerConfirmed
                 && confirmed_by.as_deref().is_none_or(|c| c.trim().is_empty())
             {
-                return Err(format!(
-                    "a customer-confirmed closing of case {number} must name who confirmed it (confirmed_by)"
-                ));
+                return Err(Refusal::UnconfirmedClosing { number });
             }
             if *reason == CloseReason::NoResponse && state != State::WaitingOnCustomer {
-                return Err(format!(
-                    "case {number} is {state}; only a case waiting on the customer closes as no-response"
-                ));
+                return Err(Refusal::NoResponseNotWaiting { number, state });
             }
             header.state = State::Closed;
             replayed.escalation = None;
@@ -251,7 +338,10 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
                 .iter()
                 .any(|c| c.email.eq_ignore_ascii_case(&contact.email))
             {
-                return Err(format!("{contact} is already a contact of case {number}"));
+                return Err(Refusal::AlreadyAContact {
+                    number,
+                    contact: contact.clone(),
+                });
             }
             header.contacts.push(contact.clone());
         }
@@ -261,18 +351,18 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
                 .contacts
                 .retain(|c| !c.email.eq_ignore_ascii_case(&contact.email));
             if header.contacts.len() == before {
-                return Err(format!("{contact} is not a contact of case {number}"));
+                return Err(Refusal::NotAContact {
+                    number,
+                    contact: contact.clone(),
+                });
             }
             if header.contacts.is_empty() {
-                return Err(format!("case {number} must keep at least one contact"));
+                return Err(Refusal::LastContact { number });
             }
         }
         EventKind::EscalationRequested { .. } => {
             if let Some(status) = replayed.escalation {
-                return Err(format!(
-                    "case {number} already has an open escalation ({}); close, decline or de-escalate it first",
-                    status.as_str()
-                ));
+                return Err(Refusal::EscalationAlreadyOpen { number, status });
             }
             replayed.escalation = Some(EscalationStatus::Requested);
         }
@@ -323,35 +413,37 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), String> {
     Ok(())
 }
 
-fn require(state: State, allowed: &[State], number: u64, action: &str) -> Result<(), String> {
+fn require(
+    state: State,
+    allowed: &[State],
+    number: u64,
+    action: &'static str,
+) -> Result<(), Refusal> {
     if allowed.contains(&state) {
         return Ok(());
     }
-    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
-    Err(format!(
-        "case {number} is {state}; {action} needs a case that is {}",
-        names.join(" or ")
-    ))
+    Err(Refusal::WrongState {
+        number,
+        state,
+        action,
+        allowed: allowed.to_vec(),
+    })
 }
 
 fn require_escalation(
     replayed: &Replayed,
     allowed: &[EscalationStatus],
-    action: &str,
-) -> Result<(), String> {
+    action: &'static str,
+) -> Result<(), Refusal> {
     let number = replayed.header.number;
     match replayed.escalation {
         Some(status) if allowed.contains(&status) => Ok(()),
-        Some(status) => {
-            let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
-            Err(format!(
-                "the escalation of case {number} is {}; can only {action} an escalation that is {}",
-                status.as_str(),
-                names.join(" or ")
-            ))
-        }
-        None => Err(format!(
-            "case {number} has no open escalation to {action} (request one: cases escalate request {number})"
-        )),
+        Some(status) => Err(Refusal::WrongEscalationStatus {
+            number,
+            status,
+            action,
+            allowed: allowed.to_vec(),
+        }),
+        None => Err(Refusal::NoOpenEscalation { number, action }),
     }
 }

@@ -13,7 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use lifecycle::{replay, EscalationStatus, LifecycleError, Replayed};
+pub use lifecycle::{replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed};
 
 /// A case's place in the lifecycle.
 #[derive(
@@ -443,29 +443,24 @@ pub fn history_as_of(history: &[Event], instant: DateTime<Utc>) -> &[Event] {
 }
 
 /// Why a stored case cannot be trusted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseDefect {
     /// The history breaks a lifecycle rule.
+    #[error("history: {0}")]
     History(LifecycleError),
     /// Header fields that disagree with the history: `(field, stored, replayed)`.
+    #[error("header disagrees with its history: {}", mismatch_text(.0))]
     HeaderMismatch(Vec<(&'static str, String, String)>),
 }
 
-impl fmt::Display for CaseDefect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CaseDefect::History(error) => write!(f, "history: {error}"),
-            CaseDefect::HeaderMismatch(fields) => {
-                let parts: Vec<String> = fields
-                    .iter()
-                    .map(|(field, stored, replayed)| {
-                        format!("{field} is {stored} but the history gives {replayed}")
-                    })
-                    .collect();
-                write!(f, "header disagrees with its history: {}", parts.join("; "))
-            }
-        }
-    }
+fn mismatch_text(fields: &[(&'static str, String, String)]) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(field, stored, replayed)| {
+            format!("{field} is {stored} but the history gives {replayed}")
+        })
+        .collect();
+    parts.join("; ")
 }
 
 #[cfg(test)]

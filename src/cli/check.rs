@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{output, CommandError, Context, Format, Outcome};
+use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::Case;
 use crate::policy::{Policy, PolicyError};
 use crate::store::{Scanned, StoreError};
@@ -21,32 +21,25 @@ struct Problem {
 
 pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, CommandError> {
     let mut problems = Vec::new();
-    let policy = match ctx.policy() {
+    let policy = match ctx.load_policy() {
         Ok(policy) => Some(policy),
-        Err(unreadable) => {
-            // Reload to get every problem, not the rendered message.
-            let path = ctx.location().policy.clone();
-            match std::fs::read_to_string(&path)
-                .map(|text| Policy::parse(&text, &path.display().to_string()))
-            {
-                Ok(Err(PolicyError {
-                    origin,
-                    problems: found,
-                })) => problems.extend(found.into_iter().map(|p| Problem {
-                    file: origin.clone(),
-                    line: p.line,
-                    column: p.column,
-                    message: if p.path.is_empty() {
-                        p.message
-                    } else {
-                        format!("{}: {}", p.path, p.message)
-                    },
-                })),
-                Ok(Ok(_)) => {}
-                Err(_) => return Err(unreadable),
-            }
+        Err(PolicyUnusable::Invalid(PolicyError {
+            origin,
+            problems: found,
+        })) => {
+            problems.extend(found.into_iter().map(|p| Problem {
+                file: origin.clone(),
+                line: p.line,
+                column: p.column,
+                message: if p.path.is_empty() {
+                    p.message
+                } else {
+                    format!("{}: {}", p.path, p.message)
+                },
+            }));
             None
         }
+        Err(PolicyUnusable::Unreadable(error)) => return Err(error),
     };
     let policies = match policy {
         Some(_) => Some(ctx.policies()?),
@@ -78,7 +71,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                             }
                             found
                         }
-                        Err(error) => vec![error.message],
+                        Err(error) => vec![error.line()],
                     };
                     for message in messages {
                         problems.push(Problem {

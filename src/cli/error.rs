@@ -29,33 +29,53 @@ impl ErrorKind {
     }
 }
 
-/// A failed command: its kind and a message naming the culprit.
+/// A failed command: its kind, a message naming the culprit and the facts,
+/// and hints (what to run, what is allowed), printed after the message by
+/// [`CommandError::line`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    pub hints: Vec<String>,
 }
 
 impl CommandError {
-    pub fn usage(message: impl Into<String>) -> Self {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            kind: ErrorKind::Usage,
+            kind,
             message: message.into(),
+            hints: Vec::new(),
         }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
     }
 
     pub fn refused(message: impl Into<String>) -> Self {
-        Self {
-            kind: ErrorKind::Refused,
-            message: message.into(),
-        }
+        Self::new(ErrorKind::Refused, message)
     }
 
     pub fn unreadable(message: impl Into<String>) -> Self {
-        Self {
-            kind: ErrorKind::Unreadable,
-            message: message.into(),
-        }
+        Self::new(ErrorKind::Unreadable, message)
+    }
+
+    /// Adds a hint: the command to run, or what is allowed.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// The one line the command prints for this error (after `cases:
+    /// error: `): the message, then the hints in parentheses.
+    pub fn line(&self) -> String {
+        crate::hint::with_hints(&self.message, &self.hints)
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line())
     }
 }
 
@@ -76,13 +96,18 @@ impl From<PolicyError> for CommandError {
 
 impl From<crate::clock::ClockError> for CommandError {
     fn from(error: crate::clock::ClockError) -> Self {
-        CommandError::unreadable(format!("{error} (run cases check)"))
+        CommandError::unreadable(error.to_string()).with_hint("run cases check")
     }
 }
 
 impl From<crate::case::LifecycleError> for CommandError {
     fn from(error: crate::case::LifecycleError) -> Self {
-        CommandError::refused(error.message)
+        let hint = error.remedy().map(crate::hint::remedy);
+        let refused = CommandError::refused(error.to_string());
+        match hint {
+            Some(hint) => refused.with_hint(hint),
+            None => refused,
+        }
     }
 }
 

@@ -241,7 +241,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         match &mut kind {
             EventKind::EscalationRequested { role, channel, .. } => {
                 escalation::request_gate(case, policy, now, role, channel)
-                    .map_err(CommandError::refused)?;
+                    .map_err(|refusal| CommandError::refused(refusal.to_string()))?;
             }
             EventKind::EscalationClosed { outcome, .. }
                 if !policy.escalation.closing_outcomes.contains(outcome) =>

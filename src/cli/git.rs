@@ -129,8 +129,9 @@ pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome,
         } => {
             write(encode_parts(&header, &history))?;
             ctx.err.push_str(&format!(
-                "cases merge-file: case {}: kept every event of both sides, but they conflict: {reason}\n",
-                header.number
+                "cases merge-file: case {}: kept every event of both sides, but they conflict: {}\n",
+                header.number,
+                crate::hint::merge_conflict(&reason)
             ));
             Ok(Outcome::Findings)
         }

@@ -275,6 +275,13 @@ impl Context {
     /// never a built-in default (exit 4 with the fix when it is missing).
     /// Read once per command.
     pub fn policy(&self) -> Result<Arc<Policy>, CommandError> {
+        self.load_policy().map_err(CommandError::from)
+    }
+
+    /// [`Context::policy`], with every problem of an invalid policy kept
+    /// apart (for `check`, which lists them) from a policy that cannot be
+    /// read at all.
+    pub fn load_policy(&self) -> Result<Arc<Policy>, PolicyUnusable> {
         if let Some(policy) = self.policy.get() {
             return Ok(Arc::clone(policy));
         }
@@ -336,17 +343,18 @@ impl Context {
             .map_err(|refusal| CommandError::refused(format!("{refusal} ({TEAM_FILE})")))
     }
 
-    fn read_policy(&self) -> Result<Policy, CommandError> {
+    fn read_policy(&self) -> Result<Policy, PolicyUnusable> {
         let location = self.location();
         let path = &location.policy;
         match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Policy::parse(&text, &path.display().to_string())?),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Err(CommandError::unreadable(location.missing_policy_message()))
+            Ok(text) => {
+                Policy::parse(&text, &path.display().to_string()).map_err(PolicyUnusable::Invalid)
             }
-            Err(e) => Err(CommandError::unreadable(format!(
-                "policy {}: {e}",
-                path.display()
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(PolicyUnusable::Unreadable(
+                CommandError::unreadable(location.missing_policy_message()),
+            )),
+            Err(e) => Err(PolicyUnusable::Unreadable(CommandError::unreadable(
+                format!("policy {}: {e}", path.display()),
             ))),
         }
     }
@@ -386,6 +394,24 @@ impl Context {
 }
 
 /// Runs one parsed command.
+/// Why the policy cannot be used.
+#[derive(Debug)]
+pub enum PolicyUnusable {
+    /// It was read and is invalid: every problem found.
+    Invalid(crate::policy::PolicyError),
+    /// It is missing or cannot be read.
+    Unreadable(CommandError),
+}
+
+impl From<PolicyUnusable> for CommandError {
+    fn from(unusable: PolicyUnusable) -> Self {
+        match unusable {
+            PolicyUnusable::Invalid(error) => error.into(),
+            PolicyUnusable::Unreadable(error) => error,
+        }
+    }
+}
+
 pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError> {
     if ctx.format() == Format::Html && !matches!(command, Command::Report(_)) {
         return Err(CommandError::usage(
@@ -453,7 +479,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
-            eprintln!("cases: error: {}", error.message);
+            eprintln!("cases: error: {}", error.line());
             ExitCode::from(error.kind.exit_code())
         }
     }
@@ -484,7 +510,7 @@ mod tests {
         let ended = match result {
             Ok(Outcome::Success) => "exit 0".to_string(),
             Ok(Outcome::Findings) => "exit 1".to_string(),
-            Err(error) => format!("error: {}", error.message),
+            Err(error) => format!("error: {}", error.line()),
         };
         format!("{ended}\n--- stdout\n{}--- stderr\n{}", ctx.out, ctx.err)
     }

@@ -198,7 +198,10 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Case::from_parts(header, history).map_err(|defect| match defect {
-        CaseDefect::History(error) => located(format!("history[{}]", error.index), error.message),
+        CaseDefect::History(error) => located(
+            format!("history[{}]", error.index),
+            crate::hint::lifecycle(&error),
+        ),
         CaseDefect::HeaderMismatch(ref fields) => {
             let first = fields.first().map_or("number", |(field, ..)| *field);
             at(first, defect.to_string())
