@@ -146,11 +146,16 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
     }
     let mut paged = gathered.paged;
     paged.sort_unstable_by_key(|f| f.case.number());
-    let report = gathered.current.finish(&request);
+    let report = gathered
+        .current
+        .finish(&request, &policy.escalation.closing_outcomes);
     let other = what_if
         .as_ref()
         .zip(gathered.other)
-        .map(|((name, _), tally)| (name.clone(), tally.finish(&request)));
+        .map(|((name, other_policy), tally)| {
+            let report = tally.finish(&request, &other_policy.escalation.closing_outcomes);
+            (name.clone(), report)
+        });
 
     // The queue in taking order, as `cases queue` gives it.
     let mut queued: Vec<&CaseFacts> = paged

@@ -21,15 +21,6 @@ pub struct ReportView<'a> {
     pub what_if: Option<(&'a str, &'a Report)>,
 }
 
-/// Escalation endings, in reporting order.
-pub const OUTCOMES: [&str; 5] = [
-    "root-cause",
-    "timeline",
-    "permanent-fix",
-    "declined",
-    "de-escalated",
-];
-
 /// The page `cases report --format html` prints: self-contained, styles
 /// inline, no links; the what-if comparison follows when asked for.
 pub fn standalone(view: &ReportView) -> String {
@@ -158,14 +149,10 @@ fn figures_table(report: &Report) -> String {
     let r = &report.response_times;
     let (business_median, business_p90) = percentiles_text(r.business);
     let (wall_median, wall_p90) = percentiles_text(r.wall);
-    let outcomes: Vec<String> = OUTCOMES
+    let outcomes: Vec<String> = report
+        .escalation_outcomes
         .iter()
-        .map(|label| {
-            format!(
-                "{label} {}",
-                report.escalation_outcomes.get(*label).copied().unwrap_or(0)
-            )
-        })
+        .map(|(label, count)| format!("{label} {count}"))
         .collect();
     let rows = [
         ("opened", c.opened.to_string()),
@@ -295,15 +282,8 @@ fn response_section(report: &Report) -> String {
 }
 
 fn outcomes_section(report: &Report) -> String {
-    let bars: Vec<(String, usize)> = OUTCOMES
-        .iter()
-        .map(|label| {
-            (
-                label.to_string(),
-                report.escalation_outcomes.get(*label).copied().unwrap_or(0),
-            )
-        })
-        .collect();
+    // In the report's order: the policy's closing outcomes first.
+    let bars: Vec<(String, usize)> = report.escalation_outcomes.clone();
     let mut text = String::from(
         "<section id=\"outcomes\">\n<h2>Escalation outcomes</h2>\n<p>Escalations that ended in the period, by how they ended.</p>\n",
     );
