@@ -1598,7 +1598,10 @@ fn an_outcome_added_to_the_policy_is_reported() {
     let store = Env::with_policy(&policy);
     let mut s = Script::new();
     s.open("2026-11-10T03:00:00Z", 1001, "premium", "emea", 1)
-        .at("2026-11-10T03:20:00Z", &["phone", "1001"])
+        .at(
+            "2026-11-10T03:20:00Z",
+            &["phone", "1001", "--call", "voicemail"],
+        )
         .at("2026-11-10T03:25:00Z", &["assign", "1001", "--to", "alice"])
         .at("2026-11-10T05:00:00Z", &["respond", "1001"])
         .escalate("2026-11-11T10:00:00Z", 1001)
