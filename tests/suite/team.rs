@@ -214,3 +214,38 @@ fn the_sample_store_passes_check_with_its_roster() {
         "cases/001/1005.yaml:1:1: history[0] (created at 2026-11-26T16:00:00Z): Tom Baker may not record created",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_hostile_roster_or_version_file_is_refused_not_followed_or_waited_on() {
+    let env = Env::new();
+    env.open(&NewCase::default());
+    // A FIFO where the roster should be: refused at once, not a hang.
+    let fifo = env.path("team.yaml");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    env.run(&["note", "1001", "--text", "x"])
+        .refused(4)
+        .stderr_is(
+            "cases: error: roster team.yaml: not a regular file; it must be a regular file\n",
+        );
+    std::fs::remove_file(&fifo).unwrap();
+    // A link to a policy version is not followed.
+    env.run(&[
+        "policy",
+        "new-version",
+        "2027.1",
+        "--effective",
+        "2027-01-01T00:00:00Z",
+    ])
+    .ok();
+    std::fs::rename(env.path("policies/2026.1.yaml"), env.path("elsewhere.yaml")).unwrap();
+    std::os::unix::fs::symlink(env.path("elsewhere.yaml"), env.path("policies/2026.1.yaml"))
+        .unwrap();
+    env.run(&["show", "1001"]).code(4).stderr_is(
+        "cases: error: policy version policies/2026.1.yaml: a symbolic link; it must be a regular file\n",
+    );
+}
