@@ -79,6 +79,17 @@ for (const [name, options] of Object.entries(viewports)) {
     }
     const file = join(out, `${page.replaceAll("/", "_").replace(/\.html$/, "")}-${name}.png`);
     await tab.screenshot({ path: file, fullPage: true });
+    if (name === "desktop") {
+      // Printed: no navigation, the content kept.
+      await tab.emulateMedia({ media: "print" });
+      const navShown = await tab.evaluate(() => {
+        const nav = document.querySelector("nav");
+        return nav !== null && getComputedStyle(nav).display !== "none";
+      });
+      if (navShown) problems.push(`${where}: the navigation is printed`);
+      await tab.screenshot({ path: file.replace(/-desktop\.png$/, "-print.png"), fullPage: true });
+      await tab.emulateMedia({ media: "screen" });
+    }
     console.log(`${where}: "${facts.h1}", ${facts.text} characters, ${facts.svgs} charts -> ${file}`);
     await tab.close();
   }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The dashboard in a real browser: builds `cases site` from the sample store
-# (as of 2026-11-27 15:00 UTC), renders the index, the report and a case
-# page in headless Chromium at desktop and phone widths, fails on a console
-# error, a failed or outside request, or a blank page, and saves
-# screenshots.
+# (as of 2026-11-27 15:00 UTC), renders the index, the report, the what-if
+# page and a case page in headless Chromium at desktop and phone widths (and
+# each page printed), fails on a console error, a failed or outside request,
+# a blank page, sideways scrolling on a phone or printed navigation, and
+# saves screenshots.
 #
 #   scripts/browser-check.sh [OUT_DIR]      (default: target/browser-check)
 #
@@ -44,12 +45,12 @@ fi
 
 site="$out/site"
 "$CASES" --store "$root/cases" --policy "$root/policy.yaml" --now 2026-11-27T15:00:00Z \
-  site "$site" --by severity,region
+  site "$site" --by severity,region --what-if "$root/policy.yaml"
 # A case with a reopening and an escalation in the sample store, else the first.
 case_page=cases/001/1003.html
 [ -f "$site/$case_page" ] || case_page=$(cd "$site" && ls cases/*/*.html | head -n 1)
 
 # The check script must find playwright-core: run it from the module cache.
 cp scripts/browser-check.mjs "$modules/browser-check.mjs"
-node "$modules/browser-check.mjs" "$site" "$out" index.html report.html "$case_page"
+node "$modules/browser-check.mjs" "$site" "$out" index.html report.html what-if.html "$case_page"
 echo "browser-check: screenshots in $out"

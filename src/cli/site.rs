@@ -68,6 +68,11 @@ struct Gathered {
 }
 
 pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandError> {
+    if ctx.format() != super::Format::Table {
+        return Err(CommandError::usage(
+            "cases site writes HTML pages into DIR; --format does not apply to it",
+        ));
+    }
     let target = check_target(&args.dir)?;
     let policy = ctx.policy()?;
     let policies = ctx.policies()?;

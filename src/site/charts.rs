@@ -35,9 +35,9 @@ fn svg_open(id: &str, width: f64, height: f64, title: &str, desc: &str) -> Strin
     )
 }
 
-/// The width a label of `text` takes at 11px (a generous estimate).
+/// The width a label of `text` takes at 12px (a generous estimate).
 fn text_width(text: &str) -> f64 {
-    text.chars().count() as f64 * 6.6
+    text.chars().count() as f64 * 7.2
 }
 
 /// One attainment bar.

@@ -178,7 +178,7 @@ caption{text-align:left;font-weight:600;padding:.2em 0}
 .chart{margin:.5em 0 .5em}
 .chart svg{max-width:100%;height:auto;display:block}
 .chart.wide svg{max-width:none}
-svg text{font-size:11px;fill:#212121}
+svg text{font-size:12px;fill:#212121}
 svg .axis{stroke:#757575}
 svg .grid{stroke:#e0e0e0}
 .met{fill:var(--met)}.breached{fill:var(--breached)}.undecided{fill:var(--undecided);stroke:#9e9e9e}

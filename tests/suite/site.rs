@@ -603,6 +603,15 @@ fn a_directory_that_is_not_a_site_is_never_replaced() {
     }
     env.write("file", "x");
     env.run(&["site", "file"]).now(NOW).code(2);
+    let out = env
+        .run(&["site", "fresh", "--format", "json"])
+        .now(NOW)
+        .code(2);
+    assert_eq!(
+        out.stderr,
+        "cases: error: cases site writes HTML pages into DIR; --format does not apply to it\n"
+    );
+    assert!(!env.exists("fresh"));
     // An empty directory is fine.
     env.mkdir("empty");
     env.run(&["site", "empty"]).now(NOW).ok();
