@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod case;
 pub mod cli;
 pub mod clock;
+pub mod duration;
 pub mod escalation;
 pub mod gitops;
 pub mod hint;

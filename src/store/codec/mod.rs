@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::{
     Case, CaseDefect, CloseReason, Contact, Event, EventKind, Header, PhoneCall, State,
 };
-use crate::policy::{format_duration, parse_duration};
+use crate::duration::{format_duration, parse_duration};
 use crate::source_map::SourceMap;
 
 /// Why a case file could not be decoded, with where.
