@@ -52,13 +52,14 @@ impl Dimension {
         })
     }
 
-    fn value_of(self, case: &Case) -> String {
+    /// The case's value of this dimension; `None` for an unowned case's owner.
+    fn value_of(self, case: &Case) -> Option<String> {
         let h = case.header();
         match self {
-            Dimension::Severity => h.severity.to_string(),
-            Dimension::Plan => h.plan.clone(),
-            Dimension::Region => h.region.clone(),
-            Dimension::Owner => h.owner.clone().unwrap_or_else(|| "(unowned)".into()),
+            Dimension::Severity => Some(h.severity.to_string()),
+            Dimension::Plan => Some(h.plan.clone()),
+            Dimension::Region => Some(h.region.clone()),
+            Dimension::Owner => h.owner.clone(),
         }
     }
 }
@@ -171,8 +172,9 @@ pub struct Report {
     /// Open cases at the end by age since opening.
     pub backlog_by_age: Vec<(&'static str, usize)>,
     /// `(clock, group values in the order of `by`)` -> attainment; the empty
-    /// group is the clock's total.
-    pub attainment: BTreeMap<(ClockKind, Vec<String>), Attainment>,
+    /// group is the clock's total. A value is `None` for an unowned case's
+    /// owner.
+    pub attainment: BTreeMap<(ClockKind, Vec<Option<String>>), Attainment>,
     pub response_times: ResponseTimes,
     /// Ended escalations by outcome, in reporting order (see
     /// [`outcome_order`]).
@@ -248,7 +250,7 @@ pub struct Tally {
     counts: Counts,
     backlog_by_state: BTreeMap<State, usize>,
     backlog_by_age: [usize; AGE_BUCKETS.len()],
-    attainment: BTreeMap<(ClockKind, Vec<String>), Attainment>,
+    attainment: BTreeMap<(ClockKind, Vec<Option<String>>), Attainment>,
     business_times: Vec<Duration>,
     wall_times: Vec<Duration>,
     escalation_outcomes: BTreeMap<String, usize>,
@@ -310,7 +312,7 @@ impl Tally {
             self.backlog_by_age[bucket] += 1;
         }
 
-        let group: Vec<String> = request.by.iter().map(|d| d.value_of(&case)).collect();
+        let group: Vec<Option<String>> = request.by.iter().map(|d| d.value_of(&case)).collect();
         let readings = clock::clocks(&case, policy, last)?;
         for reading in &readings {
             if let Some(due) = reading.due_at.filter(|due| *due < end) {

@@ -131,16 +131,22 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     }
     problems.extend(per_file.into_iter().flatten());
     let cases_checked = listing.cases.len();
+    let items: Vec<_> = problems
+        .iter()
+        .map(|p| json!({"file": p.file, "line": p.line, "column": p.column, "message": p.message}))
+        .collect();
+    let fields = ["file", "line", "column", "message"];
     if ctx.format() == Format::Json {
-        let items: Vec<_> = problems
-            .iter()
-            .map(|p| json!({"file": p.file, "line": p.line, "column": p.column, "message": p.message}))
-            .collect();
         ctx.out.push_str(&output::json(&json!({
             "policy_valid": policy.is_some(),
             "cases_checked": cases_checked,
             "problems": items,
         })));
+    } else if ctx.format() == Format::Csv {
+        ctx.out.push_str(&output::json_rows(&fields, items).csv());
+    } else if ctx.format() == Format::Markdown {
+        ctx.out
+            .push_str(&output::json_rows(&fields, items).markdown());
     } else {
         for p in &problems {
             if p.line == 0 {

@@ -265,7 +265,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         }
         Ok(kind)
     })?;
-    ctx.out.push_str(&format!("case {number}: {what}\n"));
+    let mut message = format!("case {number}: {what}\n");
     if let Some(e) = escalation::escalations(&case).last() {
         let de_escalated = matches!(
             e.ended,
@@ -274,7 +274,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         if de_escalated {
             // The guide: a de-escalation for missing resources refers to
             // what the customer committed at the request.
-            ctx.out.push_str(&format!(
+            message.push_str(&format!(
                 "resources the customer committed at the request: {}\n",
                 e.resources.as_deref().unwrap_or("(not recorded)")
             ));
@@ -289,10 +289,10 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         };
         if reading.stopped_at.is_none() {
             if let Some(due) = reading.due_at {
-                ctx.out
-                    .push_str(&format!("{next} {}\n", local_time(due, reading.time_zone)));
+                message.push_str(&format!("{next} {}\n", local_time(due, reading.time_zone)));
             }
         }
     }
+    super::lifecycle::recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }

@@ -14,7 +14,7 @@ use super::{CommandError, Context, Format, Outcome};
 use crate::case::{Case, Event, EventKind};
 use crate::gitops::{self, Commit, Git};
 use crate::merge::{merge, Merged};
-use crate::store::{decode, encode, encode_parts, event_json};
+use crate::store::{decode, encode, encode_parts};
 
 #[derive(Debug, clap::Args)]
 pub struct GitSetupArgs {}
@@ -65,7 +65,7 @@ pub fn setup(store: &std::path::Path) -> Result<PathBuf, gitops::GitError> {
 pub fn cmd_git_setup(ctx: &mut Context, _args: GitSetupArgs) -> Result<Outcome, CommandError> {
     let store = ctx.store()?;
     let attributes = setup(store.root()).map_err(git_error)?;
-    ctx.out.push_str(&format!(
+    ctx.say(&format!(
         "case files use the cases merge driver ({}); driver registered in git config (merge.cases)\n",
         attributes.display()
     ));
@@ -171,15 +171,39 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
             .iter()
             .zip(&introduced)
             .map(|(event, commit)| {
-                let mut value = event_json(event);
+                let mut value = super::read::history_json(event);
                 value["commit"] = commit.map_or(
                     Value::Null,
-                    |c| json!({"hash": c.hash, "author": c.author, "date": c.date}),
+                    |c| json!({"hash": c.hash, "author": c.author, "date": commit_date(c)}),
                 );
                 value
             })
             .collect();
         ctx.out.push_str(&output::json(&Value::Array(items)));
+        return Ok(Outcome::Success);
+    }
+    if ctx.format() == Format::Csv {
+        // For machines: instants in RFC 3339 UTC, the commit's fields as
+        // JSON nests them.
+        let mut rows = Rows::new(vec![
+            "at",
+            "event",
+            "by",
+            "commit.hash",
+            "commit.author",
+            "commit.date",
+        ]);
+        for (event, commit) in case.history().iter().zip(&introduced) {
+            rows.push(vec![
+                crate::store::format_instant(event.at),
+                event.kind.name().to_string(),
+                event.by.clone(),
+                commit.map_or(String::new(), |c| c.hash.clone()),
+                commit.map_or(String::new(), |c| c.author.clone()),
+                commit.map_or(String::new(), commit_date),
+            ]);
+        }
+        ctx.out.push_str(&rows.csv());
         return Ok(Outcome::Success);
     }
     let mut rows = Rows::new(vec!["at", "event", "by", "commit", "author", "date"]);
@@ -201,6 +225,14 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
     }
     ctx.out.push_str(&rows.render(ctx.format()));
     Ok(Outcome::Success)
+}
+
+/// A commit's author date in RFC 3339 UTC, like every instant in JSON and
+/// CSV (git prints it with an offset); as git gave it if it does not parse.
+fn commit_date(commit: &Commit) -> String {
+    chrono::DateTime::parse_from_rfc3339(&commit.date).map_or(commit.date.clone(), |t| {
+        crate::store::format_instant(t.with_timezone(&chrono::Utc))
+    })
 }
 
 /// For each event of `case`, the first commit whose version of the file
@@ -287,11 +319,10 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     // Staged, not committed: the resolution belongs to the merge commit.
     git.add(&[&path, &new_path]).map_err(git_error)?;
     ctx.out.push_str(&format!("{new_number}\n"));
-    ctx.err.push_str(&format!(
+    ctx.say(&format!(
         "case {number}: kept {kept_side} version ({}); {moving_side} case is now {new_number} (it records its old number)\n",
         kept.header().title,
     ));
-    ctx.err
-        .push_str("both files are staged; finish the merge with: git commit\n");
+    ctx.say("both files are staged; finish the merge with: git commit\n");
     Ok(Outcome::Success)
 }

@@ -29,7 +29,7 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
     let store_path = dir.join("cases");
     let existed = store_path.is_dir();
     Store::create(&store_path)?;
-    ctx.out.push_str(&format!(
+    ctx.say(&format!(
         "{} store {}\n",
         if existed { "kept" } else { "created" },
         store_path.display()
@@ -37,7 +37,7 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
     let policy_path = dir.join("policy.yaml");
     let written = write_new_file(&policy_path, DEFAULT_POLICY_YAML.as_bytes())
         .map_err(|e| unreadable(&policy_path, e))?;
-    ctx.out.push_str(&format!(
+    ctx.say(&format!(
         "{} {}\n",
         if written {
             "wrote default policy"
@@ -62,24 +62,20 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
             .current_dir(&dir)
             .status()
         {
-            Ok(status) if status.success() => ctx.out.push_str(&format!(
+            Ok(status) if status.success() => ctx.say(&format!(
                 "initialised git repository in {}\n",
                 dir.display()
             )),
-            _ => ctx
-                .err
-                .push_str("cases: note: git is not available; the store works without it\n"),
+            _ => ctx.say("cases: note: git is not available; the store works without it\n"),
         }
     }
     if Git::at(&store_path).is_repository() {
         match super::git::setup(&store_path) {
-            Ok(attributes) => ctx.out.push_str(&format!(
+            Ok(attributes) => ctx.say(&format!(
                 "case files use the cases merge driver ({})\n",
                 attributes.display()
             )),
-            Err(error) => ctx
-                .err
-                .push_str(&format!("cases: note: merge driver not set up: {error}\n")),
+            Err(error) => ctx.say(&format!("cases: note: merge driver not set up: {error}\n")),
         }
     }
     Ok(Outcome::Success)

@@ -91,7 +91,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     let rule = policy.severity(header.severity);
     if let (Some(rule), Some(region)) = (rule, policy.region(&header.region)) {
         if rule.response_starts == ResponseStart::FirstPhoneContact && logged_by_phone {
-            ctx.err.push_str(&format!(
+            ctx.say(&format!(
                 "case {number} is severity {} ({}), logged during a live call: that call started the initial-response clock and answered it\n",
                 rule.level, rule.name,
             ));
@@ -101,7 +101,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
                 .into_iter()
                 .map(|(phone, serves)| format!("{phone} ({})", serves.join(" and ")))
                 .collect();
-            ctx.err.push_str(&format!(
+            ctx.say(&format!(
                 "case {number} is severity {} ({}): call support now on {}; the initial-response clock starts with the call (record it: cases phone {number} --call live|voicemail)\n",
                 rule.level,
                 rule.name,

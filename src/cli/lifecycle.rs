@@ -10,7 +10,7 @@ use clap::Subcommand;
 
 use super::intake::{non_empty, one_line, optional_text};
 use super::policy::of_case;
-use super::{CommandError, Context, Outcome};
+use super::{CommandError, Context, Format, Outcome};
 use crate::case::{Case, CloseReason, Contact, Event, EventKind, PhoneCall, State};
 use crate::clock::{self, local_time};
 use crate::policy::Policy;
@@ -195,27 +195,39 @@ pub fn record(
     record_with(ctx, store, number, |_| Ok(kind))
 }
 
-/// Records a simple event and prints `case N: <what>`.
+/// What a command that changed a case prints: with `--format json`, the
+/// case as `cases show N --format json` prints it (standard output);
+/// otherwise `message` (lines for the person, standard error, unless
+/// `--quiet`).
+pub fn recorded(ctx: &mut Context, case: &Case, message: &str) -> Result<(), CommandError> {
+    if ctx.format() == Format::Json {
+        let policies = ctx.policies()?;
+        let value = super::read::case_json(case, of_case(&policies, case)?, ctx.now)?;
+        ctx.out.push_str(&super::output::json(&value));
+    } else {
+        ctx.say(message);
+    }
+    Ok(())
+}
+
+/// Records a simple event; returns the case and `case N: <what> (state)`.
 fn record_simple(
     ctx: &mut Context,
     number: u64,
     kind: EventKind,
     what: &str,
-) -> Result<Case, CommandError> {
+) -> Result<(Case, String), CommandError> {
     let store = ctx.store()?;
     let case = record(ctx, &store, number, kind)?;
-    ctx.out.push_str(&format!(
-        "case {}: {what} ({})\n",
-        case.number(),
-        case.header().state
-    ));
-    Ok(case)
+    let message = format!("case {}: {what} ({})\n", case.number(), case.header().state);
+    Ok((case, message))
 }
 
 pub fn cmd_assign(ctx: &mut Context, args: AssignArgs) -> Result<Outcome, CommandError> {
     let owner = one_line("--to", &args.to)?;
     let what = format!("assigned to {owner}");
-    record_simple(ctx, args.number, EventKind::Assigned { owner }, &what)?;
+    let (case, message) = record_simple(ctx, args.number, EventKind::Assigned { owner }, &what)?;
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -226,27 +238,28 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
         note: optional_text(args.note),
     };
     let what = format!("phone contact recorded ({})", args.call.as_str());
-    let case = record_simple(ctx, args.number, kind, &what)?;
+    let (case, mut message) = record_simple(ctx, args.number, kind, &what)?;
     for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         let name = reading.clock.as_str();
         let started = reading.started_at == Some(ctx.now);
         let stopped = reading.stopped_at == Some(ctx.now) && is_response_clock(&reading);
         match (started, stopped, reading.due_at) {
-            (true, false, Some(due)) if reading.stopped_at.is_none() => ctx.out.push_str(&format!(
+            (true, false, Some(due)) if reading.stopped_at.is_none() => message.push_str(&format!(
                 "{name} clock started; due {}\n",
                 local_time(due, reading.time_zone)
             )),
-            (true, true, _) => ctx.out.push_str(&format!(
+            (true, true, _) => message.push_str(&format!(
                 "{name} clock started and stopped: {}\n",
                 reading.status.as_str()
             )),
-            (false, true, _) => ctx.out.push_str(&format!(
+            (false, true, _) => message.push_str(&format!(
                 "{name} clock stopped: {}\n",
                 reading.status.as_str()
             )),
             _ => {}
         }
     }
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -255,22 +268,24 @@ pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, Comm
     let kind = EventKind::Responded {
         message: optional_text(args.message),
     };
-    let case = record_simple(ctx, args.number, kind, "response recorded")?;
+    let (case, mut message) = record_simple(ctx, args.number, kind, "response recorded")?;
     for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         if reading.stopped_at == Some(ctx.now) {
-            ctx.out.push_str(&format!(
+            message.push_str(&format!(
                 "{} clock stopped: {}\n",
                 reading.clock.as_str(),
                 reading.status.as_str()
             ));
         }
     }
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
 pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandError> {
     let text = non_empty("--text", &args.text)?;
-    record_simple(ctx, args.number, EventKind::Note { text }, "note added")?;
+    let (case, message) = record_simple(ctx, args.number, EventKind::Note { text }, "note added")?;
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -279,12 +294,12 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
     let kind = EventKind::InfoRequested {
         message: optional_text(args.message),
     };
-    let case = record_simple(ctx, args.number, kind, "information requested")?;
+    let (case, mut message) = record_simple(ctx, args.number, kind, "information requested")?;
     let policy = of_case(&policies, &case)?;
     if let Some(plan) = clock::auto_close(&case, policy, ctx.now)? {
         let tz = policy.time_zone_of(&case.header().region);
         if let Some((k, due)) = plan.next_follow_up {
-            ctx.out.push_str(&format!(
+            message.push_str(&format!(
                 "follow-up {k} of {} due {}; auto-close at {}\n",
                 plan.follow_ups_required,
                 local_time(due, tz),
@@ -292,6 +307,7 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
             ));
         }
     }
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -299,7 +315,8 @@ pub fn cmd_follow_up(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, Co
     let kind = EventKind::FollowUp {
         message: optional_text(args.message),
     };
-    record_simple(ctx, args.number, kind, "follow-up recorded")?;
+    let (case, message) = record_simple(ctx, args.number, kind, "follow-up recorded")?;
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -307,7 +324,8 @@ pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcom
     let kind = EventKind::CustomerReplied {
         message: optional_text(args.message),
     };
-    record_simple(ctx, args.number, kind, "customer reply recorded")?;
+    let (case, message) = record_simple(ctx, args.number, kind, "customer reply recorded")?;
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -320,12 +338,12 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
         .map_err(CommandError::usage)?;
     let to = rule.level;
     let number = args.number;
+    if !args.customer_agreed {
+        return Err(CommandError::usage(format!(
+            "case {number}: a severity change needs the customer's agreement; pass --customer-agreed (and --agreed-by CONTACT)"
+        )));
+    }
     let case = record_with(ctx, &store, number, |case| {
-        if !args.customer_agreed {
-            return Err(CommandError::refused(format!(
-                "case {number}: a severity change needs the customer's agreement; pass --customer-agreed (and --agreed-by CONTACT)"
-            )));
-        }
         if case.header().owner.is_none() {
             return Err(CommandError::refused(format!(
                 "case {number} has no owner: its severity changes only after a product specialist has assessed it; assign it first: cases assign {number} --to NAME (or cases take {number})"
@@ -352,19 +370,19 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
             agreed_by,
         })
     })?;
-    ctx.out.push_str(&format!(
-        "case {}: severity {} ({})\n",
-        case.number(),
-        to,
-        rule.name
-    ));
-    for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
-        ctx.out.push_str(&format!(
+    let mut message = format!("case {}: severity {} ({})\n", case.number(), to, rule.name);
+    let readings = clock::clocks(&case, of_case(&policies, &case)?, ctx.now)?;
+    for (reading, interval) in readings
+        .iter()
+        .zip(super::read::update_intervals(&readings))
+    {
+        message.push_str(&format!(
             "{} {}\n",
-            reading.clock.as_str(),
-            super::read::describe_clock(&reading, ctx.now)
+            super::read::clock_name(reading, interval),
+            super::read::describe_clock(reading, ctx.now)
         ));
     }
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -399,12 +417,16 @@ pub fn cmd_fix(ctx: &mut Context, command: FixCommand) -> Result<Outcome, Comman
         FixCommand::Request { number, ticket } => {
             let ticket = non_empty("--ticket", &ticket)?;
             let what = format!("fix requested ({ticket})");
-            record_simple(ctx, number, EventKind::FixRequested { ticket }, &what)?;
+            let (case, message) =
+                record_simple(ctx, number, EventKind::FixRequested { ticket }, &what)?;
+            recorded(ctx, &case, &message)?;
         }
         FixCommand::Available { number, release } => {
             let release = non_empty("--release", &release)?;
             let what = format!("fix available in {release}; notify the customer, the case stays open until they agree to close");
-            record_simple(ctx, number, EventKind::FixAvailable { release }, &what)?;
+            let (case, message) =
+                record_simple(ctx, number, EventKind::FixAvailable { release }, &what)?;
+            recorded(ctx, &case, &message)?;
         }
     }
     Ok(Outcome::Success)
@@ -414,7 +436,15 @@ pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandE
     let store = ctx.store()?;
     let number = args.number;
     let policies = ctx.policies()?;
-    record_with(ctx, &store, number, |case| {
+    let Some(text) = args.confirmed_by else {
+        // A missing option is a usage error (exit 2); the contacts help to fix it.
+        let case = store.read(number)?;
+        return Err(CommandError::usage(format!(
+            "case {number} stays open until the customer agrees to close it; pass --confirmed-by CONTACT (one of: {})",
+            contact_list(&case)
+        )));
+    };
+    let case = record_with(ctx, &store, number, |case| {
         if let Some(status) = case.replayed().escalation {
             return Err(CommandError::refused(format!(
                 "case {number} has an open escalation ({}); a case is not closed while it is escalated: {}",
@@ -422,21 +452,18 @@ pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandE
                 super::escalate::how_to_end(number, status, of_case(&policies, case)?)
             )));
         }
-        let Some(text) = &args.confirmed_by else {
-            return Err(CommandError::refused(format!(
-                "case {number} stays open until the customer agrees to close it; pass --confirmed-by CONTACT (one of: {})",
-                contact_list(case)
-            )));
-        };
-        let contact = find_contact(case, text)?;
+        let contact = find_contact(case, &text)?;
         Ok(EventKind::Closed {
             reason: CloseReason::CustomerConfirmed,
             confirmed_by: Some(contact.to_string()),
             rule: None,
         })
     })?;
-    ctx.out
-        .push_str(&format!("case {number}: closed (customer-confirmed)\n"));
+    recorded(
+        ctx,
+        &case,
+        &format!("case {number}: closed (customer-confirmed)\n"),
+    )?;
     Ok(Outcome::Success)
 }
 
@@ -456,10 +483,11 @@ pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, Comman
         .owner
         .clone()
         .unwrap_or_else(|| "the queue".into());
-    ctx.out.push_str(&format!(
+    let message = format!(
         "case {number}: reopened ({}, back to {owner})\n",
         case.header().state
-    ));
+    );
+    recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
@@ -499,19 +527,23 @@ pub fn cmd_contact(ctx: &mut Context, command: ContactCommand) -> Result<Outcome
                 ))
             })?;
             let text = contact.to_string();
-            record(ctx, &store, number, EventKind::ContactAdded { contact })?;
-            ctx.out
-                .push_str(&format!("case {number}: contact added: {text}\n"));
+            let case = record(ctx, &store, number, EventKind::ContactAdded { contact })?;
+            recorded(
+                ctx,
+                &case,
+                &format!("case {number}: contact added: {text}\n"),
+            )?;
         }
         ContactCommand::Remove { number, contact } => {
             let case = record_with(ctx, &store, number, |case| {
                 let found = find_contact(case, &contact)?.clone();
                 Ok(EventKind::ContactRemoved { contact: found })
             })?;
-            ctx.out.push_str(&format!(
+            let message = format!(
                 "case {number}: contact removed; contacts: {}\n",
                 contact_list(&case)
-            ));
+            );
+            recorded(ctx, &case, &message)?;
         }
     }
     Ok(Outcome::Success)

@@ -69,13 +69,19 @@ pub struct GlobalArgs {
     /// Who is acting [default: git's user.name, else $USER].
     #[arg(long, global = true, env = "CASES_ACTOR", value_name = "NAME")]
     pub actor: Option<String>,
-    /// Output format for data.
-    #[arg(long, global = true, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Output format for data [default: table; JSON lines for export]. A
+    /// command refuses a format it cannot print (exit 2).
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
     /// Commit the case files a command changes, one commit per command
-    /// (also on when git config cases.commit is true).
-    #[arg(long, global = true, env = "CASES_COMMIT")]
+    /// (also on when git config cases.commit is true). CASES_COMMIT takes
+    /// 1/0, true/false, yes/no.
+    #[arg(long, global = true, env = "CASES_COMMIT", value_parser = clap::builder::BoolishValueParser::new(), action = clap::ArgAction::SetTrue)]
     pub commit: bool,
+    /// No messages on standard error (errors are still printed); data on
+    /// standard output is unchanged.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 /// Parses an RFC 3339 instant, truncated to whole seconds.
@@ -157,6 +163,95 @@ pub enum Command {
     Policy(policy::PolicyCommand),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
+}
+
+/// Formats of commands that print rows of data.
+const ROW_FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Csv, Format::Markdown];
+/// Formats of commands that print one case: a message (table) or the case
+/// as `show --format json` prints it.
+const CASE_FORMATS: &[Format] = &[Format::Table, Format::Json];
+/// Commands that print text for people (or git) only.
+const TEXT_FORMATS: &[Format] = &[Format::Table];
+
+impl Command {
+    /// The formats this command prints; any other `--format` is refused
+    /// (exit 2) before anything runs, so a format is never silently ignored.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Command::Report(_) => &[
+                Format::Table,
+                Format::Json,
+                Format::Csv,
+                Format::Markdown,
+                Format::Html,
+            ],
+            Command::List(_)
+            | Command::Check(_)
+            | Command::Sla(_)
+            | Command::Queue(_)
+            | Command::Sweep(_)
+            | Command::History(_) => ROW_FORMATS,
+            Command::New(_)
+            | Command::Show(_)
+            | Command::Take(_)
+            | Command::Assign(_)
+            | Command::Phone(_)
+            | Command::Respond(_)
+            | Command::Note(_)
+            | Command::RequestInfo(_)
+            | Command::FollowUp(_)
+            | Command::CustomerReply(_)
+            | Command::Severity(_)
+            | Command::Fix(_)
+            | Command::Close(_)
+            | Command::Reopen(_)
+            | Command::Contact(_)
+            | Command::Escalate(_) => CASE_FORMATS,
+            Command::Init(_)
+            | Command::GitSetup(_)
+            | Command::MergeFile(_)
+            | Command::Renumber(_)
+            | Command::Policy(_)
+            | Command::Site(_)
+            | Command::Completions(_) => TEXT_FORMATS,
+        }
+    }
+
+    /// The command's name as typed (`escalate`, `request-info`), for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init(_) => "init",
+            Command::New(_) => "new",
+            Command::Show(_) => "show",
+            Command::List(_) => "list",
+            Command::Check(_) => "check",
+            Command::Sla(_) => "sla",
+            Command::Queue(_) => "queue",
+            Command::Take(_) => "take",
+            Command::Assign(_) => "assign",
+            Command::Phone(_) => "phone",
+            Command::Respond(_) => "respond",
+            Command::Note(_) => "note",
+            Command::RequestInfo(_) => "request-info",
+            Command::FollowUp(_) => "follow-up",
+            Command::CustomerReply(_) => "customer-reply",
+            Command::Severity(_) => "severity",
+            Command::Fix(_) => "fix",
+            Command::Close(_) => "close",
+            Command::Reopen(_) => "reopen",
+            Command::Contact(_) => "contact",
+            Command::Escalate(_) => "escalate",
+            Command::Report(_) => "report",
+            Command::Sweep(_) => "sweep",
+            Command::GitSetup(_) => "git-setup",
+            Command::MergeFile(_) => "merge-file",
+            Command::History(_) => "history",
+            Command::Renumber(_) => "renumber",
+            Command::Policy(_) => "policy",
+            Command::Site(_) => "site",
+            Command::Completions(_) => "completions",
+        }
+    }
 }
 
 /// What every command runs with.
@@ -249,8 +344,20 @@ impl Context {
             })
     }
 
+    /// `--format`, or table when not given.
     pub fn format(&self) -> Format {
-        self.global.format
+        self.global.format.unwrap_or(Format::Table)
+    }
+
+    /// A message for the person running the command: standard error,
+    /// unless `--quiet`. Data goes to `out`.
+    pub fn say(&mut self, message: &str) {
+        if !self.global.quiet {
+            self.err.push_str(message);
+            if !message.ends_with('\n') {
+                self.err.push('\n');
+            }
+        }
     }
 
     /// Where the store and the policy are: `--store` and `--policy`, else
@@ -413,10 +520,18 @@ impl From<PolicyUnusable> for CommandError {
 }
 
 pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError> {
-    if ctx.format() == Format::Html && !matches!(command, Command::Report(_)) {
-        return Err(CommandError::usage(
-            "--format html is only for cases report",
-        ));
+    crate::store::env_flag("CASES_NO_CACHE").map_err(CommandError::usage)?;
+    if let Some(format) = ctx.global.format {
+        let allowed = command.formats();
+        if !allowed.contains(&format) {
+            let names: Vec<&str> = allowed.iter().map(|f| f.as_str()).collect();
+            return Err(CommandError::usage(format!(
+                "--format {} is not available for cases {} (allowed: {})",
+                format.as_str(),
+                command.name(),
+                names.join(", ")
+            )));
+        }
     }
     let outcome = match command {
         Command::Init(args) => init::cmd_init(ctx, args),

@@ -137,3 +137,50 @@ pub fn json(value: &serde_json::Value) -> String {
     text.push('\n');
     text
 }
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// A CSV cell for machines: the value, or empty for `null`.
+pub fn cell<T: ToString>(value: Option<T>) -> String {
+    value.map_or(String::new(), |v| v.to_string())
+}
+
+/// A CSV cell holding an instant: RFC 3339 UTC, or empty for `null`.
+pub fn instant_cell(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.map_or(String::new(), crate::store::format_instant)
+}
+
+/// CSV rows from JSON objects: one column per field of `fields` (the
+/// objects' keys, so CSV headers are the JSON field names), each cell the
+/// value as JSON gives it but unquoted: strings as they are, numbers and
+/// booleans as written, `null` as an empty cell.
+pub fn json_rows(
+    fields: &[&'static str],
+    items: impl IntoIterator<Item = serde_json::Value>,
+) -> Rows {
+    let mut rows = Rows::new(fields.to_vec());
+    for item in items {
+        rows.push(
+            fields
+                .iter()
+                .map(|field| match &item[*field] {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+        );
+    }
+    rows
+}

@@ -253,7 +253,7 @@ fn cmd_new_version(ctx: &mut Context, args: NewVersionArgs) -> Result<Outcome, C
             path.display()
         )));
     }
-    ctx.out.push_str(&format!(
+    ctx.say(&format!(
         "kept version {:?} in {}\n{} is now version {new:?}, effective {} (previous: {:?}); edit it, review with git diff, commit both files\n",
         current.version,
         kept.display(),

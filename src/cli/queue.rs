@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
-use super::lifecycle::record_with;
+use super::lifecycle::{record_with, recorded};
 use super::output::{self, Rows};
 use super::policy::of_case;
 use super::read::{remaining, scan};
@@ -130,29 +130,41 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
         due_at: q.due_at,
         status: None,
     })?;
-    if ctx.format() == Format::Json {
-        let items: Vec<Value> = queued
-            .iter()
-            .map(|q| {
-                let h = q.case.header();
-                json!({
-                    "number": h.number,
-                    "severity": h.severity,
-                    "plan": h.plan,
-                    "region": h.region,
-                    "title": h.title,
-                    "opened_at": format_instant(q.case.opened_at()),
-                    "due_at": q.due_at.map(format_instant),
-                    "escalated": q.case.replayed().is_escalated(),
-                })
-            })
-            .collect();
-        ctx.out.push_str(&output::json(&Value::Array(items)));
-        return Ok(Outcome::Success);
+    let now = ctx.now;
+    let item = |q: &Queued| {
+        let h = q.case.header();
+        json!({
+            "number": h.number,
+            "severity": h.severity,
+            "plan": h.plan,
+            "region": h.region,
+            "title": h.title,
+            "opened_at": format_instant(q.case.opened_at()),
+            "due_at": q.due_at.map(format_instant),
+            "stopped_at": q.stopped_at.map(format_instant),
+            "remaining_seconds": match (q.due_at, q.stopped_at) {
+                (Some(due), None) => Some((due - now).num_seconds()),
+                _ => None,
+            },
+            "escalated": q.case.replayed().is_escalated(),
+        })
+    };
+    match ctx.format() {
+        Format::Json => {
+            let items: Vec<Value> = queued.iter().map(item).collect();
+            ctx.out.push_str(&output::json(&Value::Array(items)));
+            return Ok(Outcome::Success);
+        }
+        Format::Csv => {
+            let rows = output::json_rows(&QUEUE_FIELDS, queued.iter().map(item));
+            ctx.out.push_str(&rows.csv());
+            return Ok(Outcome::Success);
+        }
+        _ => {}
     }
     let mut rows = Rows::new(vec![
-        "case",
-        "sev",
+        "number",
+        "severity",
         "plan",
         "region",
         "due",
@@ -190,6 +202,20 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
     Ok(Outcome::Success)
 }
 
+/// The fields of a `queue` item, in JSON order (CSV headers).
+const QUEUE_FIELDS: [&str; 10] = [
+    "number",
+    "severity",
+    "plan",
+    "region",
+    "title",
+    "opened_at",
+    "due_at",
+    "stopped_at",
+    "remaining_seconds",
+    "escalated",
+];
+
 pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandError> {
     let store = ctx.store()?;
     let actor = ctx.actor()?;
@@ -217,12 +243,17 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
         });
         match taken {
             Ok(case) => {
-                ctx.out.push_str(&format!("{}\n", case.number()));
-                ctx.err.push_str(&format!(
+                let message = format!(
                     "case {}: taken by {actor}: {}\n",
                     case.number(),
                     case.header().title
-                ));
+                );
+                if ctx.format() == Format::Json {
+                    recorded(ctx, &case, &message)?;
+                } else {
+                    ctx.out.push_str(&format!("{}\n", case.number()));
+                    ctx.say(&message);
+                }
                 return Ok(Outcome::Success);
             }
             // Taken by someone else since the queue was read: try the next.
@@ -230,7 +261,7 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
             Err(error) => return Err(error),
         }
     }
-    ctx.err
-        .push_str("cases: the queue is empty: nothing to take\n");
-    Ok(Outcome::Success)
+    // Exit 1, like a check that found something: `n=$(cases take) || exit`.
+    ctx.say("cases: the queue is empty: nothing to take\n");
+    Ok(Outcome::Findings)
 }

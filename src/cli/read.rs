@@ -33,21 +33,69 @@ const LIST_EXAMPLES: &str = "Examples:
   cases list --grep sharepoint --sort opened --reverse --limit 5
 ";
 
-fn instant_json(t: Option<DateTime<Utc>>) -> Value {
+pub fn instant_json(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, |t| Value::String(format_instant(t)))
 }
 
-/// A clock reading as JSON: `{clock, started_at, due_at, stopped_at, status}`.
-pub fn clock_json(reading: &ClockReading) -> Value {
+/// For each reading, which update interval of its escalation it is (1 for
+/// the interval from the acceptance to the first update, 2 from there to
+/// the next...) when it is an escalation-update clock; else `None`. An
+/// escalation has one update clock per interval, so the escalation number
+/// alone does not name one.
+pub fn update_intervals(readings: &[ClockReading]) -> Vec<Option<usize>> {
+    let mut seen: Vec<(Option<usize>, usize)> = Vec::new();
+    readings
+        .iter()
+        .map(|reading| {
+            if reading.clock != clock::ClockKind::EscalationUpdate {
+                return None;
+            }
+            match seen.iter_mut().find(|(e, _)| *e == reading.escalation) {
+                Some((_, count)) => {
+                    *count += 1;
+                    Some(*count)
+                }
+                None => {
+                    seen.push((reading.escalation, 1));
+                    Some(1)
+                }
+            }
+        })
+        .collect()
+}
+
+/// `initial-response`, `reopen-response #1`, `escalation-follow-up #1`,
+/// `escalation-update #1.2` (escalation 1, its second update interval).
+pub fn clock_name(reading: &ClockReading, interval: Option<usize>) -> String {
+    match (reading.escalation.or(reading.reopen), interval) {
+        (Some(n), Some(i)) => format!("{} #{n}.{i}", reading.clock.as_str()),
+        (Some(n), None) => format!("{} #{n}", reading.clock.as_str()),
+        (None, _) => reading.clock.as_str().to_string(),
+    }
+}
+
+/// A clock reading as JSON: `{clock, escalation, interval, reopen,
+/// started_at, due_at, stopped_at, status}`.
+pub fn clock_json(reading: &ClockReading, interval: Option<usize>) -> Value {
     json!({
         "clock": reading.clock.as_str(),
+        "escalation": reading.escalation,
+        "interval": interval,
+        "reopen": reading.reopen,
         "started_at": instant_json(reading.started_at),
         "due_at": instant_json(reading.due_at),
         "stopped_at": instant_json(reading.stopped_at),
         "status": reading.status.as_str(),
-        "escalation": reading.escalation,
-        "reopen": reading.reopen,
     })
+}
+
+/// Seconds from `now` to a running clock's due time (negative once
+/// overdue); `None` for a clock that stopped or has no due time.
+pub fn remaining_seconds(reading: &ClockReading, now: DateTime<Utc>) -> Option<i64> {
+    match (reading.due_at, reading.stopped_at) {
+        (Some(due), None) => Some((due - now).num_seconds()),
+        _ => None,
+    }
 }
 
 /// One escalation as JSON.
@@ -64,7 +112,7 @@ fn escalation_json(case: &Case, e: &Escalation) -> Value {
         "reviewed_at": instant_json(e.reviewed_at),
         "accepted_at": instant_json(e.accepted.as_ref().map(|(at, ..)| *at)),
         "manager": e.accepted.as_ref().map(|(_, manager, _)| manager.clone()),
-        "update_every": e.accepted.as_ref().map(|(.., every)| format_duration(*every)),
+        "update_every_seconds": e.accepted.as_ref().map(|(.., every)| every.num_seconds()),
         "updates": e.updates.iter().map(|t| format_instant(*t)).collect::<Vec<_>>(),
         "ended_at": instant_json(e.ended.as_ref().map(|(at, _)| *at)),
         "outcome": e.ended.as_ref().map(|(_, ending)| ending.label().to_string()),
@@ -77,6 +125,31 @@ fn escalation_json(case: &Case, e: &Escalation) -> Value {
             .map(|(role, name)| json!({"role": role, "name": name}))
             .collect::<Vec<_>>(),
     })
+}
+
+/// An event as JSON output gives it: the fields of the case file, except
+/// that a duration is a number of seconds (`update_every_seconds: 14400`
+/// for the file's `update_every: 4h`), as everywhere in JSON.
+pub fn history_json(event: &crate::case::Event) -> Value {
+    let mut value = event_json(event);
+    if let (
+        Value::Object(fields),
+        crate::case::EventKind::EscalationAccepted { update_every, .. },
+    ) = (&mut value, &event.kind)
+    {
+        let shaped: serde_json::Map<String, Value> = std::mem::take(fields)
+            .into_iter()
+            .map(|(key, v)| match key.as_str() {
+                "update_every" => (
+                    "update_every_seconds".to_string(),
+                    json!(update_every.num_seconds()),
+                ),
+                _ => (key, v),
+            })
+            .collect();
+        *fields = shaped;
+    }
+    value
 }
 
 /// The JSON of `cases show N --format json` (and `cases new --format json`).
@@ -106,8 +179,12 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
         "escalated": replayed.is_escalated(),
         "escalation_status": replayed.escalation.map(|status| status.as_str()),
         "escalations": escalations.iter().map(|e| escalation_json(case, e)).collect::<Vec<_>>(),
-        "clocks": clocks.iter().map(clock_json).collect::<Vec<_>>(),
-        "history": case.history().iter().map(event_json).collect::<Vec<_>>(),
+        "clocks": clocks
+            .iter()
+            .zip(update_intervals(&clocks))
+            .map(|(reading, interval)| clock_json(reading, interval))
+            .collect::<Vec<_>>(),
+        "history": case.history().iter().map(history_json).collect::<Vec<_>>(),
     }))
 }
 
@@ -167,9 +244,10 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
     field("policy", header.policy_version.clone());
 
     text.push_str("clocks\n");
-    for reading in clock::clocks(case, policy, now)? {
-        let name = super::sla::clock_name(&reading);
-        text.push_str(&format!("  {name:<24} {}\n", describe_clock(&reading, now)));
+    let readings = clock::clocks(case, policy, now)?;
+    for (reading, interval) in readings.iter().zip(update_intervals(&readings)) {
+        let name = clock_name(reading, interval);
+        text.push_str(&format!("  {name:<24} {}\n", describe_clock(reading, now)));
     }
     let gates = clock::gates(case, policy, now)?;
     text.push_str("gates\n");
@@ -357,44 +435,62 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             due_at: None,
             status: None,
         })?;
-    if ctx.format() == Format::Json {
-        let items: Vec<Value> = matching
-            .iter()
-            .map(|(h, opened_at)| {
-                json!({
-                    "number": h.number,
-                    "title": h.title,
-                    "account": h.account,
-                    "plan": h.plan,
-                    "region": h.region,
-                    "severity": h.severity,
-                    "state": h.state.as_str(),
-                    "owner": h.owner,
-                    "opened_at": format_instant(*opened_at),
-                })
-            })
-            .collect();
-        ctx.out.push_str(&output::json(&Value::Array(items)));
-        return Ok(Outcome::Success);
+    let item = |h: &crate::case::Header, opened_at: DateTime<Utc>| {
+        json!({
+            "number": h.number,
+            "title": h.title,
+            "account": h.account,
+            "plan": h.plan,
+            "region": h.region,
+            "severity": h.severity,
+            "state": h.state.as_str(),
+            "owner": h.owner,
+            "opened_at": format_instant(opened_at),
+        })
+    };
+    match ctx.format() {
+        Format::Json => {
+            let items: Vec<Value> = matching.iter().map(|(h, at)| item(h, *at)).collect();
+            ctx.out.push_str(&output::json(&Value::Array(items)));
+        }
+        Format::Csv => {
+            let rows = output::json_rows(&LIST_FIELDS, matching.iter().map(|(h, at)| item(h, *at)));
+            ctx.out.push_str(&rows.csv());
+        }
+        format => {
+            let mut rows = Rows::new(vec![
+                "number", "severity", "plan", "region", "state", "owner", "account", "title",
+            ]);
+            for (h, _) in matching {
+                rows.push(vec![
+                    h.number.to_string(),
+                    h.severity.to_string(),
+                    h.plan.clone(),
+                    h.region.clone(),
+                    h.state.to_string(),
+                    h.owner.unwrap_or_else(|| "-".into()),
+                    h.account,
+                    h.title,
+                ]);
+            }
+            ctx.out.push_str(&rows.render(format));
+        }
     }
-    let mut rows = Rows::new(vec![
-        "number", "sev", "plan", "region", "state", "owner", "account", "title",
-    ]);
-    for (h, _) in matching {
-        rows.push(vec![
-            h.number.to_string(),
-            h.severity.to_string(),
-            h.plan.clone(),
-            h.region.clone(),
-            h.state.to_string(),
-            h.owner.unwrap_or_else(|| "-".into()),
-            h.account,
-            h.title,
-        ]);
-    }
-    ctx.out.push_str(&rows.render(ctx.format()));
     Ok(Outcome::Success)
 }
+
+/// The fields of a `list` item, in JSON order (CSV headers).
+const LIST_FIELDS: [&str; 9] = [
+    "number",
+    "title",
+    "account",
+    "plan",
+    "region",
+    "severity",
+    "state",
+    "owner",
+    "opened_at",
+];
 
 /// Every case of the store, read on all cores and mapped by `map` (which
 /// keeps what the command needs, or `None` to skip the case), in number

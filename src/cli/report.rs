@@ -139,8 +139,8 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
         (name.clone(), report)
     });
     let text = match ctx.format() {
-        Format::Json => output::json(&report_json(&request, &current, other.as_ref())),
-        Format::Csv => attainment_rows(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
+        Format::Json => output::json(&report_json(&request, args.until, &current, other.as_ref())),
+        Format::Csv => attainment_csv(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
         Format::Markdown => markdown(&request, &current, other.as_ref()),
         Format::Html => crate::site::report_page::standalone(&ReportView {
             request: &request,
@@ -167,7 +167,8 @@ fn period_text(request: &ReportRequest) -> String {
     )
 }
 
-/// Attainment rows: clock, the groups, counts, attainment (and what-if).
+/// Attainment for people (table, markdown): clock, the groups (`(all)` on
+/// a clock's total, `(unowned)`), counts, attainment (and what-if).
 fn attainment_rows(request: &ReportRequest, report: &Report, other: Option<&Report>) -> Rows {
     let mut headers = vec!["clock"];
     headers.extend(request.by.iter().map(|d| d.as_str()));
@@ -181,7 +182,11 @@ fn attainment_rows(request: &ReportRequest, report: &Report, other: Option<&Repo
         if group.is_empty() {
             row.extend(request.by.iter().map(|_| "(all)".to_string()));
         } else {
-            row.extend(group.iter().cloned());
+            row.extend(
+                group
+                    .iter()
+                    .map(|v| v.clone().unwrap_or_else(|| "(unowned)".into())),
+            );
         }
         row.extend([
             attainment.met.to_string(),
@@ -203,6 +208,56 @@ fn attainment_rows(request: &ReportRequest, report: &Report, other: Option<&Repo
         rows.push(row);
     }
     rows
+}
+
+/// Attainment for machines (CSV): the fields of the JSON `attainment`
+/// rows, an empty cell for `null` (a total row's groups, an unowned
+/// case's owner); `total` says which rows are a clock's total.
+fn attainment_csv(request: &ReportRequest, report: &Report, other: Option<&Report>) -> Rows {
+    let mut headers = vec!["clock", "total"];
+    headers.extend(request.by.iter().map(|d| d.as_str()));
+    headers.extend([
+        "met",
+        "breached",
+        "running",
+        "waiting",
+        "attainment_percent",
+    ]);
+    if other.is_some() {
+        headers.extend(["what_if_attainment_percent", "delta_points"]);
+    }
+    let number = |p: Option<f64>| p.map_or(String::new(), |p| format!("{:.1}", round1(p)));
+    let mut rows = Rows::new(headers);
+    for ((clock, group), attainment) in &report.attainment {
+        let mut row = vec![clock.as_str().to_string(), group.is_empty().to_string()];
+        if group.is_empty() {
+            row.extend(request.by.iter().map(|_| String::new()));
+        } else {
+            row.extend(group.iter().map(|v| v.clone().unwrap_or_default()));
+        }
+        row.extend([
+            attainment.met.to_string(),
+            attainment.breached.to_string(),
+            attainment.running.to_string(),
+            attainment.waiting.to_string(),
+            number(attainment.percent()),
+        ]);
+        if let Some(other) = other {
+            let theirs = other
+                .attainment
+                .get(&(*clock, group.clone()))
+                .and_then(Attainment::percent);
+            row.push(number(theirs));
+            row.push(number(attainment.percent().zip(theirs).map(|(a, b)| b - a)));
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// A percentage or a difference of them to one decimal, as JSON and CSV give it.
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
 
 fn percentiles_text(p: Option<Percentiles>) -> String {
@@ -324,18 +379,31 @@ fn percentiles_json(p: Option<Percentiles>) -> Value {
         json!({
             "median_seconds": p.median.num_seconds(),
             "p90_seconds": p.p90.num_seconds(),
-            "median": format_duration(p.median),
-            "p90": format_duration(p.p90),
         })
     })
 }
 
-/// The key of an attainment row in JSON: the clock and the value of each
-/// grouping dimension (`{"clock": "initial-response", "region": "emea"}`).
-fn attainment_key_json(request: &ReportRequest, clock: ClockKind, group: &[String]) -> Value {
-    let mut entry = json!({"clock": clock.as_str()});
+/// The key of an attainment row in JSON: the clock, whether the row is the
+/// clock's total over every group, and the value of each grouping
+/// dimension (`{"clock": "initial-response", "total": false, "severity": 2,
+/// "owner": null}`). Every dimension is `null` in a total row; in a group
+/// row `owner` is `null` for unowned cases, as everywhere else. Severity is
+/// a number, as everywhere else.
+fn attainment_key_json(
+    request: &ReportRequest,
+    clock: ClockKind,
+    group: &[Option<String>],
+) -> Value {
+    let mut entry = json!({"clock": clock.as_str(), "total": group.is_empty()});
     for (index, dimension) in request.by.iter().enumerate() {
-        entry[dimension.as_str()] = group.get(index).map_or(Value::Null, |v| json!(v));
+        let value = group.get(index).cloned().flatten();
+        entry[dimension.as_str()] = match (dimension, value) {
+            (_, None) => Value::Null,
+            (Dimension::Severity, Some(level)) => {
+                level.parse::<u64>().map_or(json!(level), |n| json!(n))
+            }
+            (_, Some(text)) => json!(text),
+        };
     }
     entry
 }
@@ -351,9 +419,7 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             entry["breached"] = json!(a.breached);
             entry["running"] = json!(a.running);
             entry["waiting"] = json!(a.waiting);
-            entry["attainment_percent"] = a
-                .percent()
-                .map_or(Value::Null, |p| json!((p * 10.0).round() / 10.0));
+            entry["attainment_percent"] = a.percent().map_or(Value::Null, |p| json!(round1(p)));
             entry
         })
         .collect();
@@ -390,14 +456,18 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
     })
 }
 
+/// The JSON report. `since` and `until` are the period's bounds as given
+/// (`null` when not given: from the beginning, through `evaluated_at`);
+/// `evaluated_at` is the instant every figure is evaluated at.
 fn report_json(
     request: &ReportRequest,
+    until: Option<DateTime<Utc>>,
     report: &Report,
     other: Option<&(String, Report)>,
 ) -> Value {
     let mut value = json!({
         "since": request.since.map(format_instant),
-        "until": format_instant(request.until),
+        "until": until.map(format_instant),
         "evaluated_at": format_instant(request.last_instant()),
         "by": request.by.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
     });
@@ -420,7 +490,7 @@ fn report_json(
                     .and_then(Attainment::percent);
                 let mut entry = attainment_key_json(request, *clock, group);
                 entry["delta_points"] = match (mine.percent(), theirs) {
-                    (Some(a), Some(b)) => json!(((b - a) * 10.0).round() / 10.0),
+                    (Some(a), Some(b)) => json!(round1(b - a)),
                     _ => Value::Null,
                 };
                 entry

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output::{self, Rows};
 use super::policy::of_case;
-use super::read::{clock_json, remaining, scan};
+use super::read::{clock_json, clock_name, remaining, remaining_seconds, scan, update_intervals};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
 use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
@@ -113,6 +113,8 @@ fn parse_since(text: &str) -> Result<Since, String> {
 /// One clock of one case, as `sla` reports it.
 struct Line {
     reading: ClockReading,
+    /// Its update interval, for an escalation-update clock.
+    interval: Option<usize>,
     at_risk: bool,
 }
 
@@ -143,10 +145,12 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     // read only for `--check --since`, and keeps only the clocks that became
     // breached in the window (they fail the check, they are not listed).
     // Without --as-of or --since only open cases count, and the header says
-    // which they are: the others' histories are never decoded.
+    // which they are: the others' histories are never decoded. A case
+    // opened after `now` (a past --now) did not exist yet.
     let looked: Vec<(Header, DateTime<Utc>, Vec<Line>)> = scan(&store, |scanned| {
         if args.as_of.is_none()
             && ((since.is_none() && !scanned.header().state.is_open())
+                || scanned.opened_at() > now
                 || !filter.keeps_header(scanned.header(), scanned.opened_at()))
         {
             return Ok(None);
@@ -168,12 +172,15 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         }
         let policy = of_case(&policies, &case)?;
         let readings = clock::clocks(&case, policy, now)?;
+        let intervals = update_intervals(&readings);
         if !case.header().state.is_open() {
             let lines: Vec<Line> = readings
                 .into_iter()
-                .filter(|reading| breached_in_window(reading, since))
-                .map(|reading| Line {
+                .zip(intervals)
+                .filter(|(reading, _)| breached_in_window(reading, since))
+                .map(|(reading, interval)| Line {
                     reading,
+                    interval,
                     at_risk: false,
                 })
                 .collect();
@@ -194,12 +201,13 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             .iter()
             .enumerate()
             .filter(|(index, reading)| !superseded(*index, reading))
-            .map(|(_, reading)| Line {
+            .map(|(index, reading)| Line {
                 at_risk: reading.status == ClockStatus::Running
                     && args
                         .at_risk
                         .zip(reading.due_at)
                         .is_some_and(|(window, due)| due - now <= window),
+                interval: intervals[index],
                 reading: reading.clone(),
             })
             .filter(|line| args.status.is_empty() || args.status.contains(&line.status()))
@@ -294,14 +302,8 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             let items: Vec<Value> = json_cases
                 .iter()
                 .map(|(h, lines)| {
-                    let clocks: Vec<Value> = lines
-                        .iter()
-                        .map(|line| {
-                            let mut value = clock_json(&line.reading);
-                            value["at_risk"] = Value::Bool(line.at_risk);
-                            value
-                        })
-                        .collect();
+                    let clocks: Vec<Value> =
+                        lines.iter().map(|line| line_json(line, now)).collect();
                     json!({
                         "number": h.number,
                         "severity": h.severity,
@@ -314,10 +316,49 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                 .collect();
             ctx.out.push_str(&output::json(&Value::Array(items)));
         }
+        Format::Csv => {
+            // The JSON fields, one row per clock, for machines.
+            let mut rows = Rows::new(vec![
+                "number",
+                "severity",
+                "plan",
+                "region",
+                "state",
+                "clock",
+                "escalation",
+                "interval",
+                "started_at",
+                "due_at",
+                "stopped_at",
+                "status",
+                "at_risk",
+                "remaining_seconds",
+            ]);
+            for (h, line) in &lines {
+                let r = &line.reading;
+                rows.push(vec![
+                    h.number.to_string(),
+                    h.severity.to_string(),
+                    h.plan.clone(),
+                    h.region.clone(),
+                    h.state.as_str().to_string(),
+                    r.clock.as_str().to_string(),
+                    output::cell(r.escalation),
+                    output::cell(line.interval),
+                    output::instant_cell(r.started_at),
+                    output::instant_cell(r.due_at),
+                    output::instant_cell(r.stopped_at),
+                    r.status.as_str().to_string(),
+                    line.at_risk.to_string(),
+                    output::cell(remaining_seconds(r, now)),
+                ]);
+            }
+            ctx.out.push_str(&rows.csv());
+        }
         format => {
             let mut rows = Rows::new(vec![
-                "case",
-                "sev",
+                "number",
+                "severity",
                 "plan",
                 "region",
                 "state",
@@ -334,7 +375,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                     h.plan.clone(),
                     h.region.clone(),
                     h.state.to_string(),
-                    clock_name(&line.reading),
+                    clock_name(&line.reading, line.interval),
                     status.to_string(),
                     line.reading
                         .due_at
@@ -342,21 +383,17 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                     remaining_text(&line.reading, now),
                 ]);
             }
-            match format {
-                Format::Markdown => {
-                    let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
-                        "SLA breached"
-                    } else {
-                        "SLA met"
-                    };
-                    ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
-                    ctx.out.push_str(&rows.markdown());
-                }
-                Format::Csv => ctx.out.push_str(&rows.csv()),
-                _ => {
-                    ctx.out.push_str(&rows.table());
-                    ctx.out.push_str(&format!("{summary}\n"));
-                }
+            if format == Format::Markdown {
+                let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
+                    "SLA breached"
+                } else {
+                    "SLA met"
+                };
+                ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
+                ctx.out.push_str(&rows.markdown());
+            } else {
+                ctx.out.push_str(&rows.table());
+                ctx.out.push_str(&format!("{summary}\n"));
             }
         }
     }
@@ -373,7 +410,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         ctx.err.push_str(&format!(
             "cases: {what}: case {} {} due {} ({})\n",
             h.number,
-            clock_name(&line.reading),
+            clock_name(&line.reading, line.interval),
             line.reading
                 .due_at
                 .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
@@ -407,10 +444,11 @@ fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
     }
 }
 
-/// `initial-response`, `reopen-response #1`, `escalation-update #2`.
-pub(super) fn clock_name(reading: &ClockReading) -> String {
-    match reading.escalation.or(reading.reopen) {
-        Some(n) => format!("{} #{n}", reading.clock.as_str()),
-        None => reading.clock.as_str().to_string(),
-    }
+/// A clock line as JSON: the clock's fields, `at_risk` (within the
+/// `--at-risk` window; always `false` without it) and `remaining_seconds`.
+fn line_json(line: &Line, now: DateTime<Utc>) -> Value {
+    let mut value = clock_json(&line.reading, line.interval);
+    value["at_risk"] = Value::Bool(line.at_risk);
+    value["remaining_seconds"] = json!(remaining_seconds(&line.reading, now));
+    value
 }

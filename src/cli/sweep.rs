@@ -13,6 +13,7 @@ use super::{CommandError, Context, Format, Outcome};
 use crate::case::{CloseReason, Event, EventKind};
 use crate::clock::{self, local_time};
 use crate::policy::{Policy, Wait};
+use crate::store::format_instant;
 
 /// The actor of events the policy itself records.
 pub const POLICY_ACTOR: &str = "cases-policy";
@@ -64,6 +65,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             actions.push(json!({
                 "number": number,
                 "action": "skipped",
+                "due_at": null,
                 "detail": format!("it has events after --now (the last at {}); sweep at a later instant",
                     crate::store::format_instant(last.at)),
             }));
@@ -105,6 +107,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 actions.push(json!({
                     "number": number,
                     "action": "skipped",
+                    "due_at": null,
                     "detail": "it changed while the sweep ran and is no longer due to close; sweep again",
                 }));
                 continue;
@@ -112,6 +115,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             actions.push(json!({
                 "number": number,
                 "action": if args.dry_run { "would-close" } else { "closed" },
+                "due_at": format_instant(plan.autoclose_at),
                 "detail": format!("no-response; waiting since {}, {} follow-ups, auto-close at {}",
                     local_time(plan.waiting_since, tz), plan.follow_ups_made, local_time(plan.autoclose_at, tz)),
             }));
@@ -127,6 +131,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             actions.push(json!({
                 "number": number,
                 "action": "autoclose-blocked",
+                "due_at": format_instant(plan.autoclose_at),
                 "detail": format!("auto-close time {} reached with {} of {} follow-ups made; make the follow-ups first",
                     local_time(plan.autoclose_at, tz), plan.follow_ups_made, plan.follow_ups_required),
             }));
@@ -134,24 +139,35 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             actions.push(json!({
                 "number": number,
                 "action": "follow-up-due",
+                "due_at": format_instant(due),
                 "detail": format!("follow-up {k} of {} due {}", plan.follow_ups_required, local_time(due, tz)),
             }));
         }
     }
-    if ctx.format() == Format::Json {
-        ctx.out.push_str(&output::json(&Value::Array(actions)));
-    } else {
-        for action in &actions {
-            ctx.out.push_str(&format!(
-                "case {}: {}: {}\n",
-                action["number"],
-                action["action"].as_str().unwrap_or_default(),
-                action["detail"].as_str().unwrap_or_default()
-            ));
-        }
-        if actions.is_empty() {
-            ctx.out.push_str("nothing to do\n");
+    match ctx.format() {
+        Format::Json => ctx.out.push_str(&output::json(&Value::Array(actions))),
+        Format::Csv => ctx
+            .out
+            .push_str(&output::json_rows(&SWEEP_FIELDS, actions).csv()),
+        Format::Markdown => ctx
+            .out
+            .push_str(&output::json_rows(&SWEEP_FIELDS, actions).markdown()),
+        _ => {
+            for action in &actions {
+                ctx.out.push_str(&format!(
+                    "case {}: {}: {}\n",
+                    action["number"],
+                    action["action"].as_str().unwrap_or_default(),
+                    action["detail"].as_str().unwrap_or_default()
+                ));
+            }
+            if actions.is_empty() {
+                ctx.out.push_str("nothing to do\n");
+            }
         }
     }
     Ok(Outcome::Success)
 }
+
+/// The fields of a sweep action, in JSON order (CSV and Markdown headers).
+const SWEEP_FIELDS: [&str; 4] = ["number", "action", "due_at", "detail"];

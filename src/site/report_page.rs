@@ -48,16 +48,21 @@ pub fn period_text(request: &ReportRequest, report: &Report) -> String {
     }
 }
 
+/// A group's value as people read it: `(unowned)` for an unowned case's owner.
+fn group_value(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("(unowned)")
+}
+
 /// The label of a group: `sev2 plus`.
-pub fn group_label(by: &[Dimension], group: &[String]) -> String {
+pub fn group_label(by: &[Dimension], group: &[Option<String>]) -> String {
     if group.is_empty() {
         return "all".into();
     }
     by.iter()
         .zip(group)
         .map(|(dimension, value)| match dimension {
-            Dimension::Severity => format!("sev{value}"),
-            _ => value.clone(),
+            Dimension::Severity => format!("sev{}", group_value(value)),
+            _ => group_value(value).to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -192,8 +197,8 @@ fn figures_table(report: &Report) -> String {
 }
 
 /// The rows of `clock` in the report: the total first, then each group.
-fn clock_rows(report: &Report, clock: ClockKind) -> Vec<(&Vec<String>, &Attainment)> {
-    let mut rows: Vec<(&Vec<String>, &Attainment)> = report
+fn clock_rows(report: &Report, clock: ClockKind) -> Vec<(&Vec<Option<String>>, &Attainment)> {
+    let mut rows: Vec<(&Vec<Option<String>>, &Attainment)> = report
         .attainment
         .iter()
         .filter(|((kind, _), _)| *kind == clock)
@@ -221,7 +226,10 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
             .map(|(group, a)| {
                 let mut keys = vec![("clock".to_string(), clock.as_str().to_string())];
                 for (dimension, value) in request.by.iter().zip(group.iter()) {
-                    keys.push((dimension.as_str().to_string(), value.clone()));
+                    keys.push((
+                        dimension.as_str().to_string(),
+                        group_value(value).to_string(),
+                    ));
                 }
                 AttainmentBar {
                     label: group_label(&request.by, group),
@@ -252,7 +260,7 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
         for (group, a) in &rows {
             text.push_str("<tr>");
             for index in 0..by.len() {
-                let value = group.get(index).map_or("(all)", String::as_str);
+                let value = group.get(index).map_or("(all)", group_value);
                 let _ = write!(text, "<td>{}</td>", escape(value));
             }
             let _ = writeln!(

@@ -409,10 +409,29 @@ impl Store {
 
     /// The scan cache, or an empty one when `CASES_NO_CACHE` is set.
     fn scan_cache(&self) -> cache::ScanCache {
-        if std::env::var_os("CASES_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0") {
+        if env_flag("CASES_NO_CACHE").unwrap_or(true) {
             return cache::ScanCache::disabled();
         }
         cache::ScanCache::load(&self.root)
+    }
+}
+
+/// A boolean environment variable: unset or empty is `false`; `1`, `true`,
+/// `yes`, `on` and `0`, `false`, `no`, `off` (any case) say what they
+/// mean; anything else is an error naming what is allowed (the command
+/// line checks `CASES_NO_CACHE` with this before anything runs).
+pub fn env_flag(name: &str) -> Result<bool, String> {
+    let Some(value) = std::env::var_os(name) else {
+        return Ok(false);
+    };
+    let text = value.to_string_lossy().trim().to_ascii_lowercase();
+    match text.as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        _ => Err(format!(
+            "{name}={:?} is not a boolean (allowed: 1/0, true/false, yes/no)",
+            value.to_string_lossy()
+        )),
     }
 }
 

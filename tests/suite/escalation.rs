@@ -147,7 +147,7 @@ fn sev1_becomes_eligible_exactly_24_hours_after_opening() {
     }
     request(&desk, case, "2026-11-24T14:05:00Z", "community")
         .ok()
-        .stdout_contains("case 1001: escalation requested by Ann Lee (primary-contact)");
+        .stderr_has("case 1001: escalation requested by Ann Lee (primary-contact)");
 }
 
 #[test]
@@ -334,7 +334,7 @@ fn a_role_outside_the_policy_is_refused_and_every_policy_role_is_taken() {
         let now = format!("2026-11-25T15:{minute:02}:00Z");
         request_as(&desk, case, &now, "community", role)
             .ok()
-            .stdout_contains(&format!("({role})"));
+            .stderr_has(&format!("({role})"));
         escalate(
             &desk,
             &now,
@@ -496,7 +496,7 @@ fn gates_and_desk_hours_follow_local_time_across_the_spring_change() {
     let follow_up = open_and_respond(&desk, "2027-03-08T14:05:00Z", "2", "north-america");
     request(&desk, follow_up, "2027-03-12T21:30:00Z", "community")
         .ok()
-        .stdout_contains("manager's follow-up due 2027-03-15 08:30 America/Toronto");
+        .stderr_has("manager's follow-up due 2027-03-15 08:30 America/Toronto");
     assert_eq!(
         clock(
             &desk.show(follow_up, "2027-03-12T21:30:00Z"),
@@ -608,7 +608,7 @@ fn phone_requests_for_emea_cases_follow_the_toronto_desk() {
     // later, 09:00 Toronto = 14:00 GMT, shown in the case's time zone.
     request(&desk, case, "2026-11-25T13:00:00Z", "phone")
         .ok()
-        .stdout_contains("manager's follow-up due 2026-11-25 14:00 Etc/GMT");
+        .stderr_has("manager's follow-up due 2026-11-25 14:00 Etc/GMT");
     assert_eq!(
         clock(
             &desk.show(case, "2026-11-25T13:00:00Z"),
@@ -730,7 +730,7 @@ fn follow_up_is_due_after_60_minutes_of_desk_time() {
         let case = open_and_respond(&desk, MON_0905, "2", "north-america");
         request(&desk, case, requested, "community")
             .ok()
-            .stdout_contains(&format!("manager's follow-up due {due_local}"));
+            .stderr_has(&format!("manager's follow-up due {due_local}"));
         let shown = desk.show(case, requested);
         let follow_up = clock(&shown, "escalation-follow-up", Some(1), 0);
         assert_eq!(
@@ -829,7 +829,7 @@ fn sev1_follow_up_runs_60_minutes_round_the_clock() {
     // due 60 minutes later, Wed 00:30 Toronto (05:30Z), desk closed or not.
     request(&desk, case, "2026-11-25T04:30:00Z", "phone")
         .ok()
-        .stdout_contains("manager's follow-up due 2026-11-25 00:30 America/Toronto");
+        .stderr_has("manager's follow-up due 2026-11-25 00:30 America/Toronto");
     assert_eq!(
         clock(
             &desk.show(case, "2026-11-25T04:30:00Z"),
@@ -867,7 +867,7 @@ fn raising_an_escalated_case_to_sev1_retargets_the_follow_up_to_24x7() {
     // 08:30 on the desk calendar.
     request(&desk, case, "2026-11-25T21:30:00Z", "community")
         .ok()
-        .stdout_contains("manager's follow-up due 2026-11-26 08:30 America/Toronto");
+        .stderr_has("manager's follow-up due 2026-11-26 08:30 America/Toronto");
     // Raised to sev1 at 16:45 with the customer's agreement: the follow-up
     // is re-targeted from the same start on the sev1 calendar (24x7): 16:30
     // + 60 minutes = 17:30 Toronto (22:30Z). (A severity change needs an
@@ -949,8 +949,8 @@ fn accepted_case(desk: &Env) -> u64 {
         &["--manager", "Maya Chen", "--update-every", "4h"],
     )
     .ok()
-    .stdout_contains("escalation accepted (manager: Maya Chen, updates every 4h)")
-    .stdout_contains("next update due 2026-11-25 14:00 America/Toronto");
+    .stderr_has("escalation accepted (manager: Maya Chen, updates every 4h)")
+    .stderr_has("next update due 2026-11-25 14:00 America/Toronto");
     case
 }
 
@@ -969,7 +969,7 @@ fn the_update_clock_starts_at_acceptance_and_breaches_after_its_due_instant() {
     sla_check(&desk, "2026-11-25T19:00:00Z").ok();
     sla_check(&desk, "2026-11-25T19:00:01Z")
         .code(1)
-        .stderr_contains("case 1001 escalation-update #1 due 2026-11-25 14:00 America/Toronto")
+        .stderr_contains("case 1001 escalation-update #1.1 due 2026-11-25 14:00 America/Toronto")
         .stderr_lacks("escalation-follow-up");
     assert_eq!(
         clock(
@@ -996,14 +996,14 @@ fn each_update_restarts_the_update_clock() {
         &["--message", "Engineering reproduced the issue"],
     )
     .ok()
-    .stdout_contains("case 1001: escalation update recorded")
-    .stdout_contains("next update due 2026-11-25 17:00 America/Toronto");
+    .stderr_has("case 1001: escalation update recorded")
+    .stderr_has("next update due 2026-11-25 17:00 America/Toronto");
     // The first interval's due time has passed, but it was met.
     sla_check(&desk, "2026-11-25T19:00:00Z").ok();
     sla_check(&desk, "2026-11-25T22:00:00Z").ok();
     sla_check(&desk, "2026-11-25T22:00:01Z")
         .code(1)
-        .stderr_contains("case 1001 escalation-update #1 due 2026-11-25 17:00 America/Toronto");
+        .stderr_contains("case 1001 escalation-update #1.2 due 2026-11-25 17:00 America/Toronto");
 
     let shown = desk.show(case, "2026-11-25T22:00:01Z");
     let updates = clocks_named(&shown, "escalation-update");
@@ -1054,11 +1054,11 @@ fn the_update_frequency_is_calendar_time() {
         &["--manager", "Maya Chen", "--update-every", "1d"],
     )
     .ok()
-    .stdout_contains("next update due 2026-11-28 15:00 America/Toronto");
+    .stderr_has("next update due 2026-11-28 15:00 America/Toronto");
     sla_check(&desk, "2026-11-28T20:00:00Z").ok();
     sla_check(&desk, "2026-11-28T20:00:01Z")
         .code(1)
-        .stderr_contains("escalation-update #1 due 2026-11-28 15:00 America/Toronto");
+        .stderr_contains("escalation-update #1.1 due 2026-11-28 15:00 America/Toronto");
 }
 
 #[test]
@@ -1197,8 +1197,8 @@ fn request_review_accept_update_close() {
     ])
     .now(SEV2_ELIGIBLE)
     .ok()
-    .stdout_contains("case 1001: escalation requested by Ann Lee (primary-contact)")
-    .stdout_contains("manager's follow-up due 2026-11-25 10:05 America/Toronto");
+    .stderr_has("case 1001: escalation requested by Ann Lee (primary-contact)")
+    .stderr_has("manager's follow-up due 2026-11-25 10:05 America/Toronto");
     let shown = desk.show(case, "2026-11-25T14:06:00Z");
     // SPEC 4: requested, not yet escalated.
     assert_eq!(shown["escalated"], false);
@@ -1212,7 +1212,7 @@ fn request_review_accept_update_close() {
     assert_eq!(e["justification"], "Production search is degraded");
     assert_eq!(e["severity"], 2);
     assert_eq!(e["manager"], Value::Null);
-    assert_eq!(e["update_every"], Value::Null);
+    assert_eq!(e["update_every_seconds"], Value::Null);
     assert_eq!(e["outcome"], Value::Null);
     assert_eq!(
         e["stakeholders"],
@@ -1236,7 +1236,7 @@ fn request_review_accept_update_close() {
         &["--note", "Diagnostic path agreed; customer provides logs"],
     )
     .ok()
-    .stdout_contains("case 1001: escalation reviewed");
+    .stderr_has("case 1001: escalation reviewed");
     // 10:00: accepted, updates every 4 hours.
     escalate(
         &desk,
@@ -1255,7 +1255,7 @@ fn request_review_accept_update_close() {
     let e = &shown["escalations"][0];
     assert_eq!(e["status"], "accepted");
     assert_eq!(e["manager"], "Maya Chen");
-    assert_eq!(e["update_every"], "4h");
+    assert_eq!(e["update_every_seconds"], 14400);
     assert_eq!(e["reviewed_at"], "2026-11-25T14:45:00Z");
     assert_eq!(e["accepted_at"], "2026-11-25T15:00:00Z");
     assert_eq!(
@@ -1279,7 +1279,7 @@ fn request_review_accept_update_close() {
         &["--message", "Root cause narrowed to the indexer"],
     )
     .ok()
-    .stdout_contains("next update due 2026-11-25 17:30 America/Toronto");
+    .stderr_has("next update due 2026-11-25 17:30 America/Toronto");
     escalate(
         &desk,
         "2026-11-25T22:00:00Z",
@@ -1288,7 +1288,7 @@ fn request_review_accept_update_close() {
         &["--message", "Patch in testing"],
     )
     .ok()
-    .stdout_contains("next update due 2026-11-25 21:00 America/Toronto");
+    .stderr_has("next update due 2026-11-25 21:00 America/Toronto");
     // 20:00 Toronto: closed, root cause identified.
     escalate(
         &desk,
@@ -1303,7 +1303,7 @@ fn request_review_accept_update_close() {
         ],
     )
     .ok()
-    .stdout_contains("case 1001: escalation closed (root-cause)");
+    .stderr_has("case 1001: escalation closed (root-cause)");
 
     let later = "2026-11-26T15:00:00Z";
     let shown = desk.show(case, later);
@@ -1316,7 +1316,7 @@ fn request_review_accept_update_close() {
     assert_eq!(e["status"], "closed");
     assert_eq!(e["outcome"], "root-cause");
     assert_eq!(e["manager"], "Maya Chen");
-    assert_eq!(e["update_every"], "4h");
+    assert_eq!(e["update_every_seconds"], 14400);
     assert_eq!(
         e["updates"],
         json!(["2026-11-25T18:30:00Z", "2026-11-25T22:00:00Z"])
@@ -1581,7 +1581,7 @@ fn a_declined_escalation_explains_why_and_a_new_one_may_follow() {
         ],
     )
     .ok()
-    .stdout_contains("case 1001: escalation declined");
+    .stderr_has("case 1001: escalation declined");
     let shown = desk.show(case, "2026-11-25T14:41:00Z");
     assert_eq!(shown["escalated"], false);
     let e = &shown["escalations"][0];
@@ -1647,7 +1647,7 @@ fn de_escalation_needs_a_reason_and_ends_the_escalation() {
         ],
     )
     .ok()
-    .stdout_contains("case 1001: de-escalated");
+    .stderr_has("case 1001: de-escalated");
     let shown = desk.show(case, "2026-11-25T16:01:00Z");
     assert_eq!(shown["escalated"], false);
     let e = &shown["escalations"][0];

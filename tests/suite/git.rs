@@ -147,7 +147,7 @@ fn init_and_git_setup_assign_case_files_the_cases_driver_once() {
     let top = std::fs::canonicalize(a.dir()).expect("the clone");
     a.cases(&["git-setup"], OPENED, "setup")
         .ok()
-        .stdout_has(&format!(
+        .stderr_has(&format!(
         "case files use the cases merge driver ({}); driver registered in git config (merge.cases)",
         top.join(".gitattributes").display()
     ));
@@ -653,7 +653,7 @@ fn commit_flag_commits_only_the_case_file_with_a_scannable_message() {
         "2026-11-26T17:00:00Z",
         "alice",
     )
-    .code(3);
+    .code(2);
     assert_eq!(a.rev("HEAD"), before);
     assert_eq!(a.status(), others);
 }

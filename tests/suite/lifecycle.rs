@@ -54,7 +54,7 @@ fn assign_moves_a_new_case_to_open_and_a_second_assign_reassigns() {
         .run(&["assign", "1001", "--to", "bob"])
         .now("2026-11-16T14:30:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: assigned to bob (open)\n");
+    assert_eq!(run.stderr, "case 1001: assigned to bob (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), "bob");
     let event = store.last_event(n);
@@ -67,7 +67,7 @@ fn assign_moves_a_new_case_to_open_and_a_second_assign_reassigns() {
         .run(&["assign", "1001", "--to", "carol"])
         .now("2026-11-16T14:40:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: assigned to carol (open)\n");
+    assert_eq!(run.stderr, "case 1001: assigned to carol (open)\n");
     assert_eq!(store.field(n, "owner"), "carol");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.history(n).len(), 3);
@@ -106,7 +106,7 @@ fn first_response_stops_the_initial_response_clock_and_later_ones_do_not_move_it
         .now("2026-11-16T15:10:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: response recorded (open)\ninitial-response clock stopped: met\n"
     );
     let event = store.last_event(n);
@@ -122,7 +122,7 @@ fn first_response_stops_the_initial_response_clock_and_later_ones_do_not_move_it
         .run(&["respond", "1001"])
         .now("2026-11-16T17:00:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: response recorded (open)\n");
+    assert_eq!(run.stderr, "case 1001: response recorded (open)\n");
     let clock = initial_response(&store.show(n, "2026-11-16T18:00:00Z")).clone();
     assert_eq!(clock["stopped_at"], "2026-11-16T15:10:00Z");
     assert_eq!(clock["status"], "met");
@@ -137,7 +137,7 @@ fn a_first_response_after_the_due_time_stops_the_clock_breached() {
         .now("2026-11-16T16:01:00Z")
         .ok();
     assert!(
-        run.stdout
+        run.stderr
             .ends_with("initial-response clock stopped: breached\n"),
         "{run}"
     );
@@ -153,7 +153,7 @@ fn note_is_recorded_and_changes_no_state() {
         .run(&["note", "1001", "--text", "Customer runs 2026.3"])
         .now("2026-11-16T14:45:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: note added (open)\n");
+    assert_eq!(run.stderr, "case 1001: note added (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     let event = store.last_event(n);
     assert_eq!(event_field(&event, "at"), "2026-11-16T14:45:00Z");
@@ -184,7 +184,7 @@ fn phone_contact_starts_the_severity_1_clock() {
         .ok();
     // Severity 1 premium: 1h on the 24x7 clock from the call.
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: phone contact recorded (voicemail) (new)\n\
          initial-response clock started; due 2026-11-16 10:20 America/Toronto\n"
     );
@@ -202,7 +202,7 @@ fn phone_contact_starts_the_severity_1_clock() {
         .now("2026-11-16T14:40:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: phone contact recorded (voicemail) (new)\n"
     );
     let clock = initial_response(&store.show(n, "2026-11-16T14:50:00Z")).clone();
@@ -219,7 +219,7 @@ fn request_info_waits_on_the_customer_and_says_when_to_follow_up() {
         .now("2026-11-18T15:00:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: information requested (waiting-on-customer)\n\
          follow-up 1 of 2 due 2026-11-19 10:00 America/Toronto; \
          auto-close at 2026-11-24 10:00 America/Toronto\n"
@@ -245,7 +245,7 @@ fn follow_up_is_recorded_while_waiting_on_the_customer() {
         .now("2026-11-19T15:00:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: follow-up recorded (waiting-on-customer)\n"
     );
     assert_eq!(store.field(n, "state"), "waiting-on-customer");
@@ -266,7 +266,7 @@ fn customer_reply_moves_a_waiting_case_back_to_open() {
         .run(&["customer-reply", "1001", "--message", "Logs attached."])
         .now("2026-11-19T13:00:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: customer reply recorded (open)\n");
+    assert_eq!(run.stderr, "case 1001: customer reply recorded (open)\n");
     assert_eq!(store.field(n, "state"), "open");
     let event = store.last_event(n);
     assert_eq!(event_field(&event, "event"), "customer-replied");
@@ -287,7 +287,7 @@ fn severity_change_with_agreement_retargets_the_clock_from_the_same_start() {
         .now("2026-11-16T14:45:00Z")
         .ok();
     assert!(
-        run.stdout
+        run.stderr
             .starts_with("case 1001: severity 3 (minor)\ninitial-response running, due 2026-11-16 15:00 America/Toronto"),
         "{run}"
     );
@@ -335,7 +335,7 @@ fn fix_request_waits_on_the_fix_and_fix_available_reopens() {
         .now("2026-11-16T16:00:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: fix requested (DEV-4821) (waiting-on-fix)\n"
     );
     assert_eq!(store.field(n, "state"), "waiting-on-fix");
@@ -348,10 +348,10 @@ fn fix_request_waits_on_the_fix_and_fix_available_reopens() {
         .now("2026-11-20T16:00:00Z")
         .ok();
     assert!(run
-        .stdout
+        .stderr
         .starts_with("case 1001: fix available in 2026.11.2"));
-    assert!(run.stdout.contains("stays open"), "{run}");
-    assert!(run.stdout.ends_with("(open)\n"), "{run}");
+    assert!(run.stderr.contains("stays open"), "{run}");
+    assert!(run.stderr.ends_with("(open)\n"), "{run}");
     assert_eq!(store.field(n, "state"), "open");
     let event = store.last_event(n);
     assert_eq!(event_field(&event, "event"), "fix-available");
@@ -365,7 +365,7 @@ fn close_confirmed_by_a_contact_closes_the_case() {
         .run(&["close", "1001", "--confirmed-by", "Raj Patel"])
         .now("2026-11-16T15:00:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: closed (customer-confirmed)\n");
+    assert_eq!(run.stderr, "case 1001: closed (customer-confirmed)\n");
     assert_eq!(store.field(n, "state"), "closed");
     assert_eq!(store.field(n, "owner"), ACTOR);
     let event = store.last_event(n);
@@ -388,7 +388,7 @@ fn reopen_returns_the_case_to_open_with_the_same_owner() {
         .now("2026-11-20T15:00:00Z")
         .actor("carol")
         .ok();
-    assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
+    assert_eq!(run.stderr, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), ACTOR);
     let event = store.last_event(n);
@@ -406,7 +406,7 @@ fn note_is_allowed_on_a_closed_case() {
         .run(&["note", "1001", "--text", "FYI"])
         .now("2026-11-17T15:00:00Z")
         .ok();
-    assert_eq!(run.stdout, "case 1001: note added (closed)\n");
+    assert_eq!(run.stderr, "case 1001: note added (closed)\n");
     assert_eq!(store.field(n, "state"), "closed");
     assert_eq!(event_field(&store.last_event(n), "event"), "note");
 }
@@ -419,7 +419,7 @@ fn contacts_are_added_and_removed() {
         .now("2026-11-16T15:00:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: contact added: Ann Lee <ann@acme.example>\n"
     );
     let event = store.last_event(n);
@@ -438,7 +438,7 @@ fn contacts_are_added_and_removed() {
         .now("2026-11-16T15:10:00Z")
         .ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: contact removed; contacts: Raj Patel <raj@acme.example>, Ann Lee <ann@acme.example>\n"
     );
     let event = store.last_event(n);
@@ -459,7 +459,7 @@ fn severity_change_without_the_customers_agreement_is_refused() {
     store
         .run(&["severity", "1001", "3"])
         .now("2026-11-16T15:00:00Z")
-        .refused(3)
+        .refused(2)
         .says_why_in_one_line(&[
             "case 1001",
             "needs the customer's agreement",
@@ -515,7 +515,7 @@ fn close_without_the_customers_confirmation_is_refused() {
     store
         .run(&["close", "1001"])
         .now("2026-11-16T15:00:00Z")
-        .refused(3)
+        .refused(2)
         .says_why_in_one_line(&[
             "case 1001 stays open until the customer agrees to close it",
             "--confirmed-by CONTACT",
@@ -806,7 +806,7 @@ fn reopen_thirty_days_minus_a_minute_after_closing_is_allowed() {
         .now("2026-12-16T14:59:00Z")
         .actor("bob")
         .ok();
-    assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
+    assert_eq!(run.stderr, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "state"), "open");
     assert_eq!(store.field(n, "owner"), ACTOR);
     assert_eq!(
@@ -864,7 +864,7 @@ fn a_case_closed_as_no_response_also_reopens_to_its_owner() {
         .now("2026-11-25T15:00:00Z")
         .actor("bob")
         .ok();
-    assert_eq!(run.stdout, "case 1001: reopened (open, back to alice)\n");
+    assert_eq!(run.stderr, "case 1001: reopened (open, back to alice)\n");
     assert_eq!(store.field(n, "owner"), ACTOR);
     assert_eq!(store.field(n, "state"), "open");
 }

@@ -8,6 +8,7 @@ mod common;
 mod bad_input;
 mod calendar;
 mod check;
+mod contract;
 mod discovery;
 mod escalation;
 mod filters;

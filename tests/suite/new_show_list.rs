@@ -9,8 +9,8 @@ fn init_creates_a_store_and_the_default_policy_and_keeps_them() {
     let env = Env::empty();
     env.run(&["init"])
         .ok()
-        .stdout_has("created store")
-        .stdout_has("wrote default policy");
+        .stderr_has("created store")
+        .stderr_has("wrote default policy");
     assert!(env.path("cases").is_dir());
     assert_eq!(env.read("policy.yaml"), DEFAULT_POLICY);
     assert!(env.exists(".git"), "init sets up git");
@@ -24,8 +24,8 @@ fn init_creates_a_store_and_the_default_policy_and_keeps_them() {
     let before = env.snapshot();
     env.run(&["init"])
         .ok()
-        .stdout_has("kept store")
-        .stdout_has("kept policy");
+        .stderr_has("kept store")
+        .stderr_has("kept policy");
     env.assert_unchanged(&before);
 }
 
@@ -414,7 +414,10 @@ fn list_table() {
     let env = five_cases();
     let out = env.run(&["list"]).ok();
     let lines = out.stdout_lines();
-    assert_eq!(lines[0], "number sev plan region state owner account title");
+    assert_eq!(
+        lines[0],
+        "number severity plan region state owner account title"
+    );
     assert!(lines[1].chars().all(|c| c == '-'), "{:?}", lines[1]);
     assert_eq!(
         &lines[2..],
@@ -437,9 +440,9 @@ fn list_csv() {
     env.run(&["list", "--format", "csv", "--region", "emea"])
         .ok()
         .stdout_is(
-            "number,sev,plan,region,state,owner,account,title\n\
-             1002,1,basic,emea,open,bob,globex,Portal down\n\
-             1005,2,premium,emea,new,-,globex,Analytics gaps\n",
+            "number,title,account,plan,region,severity,state,owner,opened_at\n\
+             1002,Portal down,globex,basic,emea,1,open,bob,2026-11-23T14:05:00Z\n\
+             1005,Analytics gaps,globex,premium,emea,2,new,,2026-11-23T14:05:00Z\n",
         );
     // Commas and quotes are quoted.
     let env = Env::new();
@@ -448,8 +451,8 @@ fn list_csv() {
         ..NewCase::default()
     });
     env.run(&["list", "--format", "csv"]).ok().stdout_is(
-        "number,sev,plan,region,state,owner,account,title\n\
-         1001,2,premium,north-america,new,-,acme,\"Sort, then \"\"filter\"\" fails\"\n",
+        "number,title,account,plan,region,severity,state,owner,opened_at\n\
+         1001,\"Sort, then \"\"filter\"\" fails\",acme,premium,north-america,2,new,,2026-11-23T14:05:00Z\n",
     );
 }
 
@@ -461,7 +464,7 @@ fn list_of_an_empty_store() {
         .stdout_is("[]\n");
     env.run(&["list", "--format", "csv"])
         .ok()
-        .stdout_is("number,sev,plan,region,state,owner,account,title\n");
+        .stdout_is("number,title,account,plan,region,severity,state,owner,opened_at\n");
 }
 
 #[test]

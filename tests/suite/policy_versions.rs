@@ -82,7 +82,7 @@ fn a_new_version_changes_new_cases_only() {
 
     env.run(&["policy", "new-version", "2027.1", "--effective", EFFECTIVE])
         .ok()
-        .stdout_is(
+        .stderr_is(
             "kept version \"2026.1\" in policies/2026.1.yaml\npolicy.yaml is now version \"2027.1\", effective 2026-12-01T05:00:00Z (previous: \"2026.1\"); edit it, review with git diff, commit both files\n",
         );
     // The old version is kept byte for byte; policy.yaml changed in three lines.

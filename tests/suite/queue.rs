@@ -315,7 +315,7 @@ fn take_on_an_empty_queue_takes_nothing() {
         .run(&["take"])
         .now("2026-11-16T14:10:00Z")
         .actor("bob")
-        .ok();
+        .code(1);
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("the queue is empty"), "{run}");
     assert_eq!(store.store_files(), before);

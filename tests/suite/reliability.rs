@@ -725,7 +725,7 @@ mod links {
         symlink(env.path("ignore-target"), env.path("cases/.gitignore")).unwrap();
         env.run(&["init", "."])
             .ok()
-            .stdout_contains("kept store ./cases\nkept policy ./policy.yaml\n");
+            .stderr_has("kept store ./cases\nkept policy ./policy.yaml\n");
         assert!(!env.exists("policy-target"));
         assert!(!env.exists("ignore-target"));
     }

@@ -385,9 +385,11 @@ fn fixture() -> Env {
 /// (`None` for the clock's total).
 fn entry(clock: &str, group: Option<(&str, &str)>, counts: [u64; 4], percent: Value) -> Value {
     let [met, breached, running, waiting] = counts;
-    let (severity, plan) = group.map_or((Value::Null, Value::Null), |(s, p)| (json!(s), json!(p)));
+    let (severity, plan) = group.map_or((Value::Null, Value::Null), |(s, p)| {
+        (json!(s.parse::<u64>().expect("a severity level")), json!(p))
+    });
     json!({
-        "clock": clock, "severity": severity, "plan": plan,
+        "clock": clock, "total": group.is_none(), "severity": severity, "plan": plan,
         "met": met, "breached": breached, "running": running, "waiting": waiting,
         "attainment_percent": percent,
     })
@@ -478,8 +480,8 @@ fn period_first_response() -> Value {
     // median 2h = 7200 s; p90 62h = 2d14h = 223200 s.
     json!({
         "count": 8,
-        "business": {"median_seconds": 6000, "p90_seconds": 18000, "median": "1h40m", "p90": "5h"},
-        "wall": {"median_seconds": 7200, "p90_seconds": 223200, "median": "2h", "p90": "2d14h"},
+        "business": {"median_seconds": 6000, "p90_seconds": 18000},
+        "wall": {"median_seconds": 7200, "p90_seconds": 223200},
     })
 }
 
@@ -543,17 +545,17 @@ fn attainment_by_region_and_by_owner() {
     let csv = run_report(&store, NOW, &period(&["--by", "region", "--format", "csv"])).stdout;
     assert_eq!(
         csv,
-        "clock,region,met,breached,running,waiting,attainment\n\
-         initial-response,(all),6,4,1,1,60.0%\n\
-         initial-response,emea,3,3,0,0,50.0%\n\
-         initial-response,north-america,3,1,1,1,75.0%\n\
-         reopen-response,(all),0,1,0,0,0.0%\n\
-         reopen-response,north-america,0,1,0,0,0.0%\n\
-         escalation-follow-up,(all),4,1,0,0,80.0%\n\
-         escalation-follow-up,emea,3,0,0,0,100.0%\n\
-         escalation-follow-up,north-america,1,1,0,0,50.0%\n\
-         escalation-update,(all),5,1,0,0,83.3%\n\
-         escalation-update,emea,5,1,0,0,83.3%\n"
+        "clock,total,region,met,breached,running,waiting,attainment_percent\n\
+         initial-response,true,,6,4,1,1,60.0\n\
+         initial-response,false,emea,3,3,0,0,50.0\n\
+         initial-response,false,north-america,3,1,1,1,75.0\n\
+         reopen-response,true,,0,1,0,0,0.0\n\
+         reopen-response,false,north-america,0,1,0,0,0.0\n\
+         escalation-follow-up,true,,4,1,0,0,80.0\n\
+         escalation-follow-up,false,emea,3,0,0,0,100.0\n\
+         escalation-follow-up,false,north-america,1,1,0,0,50.0\n\
+         escalation-update,true,,5,1,0,0,83.3\n\
+         escalation-update,false,emea,5,1,0,0,83.3\n"
     );
     let report = report_json(&store, NOW, &period(&["--by", "region"]));
     assert_eq!(report["by"], json!(["region"]));
@@ -565,7 +567,7 @@ fn attainment_by_region_and_by_owner() {
         .expect("north-america initial-response row");
     assert_eq!(
         na,
-        &json!({"clock": IR, "region": "north-america", "met": 3, "breached": 1,
+        &json!({"clock": IR, "total": false, "region": "north-america", "met": 3, "breached": 1,
                 "running": 1, "waiting": 1, "attainment_percent": 75.0})
     );
 
@@ -578,13 +580,13 @@ fn attainment_by_region_and_by_owner() {
     assert_eq!(
         lines,
         [
-            "initial-response,(all),6,4,1,1,60.0%",
-            "initial-response,(unowned),0,2,0,1,0.0%",
-            "initial-response,alice,2,1,0,0,66.7%",
-            "initial-response,bob,1,0,0,0,100.0%",
-            "initial-response,carol,1,0,0,0,100.0%",
-            "initial-response,dave,0,1,1,0,0.0%",
-            "initial-response,erin,2,0,0,0,100.0%",
+            "initial-response,true,,6,4,1,1,60.0",
+            "initial-response,false,,0,2,0,1,0.0",
+            "initial-response,false,alice,2,1,0,0,66.7",
+            "initial-response,false,bob,1,0,0,0,100.0",
+            "initial-response,false,carol,1,0,0,0,100.0",
+            "initial-response,false,dave,0,1,1,0,0.0",
+            "initial-response,false,erin,2,0,0,0,100.0",
         ]
     );
 }
@@ -647,27 +649,27 @@ fn csv_is_the_attainment_table() {
     let csv = run_report(&store, NOW, &period(&["--format", "csv"])).stdout;
     assert_eq!(
         csv,
-        "clock,severity,plan,met,breached,running,waiting,attainment\n\
-         initial-response,(all),(all),6,4,1,1,60.0%\n\
-         initial-response,1,plus,0,0,0,1,-\n\
-         initial-response,1,premium,0,1,0,0,0.0%\n\
-         initial-response,2,basic,1,0,0,0,100.0%\n\
-         initial-response,2,plus,2,0,0,0,100.0%\n\
-         initial-response,2,premium,0,1,0,0,0.0%\n\
-         initial-response,3,basic,1,1,0,0,50.0%\n\
-         initial-response,3,plus,0,1,0,0,0.0%\n\
-         initial-response,3,premium,1,0,0,0,100.0%\n\
-         initial-response,4,plus,1,0,0,0,100.0%\n\
-         initial-response,4,premium,0,0,1,0,-\n\
-         reopen-response,(all),(all),0,1,0,0,0.0%\n\
-         reopen-response,4,basic,0,1,0,0,0.0%\n\
-         escalation-follow-up,(all),(all),4,1,0,0,80.0%\n\
-         escalation-follow-up,1,premium,1,0,0,0,100.0%\n\
-         escalation-follow-up,2,basic,2,0,0,0,100.0%\n\
-         escalation-follow-up,2,premium,1,1,0,0,50.0%\n\
-         escalation-update,(all),(all),5,1,0,0,83.3%\n\
-         escalation-update,1,premium,2,1,0,0,66.7%\n\
-         escalation-update,2,basic,3,0,0,0,100.0%\n"
+        "clock,total,severity,plan,met,breached,running,waiting,attainment_percent\n\
+         initial-response,true,,,6,4,1,1,60.0\n\
+         initial-response,false,1,plus,0,0,0,1,\n\
+         initial-response,false,1,premium,0,1,0,0,0.0\n\
+         initial-response,false,2,basic,1,0,0,0,100.0\n\
+         initial-response,false,2,plus,2,0,0,0,100.0\n\
+         initial-response,false,2,premium,0,1,0,0,0.0\n\
+         initial-response,false,3,basic,1,1,0,0,50.0\n\
+         initial-response,false,3,plus,0,1,0,0,0.0\n\
+         initial-response,false,3,premium,1,0,0,0,100.0\n\
+         initial-response,false,4,plus,1,0,0,0,100.0\n\
+         initial-response,false,4,premium,0,0,1,0,\n\
+         reopen-response,true,,,0,1,0,0,0.0\n\
+         reopen-response,false,4,basic,0,1,0,0,0.0\n\
+         escalation-follow-up,true,,,4,1,0,0,80.0\n\
+         escalation-follow-up,false,1,premium,1,0,0,0,100.0\n\
+         escalation-follow-up,false,2,basic,2,0,0,0,100.0\n\
+         escalation-follow-up,false,2,premium,1,1,0,0,50.0\n\
+         escalation-update,true,,,5,1,0,0,83.3\n\
+         escalation-update,false,1,premium,2,1,0,0,66.7\n\
+         escalation-update,false,2,basic,3,0,0,0,100.0\n"
     );
 }
 
@@ -757,8 +759,8 @@ fn as_of_gives_the_figures_as_they_stood_then() {
         // ceil(4.5) = 5 = 5h. Wall 30m, 1h40m, 2h, 3h, 62h: 2h and 62h.
         "first_response": {
             "count": 5,
-            "business": {"median_seconds": 7200, "p90_seconds": 18000, "median": "2h", "p90": "5h"},
-            "wall": {"median_seconds": 7200, "p90_seconds": 223200, "median": "2h", "p90": "2d14h"},
+            "business": {"median_seconds": 7200, "p90_seconds": 18000},
+            "wall": {"median_seconds": 7200, "p90_seconds": 223200},
         },
         "escalation_outcomes": {
             "root-cause": 1, "timeline": 0, "permanent-fix": 0, "declined": 0, "de-escalated": 0,
@@ -896,24 +898,18 @@ fn what_if_gives_both_attainments_and_the_delta() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "clock,severity,plan,met,breached,running,waiting,attainment,what-if,delta"
+        "clock,total,severity,plan,met,breached,running,waiting,attainment_percent,what_if_attainment_percent,delta_points"
     );
-    assert_eq!(
-        lines[1],
-        "initial-response,(all),(all),6,4,1,1,60.0%,50.0%,-10.0 pts"
-    );
+    assert_eq!(lines[1], "initial-response,true,,,6,4,1,1,60.0,50.0,-10.0");
     assert_eq!(
         lines[5],
-        "initial-response,2,plus,2,0,0,0,100.0%,50.0%,-50.0 pts"
+        "initial-response,false,2,plus,2,0,0,0,100.0,50.0,-50.0"
     );
-    assert_eq!(lines[11], "initial-response,4,premium,0,0,1,0,-,-,-");
-    assert_eq!(
-        lines[12],
-        "reopen-response,(all),(all),0,1,0,0,0.0%,0.0%,+0.0 pts"
-    );
+    assert_eq!(lines[11], "initial-response,false,4,premium,0,0,1,0,,,");
+    assert_eq!(lines[12], "reopen-response,true,,,0,1,0,0,0.0,0.0,0.0");
     assert_eq!(
         lines[14],
-        "escalation-follow-up,(all),(all),4,1,0,0,80.0%,80.0%,+0.0 pts"
+        "escalation-follow-up,true,,,4,1,0,0,80.0,80.0,0.0"
     );
     assert_eq!(lines.len(), 21);
 
@@ -990,7 +986,9 @@ fn a_store_with_no_cases_gives_a_clean_report() {
     }
     let csv = run_report(&store, now, &["--format", "csv"]).stdout;
     assert!(
-        csv.starts_with("clock,severity,plan,met,breached,running,waiting,attainment\n"),
+        csv.starts_with(
+            "clock,total,severity,plan,met,breached,running,waiting,attainment_percent\n"
+        ),
         "{csv}"
     );
     let md = run_report(&store, now, &["--format", "markdown"]).stdout;
@@ -1142,10 +1140,7 @@ fn every_clock_is_reported_even_with_nothing_to_count() {
     ]);
     assert_eq!(report["attainment"], totals);
     let csv = run_report(&empty, "2026-11-27T15:00:00Z", &["--format", "csv"]).stdout;
-    assert!(
-        csv.contains("initial-response,(all),(all),0,0,0,0,-\n"),
-        "{csv}"
-    );
+    assert!(csv.contains("initial-response,true,,,0,0,0,0,\n"), "{csv}");
 
     // In the fixture, before the first escalation (as of Nov 10 04:00) the
     // escalation clocks still get their (empty) totals.
@@ -1224,7 +1219,7 @@ fn html_is_only_for_report() {
         assert!(ran.stdout.is_empty(), "{ran}");
         assert!(
             ran.stderr
-                .contains("--format html is only for cases report"),
+                .contains("--format html is not available for cases "),
             "{ran}"
         );
     }

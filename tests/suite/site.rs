@@ -609,7 +609,7 @@ fn a_directory_that_is_not_a_site_is_never_replaced() {
         .code(2);
     assert_eq!(
         out.stderr,
-        "cases: error: cases site writes HTML pages into DIR; --format does not apply to it\n"
+        "cases: error: --format json is not available for cases site (allowed: table)\n"
     );
     assert!(!env.exists("fresh"));
     // An empty directory is fine.

@@ -124,7 +124,7 @@ fn json_after_a_late_response_is_breached_with_its_stop() {
     env.run(&["respond", "1001"])
         .now("2026-11-23T17:00:00Z")
         .ok()
-        .stdout_has("initial-response clock stopped: breached");
+        .stderr_has("initial-response clock stopped: breached");
     // Answered, even late, it is not overdue: SPEC 3 fails `--check` on
     // it only within a `--since` window that holds its due instant.
     let out = env
@@ -154,7 +154,7 @@ fn a_response_in_time_is_met_and_never_fails_the_check() {
     env.run(&["respond", "1001"])
         .now("2026-11-23T16:04:00Z")
         .ok()
-        .stdout_has("initial-response clock stopped: met");
+        .stderr_has("initial-response clock stopped: met");
     let out = env
         .run(&["sla", "--check", "--format", "json"])
         .now("2026-12-01T00:00:00Z")
@@ -184,7 +184,7 @@ fn markdown_output() {
          \n\
          1 clock on 1 open case at 2026-11-23T15:00:00Z: 0 breached, 0 at risk\n\
          \n\
-         | case | sev | plan | region | state | clock | status | due | remaining |\n\
+         | number | severity | plan | region | state | clock | status | due | remaining |\n\
          |---|---|---|---|---|---|---|---|---|\n\
          | 1001 | 2 | premium | north-america | new | initial-response | running | 2026-11-23 11:05 America/Toronto | in 1h5m |\n",
     );
@@ -202,8 +202,8 @@ fn csv_output() {
         .now("2026-11-23T15:00:00Z")
         .ok()
         .stdout_is(
-            "case,sev,plan,region,state,clock,status,due,remaining\n\
-             1001,2,premium,north-america,new,initial-response,running,2026-11-23 11:05 America/Toronto,in 1h5m\n",
+            "number,severity,plan,region,state,clock,escalation,interval,started_at,due_at,stopped_at,status,at_risk,remaining_seconds\n\
+             1001,2,premium,north-america,new,initial-response,,,2026-11-23T14:05:00Z,2026-11-23T16:05:00Z,,running,false,3900\n",
         );
 }
 
@@ -294,7 +294,7 @@ fn severity_1_waits_for_the_phone_call_then_runs_from_it() {
     env.run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-23T14:35:00Z")
         .ok()
-        .stdout_has("initial-response clock started; due 2026-11-23 10:35 America/Toronto");
+        .stderr_has("initial-response clock started; due 2026-11-23 10:35 America/Toronto");
     let out = env
         .run(&["sla", "--check", "--format", "json"])
         .now("2026-11-23T15:34:00Z")

@@ -88,7 +88,7 @@ fn gates_and_request_info_output_give_the_hand_computed_instants() {
         .ok();
     let run = store.run(&["request-info", "1001"]).now(WAITING_SINCE).ok();
     assert_eq!(
-        run.stdout,
+        run.stderr,
         "case 1001: information requested (waiting-on-customer)\n\
          follow-up 1 of 2 due 2026-11-19 10:00 America/Toronto; \
          auto-close at 2026-11-24 10:00 America/Toronto\n"
@@ -299,6 +299,7 @@ fn follow_ups_are_due_after_one_and_three_business_days() {
         serde_json::json!([{
             "number": 1001,
             "action": "follow-up-due",
+            "due_at": "2026-11-23T15:00:00Z",
             "detail": "follow-up 2 of 2 due 2026-11-23 10:00 America/Toronto",
         }])
     );
@@ -436,7 +437,7 @@ fn a_wait_starting_on_a_saturday_counts_from_monday_06_00() {
         .now("2026-11-21T15:00:00Z")
         .ok();
     assert!(
-        run.stdout.ends_with(
+        run.stderr.ends_with(
             "follow-up 1 of 2 due 2026-11-24 06:00 America/Toronto; \
              auto-close at 2026-11-27 06:00 America/Toronto\n"
         ),
