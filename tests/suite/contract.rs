@@ -316,6 +316,8 @@ fn each_update_interval_of_an_escalation_has_its_own_name() {
         "community",
         "--justification",
         "Blocked",
+        "--resources",
+        "Their admin",
     ])
     .now(&at("15:00"))
     .ok();

@@ -62,7 +62,7 @@ fn a_response_before_the_severity_1_call_does_not_stop_the_clock_it_starts() {
     env.run(&["respond", "1001"])
         .now("2026-11-23T15:40:00Z")
         .ok()
-        .stdout_is("case 1001: response recorded (new)\ninitial-response clock stopped: met\n");
+        .stderr_is("case 1001: response recorded (new)\ninitial-response clock stopped: met\n");
     let clock = initial_response(&env.show(1001, "2026-11-23T17:00:00Z")).clone();
     assert_eq!(clock["started_at"], "2026-11-23T15:00:00Z");
     assert_eq!(clock["stopped_at"], "2026-11-23T15:40:00Z");
@@ -96,7 +96,7 @@ fn a_severity_1_never_phoned_in_is_waiting_and_never_met_even_when_closed() {
         .json();
     assert_eq!(
         report["attainment"][0],
-        json!({"clock": "initial-response", "severity": null, "plan": null, "met": 0,
+        json!({"clock": "initial-response", "total": true, "severity": null, "plan": null, "met": 0,
                "breached": 0, "running": 0, "waiting": 1, "attainment_percent": null})
     );
     assert_eq!(report["first_response"]["count"], 0);
@@ -167,7 +167,7 @@ fn a_clock_past_due_at_a_lowering_stays_breached_with_its_due() {
     env.run(&["severity", "1001", "3", "--customer-agreed"])
         .now("2026-11-23T23:00:00Z")
         .ok()
-        .stdout_has("initial-response breached, due 2026-11-23 17:00 America/Toronto (overdue 1h)");
+        .stderr_has("initial-response breached, due 2026-11-23 17:00 America/Toronto (overdue 1h)");
     crate::common::assert_json_has(
         initial_response(&env.show(1001, "2026-11-23T23:30:00Z")),
         &json!({"due_at": "2026-11-23T22:00:00Z", "stopped_at": null, "status": "breached"}),
@@ -242,7 +242,7 @@ fn at_the_due_instant_a_clock_is_running_and_a_response_is_met() {
     env.run(&["respond", "1001"])
         .now(due)
         .ok()
-        .stdout_has("initial-response clock stopped: met");
+        .stderr_has("initial-response clock stopped: met");
     assert_eq!(
         initial_response(&env.show(1001, "2026-11-24T00:00:00Z"))["status"],
         "met"
@@ -272,7 +272,7 @@ fn a_reopen_starts_a_reopen_response_clock_seen_in_show_sla_and_report() {
         shown["clocks"][1],
         json!({"clock": "reopen-response", "started_at": "2026-11-24T15:00:00Z",
                "due_at": "2026-11-24T17:00:00Z", "stopped_at": null, "status": "running",
-               "escalation": null, "reopen": 1})
+               "escalation": null, "interval": null, "reopen": 1})
     );
     env.run(&["show", "1001"])
         .now("2026-11-24T16:00:00Z")
@@ -298,7 +298,7 @@ fn a_reopen_starts_a_reopen_response_clock_seen_in_show_sla_and_report() {
     env.run(&["respond", "1001"])
         .now("2026-11-24T16:30:00Z")
         .ok()
-        .stdout_has("reopen-response clock stopped: met");
+        .stderr_has("reopen-response clock stopped: met");
     let report = env
         .run(&["report", "--since", "2026-11-23", "--format", "json"])
         .now("2026-11-25T00:00:00Z")
@@ -308,12 +308,12 @@ fn a_reopen_starts_a_reopen_response_clock_seen_in_show_sla_and_report() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|row| row["clock"] == "reopen-response" && row["severity"].is_null())
+        .find(|row| row["clock"] == "reopen-response" && row["total"] == true)
         .cloned();
     assert_eq!(
         reopen_total,
         Some(
-            json!({"clock": "reopen-response", "severity": null, "plan": null, "met": 1,
+            json!({"clock": "reopen-response", "total": true, "severity": null, "plan": null, "met": 1,
                     "breached": 0, "running": 0, "waiting": 0, "attainment_percent": 100.0})
         )
     );
@@ -329,7 +329,7 @@ fn an_unowned_reopened_case_queues_by_its_reopen_response_due() {
     env.run(&["reopen", "1001"])
         .now("2026-11-24T15:00:00Z")
         .ok()
-        .stdout_is("case 1001: reopened (new, back to the queue)\n");
+        .stderr_is("case 1001: reopened (new, back to the queue)\n");
     let queue = env
         .run(&["queue", "--format", "json"])
         .now("2026-11-24T16:00:00Z")
@@ -409,7 +409,7 @@ fn close_is_refused_while_an_escalation_is_requested_or_accepted() {
     env.run(&["close", "1001", "--confirmed-by", JANE])
         .now("2026-11-25T17:10:00Z")
         .ok()
-        .stdout_is("case 1001: closed (customer-confirmed)\n");
+        .stderr_is("case 1001: closed (customer-confirmed)\n");
 }
 
 #[test]
@@ -596,7 +596,7 @@ fn a_severity_change_is_refused_on_a_case_with_no_owner() {
     env.run(&["severity", "1001", "1", "--customer-agreed"])
         .now("2026-11-23T14:32:00Z")
         .ok()
-        .stdout_has("case 1001: severity 1 (critical)");
+        .stderr_has("case 1001: severity 1 (critical)");
 }
 
 // ---------------------------------------------------------------------------
@@ -759,7 +759,7 @@ fn a_live_call_starts_the_severity_1_clock_and_is_its_response() {
     env.run(&["phone", "1001", "--call", "live"])
         .now("2026-11-23T14:20:00Z")
         .ok()
-        .stdout_is("case 1001: phone contact recorded (live) (new)\ninitial-response clock started and stopped: met\n");
+        .stderr_is("case 1001: phone contact recorded (live) (new)\ninitial-response clock started and stopped: met\n");
     crate::common::assert_json_has(
         initial_response(&env.show(1001, "2026-11-23T15:00:00Z")),
         &json!({"started_at": "2026-11-23T14:20:00Z", "due_at": "2026-11-23T15:20:00Z",
@@ -774,7 +774,7 @@ fn a_voicemail_starts_the_clock_and_the_callback_answers_it() {
     env.run(&["phone", "1001", "--call", "voicemail", "--note", "Portal down"])
         .now("2026-11-23T14:20:00Z")
         .ok()
-        .stdout_is("case 1001: phone contact recorded (voicemail) (new)\ninitial-response clock started; due 2026-11-23 10:20 America/Toronto\n");
+        .stderr_is("case 1001: phone contact recorded (voicemail) (new)\ninitial-response clock started; due 2026-11-23 10:20 America/Toronto\n");
     assert_eq!(
         initial_response(&env.show(1001, "2026-11-23T14:30:00Z"))["status"],
         "running"
@@ -782,7 +782,7 @@ fn a_voicemail_starts_the_clock_and_the_callback_answers_it() {
     env.run(&["phone", "1001", "--call", "callback"])
         .now("2026-11-23T15:25:00Z")
         .ok()
-        .stdout_is("case 1001: phone contact recorded (callback) (new)\ninitial-response clock stopped: breached\n");
+        .stderr_is("case 1001: phone contact recorded (callback) (new)\ninitial-response clock stopped: breached\n");
     crate::common::assert_json_has(
         initial_response(&env.show(1001, "2026-11-23T16:00:00Z")),
         &json!({"started_at": "2026-11-23T14:20:00Z", "due_at": "2026-11-23T15:20:00Z",
@@ -830,11 +830,11 @@ fn a_live_call_while_waiting_on_the_customer_reopens_the_case_a_voicemail_does_n
     env.run(&["phone", "1001", "--call", "voicemail"])
         .now("2026-11-24T16:00:00Z")
         .ok()
-        .stdout_is("case 1001: phone contact recorded (voicemail) (waiting-on-customer)\n");
+        .stderr_is("case 1001: phone contact recorded (voicemail) (waiting-on-customer)\n");
     env.run(&["phone", "1001", "--call", "live"])
         .now("2026-11-24T17:00:00Z")
         .ok()
-        .stdout_is("case 1001: phone contact recorded (live) (open)\n");
+        .stderr_is("case 1001: phone contact recorded (live) (open)\n");
     assert_eq!(env.field(1001, "state"), "open");
     let shown = env.show(1001, "2026-11-30T00:00:00Z");
     assert_eq!(shown["autoclose_at"], serde_json::Value::Null);
@@ -992,7 +992,7 @@ fn an_escalation_records_the_resources_committed_and_who_agreed_its_closure() {
     ])
     .now("2026-11-25T17:00:00Z")
     .ok()
-    .stdout_is("case 1001: escalation closed (root-cause)\n");
+    .stderr_is("case 1001: escalation closed (root-cause)\n");
     let closed = env.last_event(1001);
     assert_eq!(
         crate::common::event_field(&closed, "agreed_by"),
@@ -1024,5 +1024,5 @@ fn a_de_escalation_refers_to_the_resources_committed() {
     ])
     .now("2026-11-26T15:00:00Z")
     .ok()
-    .stdout_is("case 1001: de-escalated\nresources the customer committed at the request: Their search administrator, for logs and tests\n");
+    .stderr_is("case 1001: de-escalated\nresources the customer committed at the request: Their search administrator, for logs and tests\n");
 }
