@@ -178,6 +178,9 @@ impl Command {
     /// (exit 2) before anything runs, so a format is never silently ignored.
     pub fn formats(&self) -> &'static [Format] {
         match self {
+            Command::Policy(policy::PolicyCommand::Show(_)) => {
+                &[Format::Table, Format::Json, Format::Markdown]
+            }
             Command::Report(_) => &[
                 Format::Table,
                 Format::Json,
@@ -211,7 +214,7 @@ impl Command {
             | Command::GitSetup(_)
             | Command::MergeFile(_)
             | Command::Renumber(_)
-            | Command::Policy(_)
+            | Command::Policy(policy::PolicyCommand::NewVersion(_))
             | Command::Site(_)
             | Command::Completions(_) => TEXT_FORMATS,
         }

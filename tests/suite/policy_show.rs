@@ -124,7 +124,7 @@ fn markdown_and_json_carry_the_same_policy() {
     );
     env.run(&["policy", "show", "--format", "csv"])
         .code(2)
-        .stderr_is("cases: error: cases policy show prints --format table, markdown or json\n");
+        .stderr_is("cases: error: --format csv is not available for cases policy (allowed: table, json, markdown)\n");
 }
 
 #[test]
