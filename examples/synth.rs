@@ -54,7 +54,8 @@ fn main() {
     let policy = Policy::default_policy();
     fs::create_dir_all(&dir).expect("create DIR");
     fs::write(dir.join("policy.yaml"), DEFAULT_POLICY_YAML).expect("write policy.yaml");
-    let store = Store::create(dir.join("cases")).expect("create store");
+    let store = Store::create(dir.join("cases"), cases::store::StoreOptions::uncached())
+        .expect("create store");
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let start: DateTime<Utc> = "2025-01-01T00:00:00Z".parse().expect("start");
     let span = Duration::days(695).num_seconds();

@@ -611,16 +611,31 @@ fn waiting_position(as_of: &Case, rules: &CaseRules, policy: &Policy) -> Option<
         .ends_at(waiting_since, &calendar)
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let required = rule.follow_ups;
-    let follow_up_due = |k: u32| match rule.after {
-        crate::policy::Wait::BusinessDays(days) => {
-            let day = (2 * k * days + required + 1) / (2 * (required + 1));
-            calendar.add_business_days(waiting_since, day)
+    // In u64 and i128: no product or sum here can overflow, and the
+    // divisor is at least 2, whatever the policy says.
+    let follow_up_due = |k: u32| {
+        let (k, required) = (u64::from(k), u64::from(required));
+        match rule.after {
+            crate::policy::Wait::BusinessDays(days) => {
+                let day = (2 * k * u64::from(days) + required + 1) / (2 * (required + 1));
+                calendar.add_business_days(waiting_since, u32::try_from(day).unwrap_or(days))
+            }
+            crate::policy::Wait::After(duration) => {
+                let nanos = i128::from(duration.num_seconds()) * 1_000_000_000
+                    + i128::from(duration.subsec_nanos());
+                let part = nanos * i128::from(k) / i128::from(required + 1);
+                let part = i64::try_from(part / 1_000_000_000)
+                    .ok()
+                    .and_then(Duration::try_seconds)
+                    .map_or(Duration::MAX, |whole| {
+                        whole
+                            .checked_add(&Duration::nanoseconds((part % 1_000_000_000) as i64))
+                            .unwrap_or(Duration::MAX)
+                    });
+                calendar.add_business_duration(waiting_since, part)
+            }
+            crate::policy::Wait::Never => wait_ends,
         }
-        crate::policy::Wait::After(duration) => {
-            let part = duration * k as i32 / (required as i32 + 1);
-            calendar.add_business_duration(waiting_since, part)
-        }
-        crate::policy::Wait::Never => wait_ends,
     };
     let next_follow_up = (follow_ups_made < required).then(|| {
         let k = follow_ups_made + 1;

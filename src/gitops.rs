@@ -6,6 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::store::safe_open::{self, Kind};
+
 /// The name of the merge driver in `.gitattributes` and git config.
 pub const MERGE_DRIVER: &str = "cases";
 
@@ -59,10 +61,9 @@ impl Git {
             .output()
             .map_err(|e| failure(format!("cannot run git: {e}")))?;
         if !output.status.success() {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(failure(
-                stderr.trim().lines().last().unwrap_or("failed").to_string(),
-            ));
+            return Err(failure(what_git_said(&String::from_utf8_lossy(
+                &output.stderr,
+            ))));
         }
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
@@ -97,23 +98,23 @@ impl Git {
                 top.display()
             ),
         })?;
-        let pattern = if relative.as_os_str().is_empty() {
-            "*/*.yaml".to_string()
-        } else {
-            format!("{}/*/*.yaml", relative.display())
-        };
-        let line = format!("{pattern} merge={MERGE_DRIVER}");
+        let line = attribute_line(relative);
         let attributes = top.join(".gitattributes");
-        if fs::symlink_metadata(&attributes).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(GitError {
-                command: "setup".into(),
-                message: format!(
+        let setup_error = |message: String| GitError {
+            command: "setup".into(),
+            message,
+        };
+        let existing = match safe_open::read_text(&attributes, Kind::Attributes) {
+            Ok(text) => text,
+            Err(e) if e.is_not_found() => String::new(),
+            Err(e) if matches!(e.problem, safe_open::Problem::Link { .. }) => {
+                return Err(setup_error(format!(
                     "{} is a symbolic link; cases does not write through links (git ignores a linked .gitattributes too): replace it with a regular file",
                     attributes.display()
-                ),
-            });
-        }
-        let existing = fs::read_to_string(&attributes).unwrap_or_default();
+                )))
+            }
+            Err(e) => return Err(setup_error(e.to_string())),
+        };
         if !existing.lines().any(|l| l.trim() == line) {
             let mut text = existing;
             if !text.is_empty() && !text.ends_with('\n') {
@@ -121,10 +122,10 @@ impl Git {
             }
             text.push_str(&line);
             text.push('\n');
-            fs::write(&attributes, text).map_err(|e| GitError {
-                command: "setup".into(),
-                message: format!("{}: {e}", attributes.display()),
-            })?;
+            // Renamed into place: a link or FIFO put there since is
+            // replaced, never written through.
+            crate::store::atomic::write_atomically(&attributes, text.as_bytes())
+                .map_err(|e| setup_error(e.to_string()))?;
         }
         self.run(&[
             "config",
@@ -181,10 +182,17 @@ impl Git {
         self.run(&add)?;
         let author_arg = format!("{author} <{author_email}>");
         let date_arg = author_date.format("%Y-%m-%dT%H:%M:%S+0000").to_string();
+        // No local hook runs (pre-commit, prepare-commit-msg, commit-msg,
+        // post-commit, ...): a hook of the clone must not change or refuse
+        // what the store recorded. Enforce rules on the server instead.
+        // `-- paths` commits those paths only (`--only`), whatever else is
+        // staged.
         let mut commit = vec![
+            "-c",
+            "core.hooksPath=/dev/null",
             "commit",
             "--quiet",
-            "--no-verify",
+            "--only",
             "-m",
             message,
             "--author",
@@ -257,6 +265,76 @@ impl Git {
             _ => absolute,
         };
         absolute.strip_prefix(top).ok().map(Path::to_path_buf)
+    }
+}
+
+/// The `.gitattributes` line giving the case files of the store at
+/// `relative` (to the work tree's top) the merge driver. The directory part
+/// has its glob characters escaped (`\*`), and a pattern holding a space, a
+/// quote, a backslash or a control character, or starting with `#` or `!`,
+/// is written in git's C-style quotes (`"team a/cases/*/*.yaml"`), as
+/// gitattributes(5) reads them.
+pub fn attribute_line(relative: &Path) -> String {
+    let mut pattern = String::new();
+    for c in relative.to_string_lossy().chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(if c == std::path::MAIN_SEPARATOR {
+            '/'
+        } else {
+            c
+        });
+    }
+    if !pattern.is_empty() {
+        pattern.push('/');
+    }
+    pattern.push_str("*/*.yaml");
+    let needs_quotes = pattern.starts_with(['#', '!'])
+        || pattern
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '\\' || c.is_control());
+    if needs_quotes {
+        let mut quoted = String::from('"');
+        for c in pattern.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                '\t' => quoted.push_str("\\t"),
+                c if c.is_control() => {
+                    let mut bytes = [0; 4];
+                    for b in c.encode_utf8(&mut bytes).bytes() {
+                        quoted.push_str(&format!("\\{b:03o}"));
+                    }
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('"');
+        pattern = quoted;
+    }
+    format!("{pattern} merge={MERGE_DRIVER}")
+}
+
+/// What git said when it failed: its `fatal:` and `error:` lines (the real
+/// reason, e.g. another git holding `.git/index.lock`), else its last line;
+/// hints are left out.
+fn what_git_said(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let reasons: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .collect();
+    if reasons.is_empty() {
+        lines.last().copied().unwrap_or("failed").to_string()
+    } else {
+        reasons.join("; ")
     }
 }
 

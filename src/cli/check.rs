@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::Case;
 use crate::policy::{Policy, PolicyError};
-use crate::store::{Scanned, StoreError};
+use crate::store::{Scanned, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {}
@@ -121,12 +121,22 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         (!problems.is_empty()).then_some(problems)
     })?;
+    for path in leftover_temporaries(&store, &listing.temporaries) {
+        problems.push(Problem {
+            file: path.display().to_string(),
+            line: 0,
+            column: 0,
+            message:
+                "a temporary file left by an interrupted write; it is not a case and can be deleted"
+                    .into(),
+        });
+    }
     for stray in listing.strays {
         problems.push(Problem {
             file: stray.path.display().to_string(),
             line: 0,
             column: 0,
-            message: stray.reason.to_string(),
+            message: stray.reason,
         });
     }
     problems.extend(per_file.into_iter().flatten());
@@ -174,6 +184,41 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     } else {
         Outcome::Findings
     })
+}
+
+/// A running writer's temporary file is younger than this, whatever the
+/// machine's load; an older one is a leftover even while a writer runs.
+const LIVE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The case write temporaries in `listed` that no writer is writing. A
+/// writer creates and renames its temporary while it holds the store's
+/// lock, so a temporary that still exists once `check` holds the lock
+/// itself is a leftover. When another writer holds the lock (or it cannot
+/// be taken: a read-only checkout), only temporaries untouched for
+/// [`LIVE_TEMPORARY`] are leftovers. The lock is held for these few
+/// `lstat`s only.
+fn leftover_temporaries(store: &Store, listed: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    if listed.is_empty() {
+        return Vec::new();
+    }
+    let quiet = store.try_lock().unwrap_or(false);
+    let leftovers = listed
+        .iter()
+        .filter(|path| {
+            let Ok(metadata) = std::fs::symlink_metadata(path) else {
+                return false; // renamed into place by its writer
+            };
+            quiet
+                || metadata
+                    .modified()
+                    .ok()
+                    .and_then(|m| m.elapsed().ok())
+                    .is_some_and(|age| age > LIVE_TEMPORARY)
+        })
+        .cloned()
+        .collect();
+    store.unlock();
+    leftovers
 }
 
 /// What in a valid case file the policy does not know.

@@ -82,7 +82,11 @@ impl std::fmt::Display for CommandError {
 impl From<StoreError> for CommandError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::NotFound { .. } => CommandError::usage(error.to_string()),
+            // A write the store would refuse to read back (over 1 MiB):
+            // the input is refused, nothing is written (exit 2).
+            StoreError::NotFound { .. } | StoreError::Unwritable { .. } => {
+                CommandError::usage(error.to_string())
+            }
             _ => CommandError::unreadable(error.to_string()),
         }
     }

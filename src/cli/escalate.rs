@@ -19,6 +19,7 @@ pub enum EscalateCommand {
     /// for sev2, 5 for sev3; never for sev4).
     Request {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// Who asks for it.
         #[arg(long = "by", value_name = "NAME")]
@@ -47,6 +48,7 @@ pub enum EscalateCommand {
     /// The support manager followed up with the customer (stops the follow-up clock).
     Review {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// What was discussed: diagnostic and resolution paths, expectations.
         #[arg(long)]
@@ -55,6 +57,7 @@ pub enum EscalateCommand {
     /// Accept the escalation with an agreed update frequency.
     Accept {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// The support manager in charge.
         #[arg(long)]
@@ -66,6 +69,7 @@ pub enum EscalateCommand {
     /// Decline the escalation, with the explanation sent to the customer.
     Decline {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// Why the escalation is refused.
         #[arg(long)]
@@ -74,6 +78,7 @@ pub enum EscalateCommand {
     /// Record an update sent to the stakeholders (restarts the update clock).
     Update {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// The update.
         #[arg(long)]
@@ -82,6 +87,7 @@ pub enum EscalateCommand {
     /// Close the escalation with its outcome and the final summary.
     Close {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// root-cause, timeline or permanent-fix (see `escalation.closing_outcomes`).
         #[arg(long)]
@@ -97,6 +103,7 @@ pub enum EscalateCommand {
     /// De-escalate (e.g. the customer did not provide the resources asked for).
     DeEscalate {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// Why.
         #[arg(long)]

@@ -14,7 +14,8 @@ use super::{CommandError, Context, Format, Outcome};
 use crate::case::{Case, Event, EventKind};
 use crate::gitops::{self, Commit, Git};
 use crate::merge::{merge, Merged};
-use crate::store::{decode, encode, encode_parts};
+use crate::store::safe_open::{self, Kind};
+use crate::store::{decode, try_encode_parts, MAX_CASE_FILE_BYTES};
 
 #[derive(Debug, clap::Args)]
 pub struct GitSetupArgs {}
@@ -32,6 +33,7 @@ pub struct MergeFileArgs {
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
 }
 
@@ -47,6 +49,7 @@ pub enum Side {
 #[derive(Debug, clap::Args)]
 pub struct RenumberArgs {
     /// The number both clones used.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// The side that gets the new number.
     #[arg(long, value_enum, default_value = "ours")]
@@ -73,17 +76,9 @@ pub fn cmd_git_setup(ctx: &mut Context, _args: GitSetupArgs) -> Result<Outcome, 
 }
 
 pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome, CommandError> {
+    // Each side through the safe open: no link, no FIFO, at most 1 MiB.
     let read = |path: &PathBuf| {
-        let unreadable = |e: String| CommandError::unreadable(format!("{}: {e}", path.display()));
-        let size = fs::metadata(path)
-            .map_err(|e| unreadable(e.to_string()))?
-            .len();
-        if size > crate::store::MAX_CASE_FILE_BYTES {
-            return Err(unreadable(format!(
-                "{size} bytes, above the 1 MiB limit of a case file"
-            )));
-        }
-        fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))
+        safe_open::read_text(path, Kind::Case).map_err(|e| CommandError::unreadable(e.to_string()))
     };
     let (base_text, ours_text, theirs_text) =
         (read(&args.base)?, read(&args.ours)?, read(&args.theirs)?);
@@ -113,25 +108,38 @@ pub fn cmd_merge_file(ctx: &mut Context, args: MergeFileArgs) -> Result<Outcome,
             });
         }
     };
-    let write = |text: String| {
+    let write = |text: &str| {
         fs::write(&args.ours, text)
             .map_err(|e| CommandError::unreadable(format!("{}: {e}", args.ours.display())))
     };
-    match merge(base.as_ref(), &ours, &theirs) {
-        Merged::Clean(case) => {
-            write(encode(&case))?;
-            Ok(Outcome::Success)
-        }
+    let (header, history, conflict) = match merge(base.as_ref(), &ours, &theirs) {
+        Merged::Clean(case) => (case.header().clone(), case.history().to_vec(), None),
         Merged::Conflict {
             header,
             history,
             reason,
-        } => {
-            write(encode_parts(&header, &history))?;
+        } => (header, history, Some(crate::hint::merge_conflict(&reason))),
+    };
+    let text = try_encode_parts(&header, &history).map_err(|e| {
+        CommandError::unreadable(format!("case {}: {e}; ours left as it was", header.number))
+    })?;
+    // A merged file the store would refuse is a conflict, never a clean
+    // merge: every event is kept, and `cases check` names the file.
+    let conflict = conflict.or_else(|| {
+        (text.len() as u64 > MAX_CASE_FILE_BYTES).then(|| {
+            format!(
+                "the merged case file is {} bytes, over the 1 MiB limit of a case file (split the history by hand or drop duplicate events)",
+                text.len()
+            )
+        })
+    });
+    write(&text)?;
+    match conflict {
+        None => Ok(Outcome::Success),
+        Some(reason) => {
             ctx.err.push_str(&format!(
-                "cases merge-file: case {}: kept every event of both sides, but they conflict: {}\n",
+                "cases merge-file: case {}: kept every event of both sides, but they conflict: {reason}\n",
                 header.number,
-                crate::hint::merge_conflict(&reason)
             ));
             Ok(Outcome::Findings)
         }
@@ -301,8 +309,8 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     };
     let actor = ctx.actor()?;
     let now = ctx.now;
-    let lock = store.lock()?;
-    let new_number = store.next_number()?.max(number + 1);
+    let _lock = store.lock()?;
+    let new_number = store.next_number()?.0.max(number + 1);
     let mut moved = Case::open(new_number, moving.history()[0].clone())?;
     for event in &moving.history()[1..] {
         moved.record(event.clone())?;
@@ -314,7 +322,6 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     })?;
     store.write(&moved)?;
     store.write(&kept)?;
-    drop(lock);
     let new_path = store.path_of(new_number);
     // Staged, not committed: the resolution belongs to the merge commit.
     git.add(&[&path, &new_path]).map_err(git_error)?;

@@ -28,7 +28,7 @@ pub fn cmd_init(ctx: &mut Context, args: InitArgs) -> Result<Outcome, CommandErr
     fs::create_dir_all(&dir).map_err(|e| unreadable(&dir, e))?;
     let store_path = dir.join("cases");
     let existed = store_path.is_dir();
-    Store::create(&store_path)?;
+    Store::create(&store_path, crate::store::StoreOptions::uncached())?;
     ctx.say(&format!(
         "{} store {}\n",
         if existed { "kept" } else { "created" },

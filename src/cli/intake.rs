@@ -32,7 +32,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub language: Option<String>,
     /// An earlier case this one refers to (e.g. one closed too long ago to reopen).
-    #[arg(long = "related", value_name = "N")]
+    #[arg(value_parser = crate::cli::parse_case_number, long = "related", value_name = "N")]
     pub related: Vec<u64>,
 }
 
@@ -62,7 +62,8 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
         by: by.clone(),
         kind: EventKind::Created(intake),
     };
-    let case = store.create_case(|number| {
+    let now = ctx.now;
+    let created = store.create_case(|number| {
         let mut case = Case::open(number, created)?;
         if logged_by_phone {
             case.record(Event {
@@ -74,8 +75,18 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
                 },
             })?;
         }
-        Ok::<Case, crate::case::LifecycleError>(case)
+        // Everything printed below is computed before the write.
+        super::lifecycle::evaluable(&case, policy, now)?;
+        case_json(&case, policy, now)?;
+        Ok::<_, CommandError>(case)
     })??;
+    for ignored in &created.ignored {
+        ctx.err.push_str(&format!(
+            "cases: warning: {} is not where the store's layout puts a case; it was not counted for the new number (cases check lists it)\n",
+            ignored.display()
+        ));
+    }
+    let case = created.case;
     let number = case.number();
     ctx.changed(
         store.path_of(number),
@@ -196,11 +207,19 @@ pub fn optional_text(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-/// A required name or title: like [`non_empty`], and on one line.
+/// A required name or title (titles, accounts, contacts' names, the actor,
+/// an assignee): like [`non_empty`], on one line, and without control
+/// characters (C0, DEL, C1), which could drive a terminal that shows it.
 pub fn one_line(option: &str, text: &str) -> Result<String, CommandError> {
     let text = non_empty(option, text)?;
     if text.contains(['\n', '\r']) {
         return Err(CommandError::usage(format!("{option} must be one line")));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(CommandError::usage(format!(
+            "{option} must not hold control characters (it holds {})",
+            c.escape_unicode()
+        )));
     }
     Ok(text)
 }

@@ -6,6 +6,7 @@
 //! the state machine accept or refuse the event (exit 3, nothing written)
 //! and writes the case back atomically.
 
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::intake::{non_empty, one_line, optional_text};
@@ -19,6 +20,7 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 pub struct MessageArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// What was said or sent.
     #[arg(long)]
@@ -28,6 +30,7 @@ pub struct MessageArgs {
 #[derive(Debug, clap::Args)]
 pub struct PhoneArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// Which call: live (the customer called and reached an agent: starts a
     /// severity 1 clock and is the response), voicemail (the customer left
@@ -43,6 +46,7 @@ pub struct PhoneArgs {
 #[derive(Debug, clap::Args)]
 pub struct AssignArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// The product specialist who takes ownership.
     #[arg(long)]
@@ -52,6 +56,7 @@ pub struct AssignArgs {
 #[derive(Debug, clap::Args)]
 pub struct NoteArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// The note (internal; not sent to the customer).
     #[arg(long)]
@@ -61,6 +66,7 @@ pub struct NoteArgs {
 #[derive(Debug, clap::Args)]
 pub struct SeverityArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// The new severity: level or name (1/critical ... 4/request).
     pub level: String,
@@ -77,6 +83,7 @@ pub enum FixCommand {
     /// Development is engaged: the case waits on a fix.
     Request {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// The development ticket reference.
         #[arg(long)]
@@ -85,6 +92,7 @@ pub enum FixCommand {
     /// A fix is released: the customer is notified; the case stays open.
     Available {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// The release that carries the fix.
         #[arg(long)]
@@ -95,6 +103,7 @@ pub enum FixCommand {
 #[derive(Debug, clap::Args)]
 pub struct CloseArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// The contact who agreed the case can be closed (name or email).
     #[arg(long, value_name = "CONTACT")]
@@ -104,6 +113,7 @@ pub struct CloseArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReopenArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
     /// Why the customer asked to reopen.
     #[arg(long)]
@@ -115,6 +125,7 @@ pub enum ContactCommand {
     /// Add a contact to a case.
     Add {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// "Name <email>".
         contact: String,
@@ -122,10 +133,27 @@ pub enum ContactCommand {
     /// Remove a contact from a case (a case keeps at least one).
     Remove {
         /// The case number.
+        #[arg(value_parser = crate::cli::parse_case_number)]
         number: u64,
         /// The contact's name, email or "Name <email>".
         contact: String,
     },
+}
+
+/// Checks, before anything is written, that the policy can evaluate `case`
+/// as changed (its clocks, gates and auto-close at `at`): what a command
+/// prints after writing, and what every reader computes, cannot then fail.
+/// A case the policy cannot evaluate (no target for its plan) is refused
+/// with exit 4 and nothing is written, so a retry cannot record twice.
+pub(super) fn evaluable(
+    case: &Case,
+    policy: &Policy,
+    at: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    clock::clocks(case, policy, at)?;
+    clock::gates(case, policy, at)?;
+    clock::auto_close(case, policy, at)?;
+    Ok(())
 }
 
 fn parse_call(text: &str) -> Result<PhoneCall, String> {
@@ -141,7 +169,9 @@ fn is_response_clock(reading: &clock::ClockReading) -> bool {
 }
 
 /// Records the event `build` makes from the current case on case `number`
-/// at `ctx.now` by the actor; `build` may refuse (exit 3).
+/// at `ctx.now` by the actor; `build` may refuse (exit 3). Everything is
+/// checked before the write ([`evaluable`]): a command that records never
+/// fails afterwards.
 pub fn record_with(
     ctx: &Context,
     store: &Store,
@@ -174,7 +204,8 @@ pub fn record_with(
             })?;
         }
         case.record(Event { at, by, kind })
-            .map_err(CommandError::from)
+            .map_err(CommandError::from)?;
+        evaluable(case, of_case(&policies, case)?, at)
     })??;
     if let Some(event) = case.history().last() {
         ctx.changed(
@@ -359,9 +390,12 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
                 )));
             }
         }
-        let contacts = &case.header().contacts;
         let agreed_by = match &args.agreed_by {
-            None => contacts[0].to_string(),
+            None => case.header().contacts.first().ok_or_else(|| {
+                CommandError::refused(format!(
+                    "case {number} has no contact to agree to the change; add one first: cases contact add {number} \"Name <email>\""
+                ))
+            })?.to_string(),
             Some(text) => find_contact(case, text)?.to_string(),
         };
         Ok(EventKind::SeverityChanged {

@@ -82,13 +82,31 @@ pub struct GlobalArgs {
     /// standard output is unchanged.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Read every case file, neither reading nor writing the scan cache
+    /// cases/.cache (as a fresh clone does; also CASES_NO_CACHE=1).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
-/// Parses an RFC 3339 instant, truncated to whole seconds.
+/// Parses an RFC 3339 instant, truncated to whole seconds; an instant no
+/// case file can hold (a leap second, past 9999 in UTC) is refused, so no
+/// command can record one ([`crate::store::codec::recordable_instant`]).
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
-        .map_err(|e| format!("{e}; expected RFC 3339 such as 2026-11-27T14:05:00Z"))
+    let t = DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{e}; expected RFC 3339 such as 2026-11-27T14:05:00Z"))?;
+    crate::store::codec::recordable_instant(t)?;
+    Ok(t.trunc_subsecs(0))
+}
+
+/// Parses a case number: ASCII digits only (no sign, space or path), so no
+/// argument can name a file outside the store and `+1001` is not 1001.
+pub fn parse_case_number(text: &str) -> Result<u64, String> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("a case number is digits only, such as 1042".into());
+    }
+    text.parse()
+        .map_err(|_| format!("a case number is at most {}", u64::MAX))
 }
 
 /// Parses a duration such as `2h` or `1h30m`.
@@ -271,10 +289,18 @@ pub struct Context {
     /// Where the store and the policy are, the policy and the actor,
     /// looked up once per command.
     location: std::cell::OnceCell<Location>,
+    /// Warnings from after the command ran (a failed `--commit`).
+    warnings: RefCell<Vec<String>>,
     policy: std::cell::OnceCell<Arc<Policy>>,
     policies: std::cell::OnceCell<Arc<PolicySet>>,
     roster: std::cell::OnceCell<Option<Arc<Roster>>>,
     actor: std::cell::OnceCell<String>,
+    /// The store, opened once: the lock it takes at the first mutation is
+    /// held until the command (and its `--commit`) is done.
+    store: std::cell::OnceCell<Store>,
+    /// The instant on the system clock the command started at: the end of
+    /// the scan cache's racy window.
+    started: std::time::SystemTime,
 }
 
 /// A case file a command wrote and the commit-message line for it.
@@ -287,6 +313,7 @@ struct Change {
 impl Context {
     pub fn new(global: GlobalArgs, system_now: DateTime<Utc>) -> Self {
         let now = global.now.unwrap_or_else(|| system_now.trunc_subsecs(0));
+        let started = std::time::SystemTime::from(system_now);
         Self {
             global,
             now,
@@ -294,10 +321,13 @@ impl Context {
             err: String::new(),
             changes: RefCell::new(Vec::new()),
             location: std::cell::OnceCell::new(),
+            warnings: RefCell::new(Vec::new()),
             policy: std::cell::OnceCell::new(),
             policies: std::cell::OnceCell::new(),
             roster: std::cell::OnceCell::new(),
             actor: std::cell::OnceCell::new(),
+            store: std::cell::OnceCell::new(),
+            started,
         }
     }
 
@@ -338,13 +368,18 @@ impl Context {
         let (name, email) = member.map_or((actor.as_str(), ""), |m| {
             (m.name.as_str(), m.email.as_str())
         });
-        git.commit_paths(&paths, &message, name, email, self.now)
-            .map(|_| ())
-            .map_err(|e| {
-                CommandError::unreadable(format!(
-                    "the case files were written but not committed: {e}"
-                ))
-            })
+        // Still under the store's lock (held since the first write), so
+        // the files hold exactly what this command wrote.
+        if let Err(error) = git.commit_paths(&paths, &message, name, email, self.now) {
+            // The write is kept and the command succeeded: reporting a
+            // failure would make a retry record it twice.
+            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            self.warnings.borrow_mut().push(format!(
+                "cases: warning: recorded but not committed ({error}); commit it with: git commit -- {}\n",
+                shown.join(" ")
+            ));
+        }
+        Ok(())
     }
 
     /// `--format`, or table when not given.
@@ -378,7 +413,18 @@ impl Context {
 
     /// The store: `--store`, else the one found (see [`Context::location`]).
     pub fn store(&self) -> Result<Store, CommandError> {
-        Ok(Store::open(&self.location().store)?)
+        if let Some(store) = self.store.get() {
+            return Ok(store.clone());
+        }
+        let no_cache =
+            self.global.no_cache || crate::store::env_flag("CASES_NO_CACHE").unwrap_or(true);
+        let options = if no_cache {
+            crate::store::StoreOptions::uncached()
+        } else {
+            crate::store::StoreOptions::cached(self.started)
+        };
+        let store = Store::open(&self.location().store, options)?;
+        Ok(self.store.get_or_init(|| store).clone())
     }
 
     /// The policy: `--policy`, else the `policy.yaml` beside the store;
@@ -456,15 +502,15 @@ impl Context {
     fn read_policy(&self) -> Result<Policy, PolicyUnusable> {
         let location = self.location();
         let path = &location.policy;
-        match std::fs::read_to_string(path) {
+        match crate::store::safe_open::read_text(path, crate::store::safe_open::Kind::Policy) {
             Ok(text) => {
                 Policy::parse(&text, &path.display().to_string()).map_err(PolicyUnusable::Invalid)
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(PolicyUnusable::Unreadable(
+            Err(e) if e.is_not_found() => Err(PolicyUnusable::Unreadable(
                 CommandError::unreadable(location.missing_policy_message()),
             )),
             Err(e) => Err(PolicyUnusable::Unreadable(CommandError::unreadable(
-                format!("policy {}: {e}", path.display()),
+                format!("policy {e}"),
             ))),
         }
     }
@@ -487,7 +533,7 @@ impl Context {
             .map(str::trim)
             .filter(|a| !a.is_empty())
         {
-            return Ok(actor.to_string());
+            return intake::one_line("--actor", actor);
         }
         let from_git = std::process::Command::new("git")
             .args(["config", "user.name"])
@@ -497,9 +543,10 @@ impl Context {
             .and_then(|o| String::from_utf8(o.stdout).ok())
             .map(|name| name.trim().to_string())
             .filter(|name| !name.is_empty());
-        from_git
+        let actor = from_git
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.trim().is_empty()))
-            .ok_or_else(|| CommandError::usage("no actor: pass --actor NAME or set CASES_ACTOR"))
+            .ok_or_else(|| CommandError::usage("no actor: pass --actor NAME or set CASES_ACTOR"))?;
+        intake::one_line("the actor (git's user.name or $USER)", &actor)
     }
 }
 
@@ -568,7 +615,14 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::History(args) => git::cmd_history(ctx, args),
         Command::Renumber(args) => git::cmd_renumber(ctx, args),
     }?;
-    ctx.commit_changes()?;
+    let committed = ctx.commit_changes();
+    if let Some(store) = ctx.store.get() {
+        store.unlock();
+    }
+    for warning in ctx.warnings.take() {
+        ctx.err.push_str(&warning);
+    }
+    committed?;
     Ok(outcome)
 }
 
@@ -583,9 +637,11 @@ pub fn main() -> ExitCode {
     };
     let mut ctx = Context::new(cli.global, Utc::now());
     let result = run(cli.command, &mut ctx);
+    // Every byte for a terminal goes through one filter: a hostile case
+    // file, policy or argument cannot drive the reader's terminal.
     let printed = io::stdout()
         .lock()
-        .write_all(ctx.out.as_bytes())
+        .write_all(output::terminal_safe(&ctx.out).as_bytes())
         .and_then(|()| io::stdout().flush());
     if let Err(error) = printed {
         if error.kind() != io::ErrorKind::BrokenPipe {
@@ -593,11 +649,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(ErrorKind::Unreadable.exit_code());
         }
     }
-    let _ = io::stderr().write_all(ctx.err.as_bytes());
+    let _ = io::stderr().write_all(output::terminal_safe(&ctx.err).as_bytes());
     match result {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
-            eprintln!("cases: error: {}", error.line());
+            eprintln!("cases: error: {}", output::printable(&error.line(), false));
             ExitCode::from(error.kind.exit_code())
         }
     }
@@ -623,7 +679,10 @@ mod tests {
         argv.extend(["--now", "2026-11-27T15:00:00Z"]);
         argv.extend(args);
         let cli = Cli::try_parse_from(argv).unwrap();
-        let mut ctx = Context::new(cli.global, Utc::now());
+        // The command starts 10 s from now on the system clock, so the
+        // files just copied are old enough for the scan cache to take.
+        let started = Utc::now() + chrono::Duration::seconds(10);
+        let mut ctx = Context::new(cli.global, started);
         let result = run(cli.command, &mut ctx);
         let ended = match result {
             Ok(Outcome::Success) => "exit 0".to_string(),
@@ -634,8 +693,7 @@ mod tests {
     }
 
     /// Every scanning command prints the same from the scan cache as from
-    /// the files. (In unit tests the cache takes files just written, see
-    /// `TEST_CLOCK_AHEAD_NS`.)
+    /// the files.
     #[test]
     fn scanning_commands_print_the_same_from_the_cache_as_from_the_files() {
         let dir = tempfile::tempdir().unwrap();

@@ -131,11 +131,79 @@ pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Pretty JSON with a trailing newline.
+/// `text` as it may reach a terminal: every control character (C0 but
+/// newline and tab, DEL, C1 such as U+009B, the one-character CSI) written
+/// as an escape (`\u{1b}`); a carriage return is kept only before a
+/// newline (CSV's line ends). What `cases` prints on stdout and stderr
+/// goes through here once, in [`super::main`].
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_unsafe = |index: usize, c: char| {
+        c.is_control()
+            && c != '\n'
+            && c != '\t'
+            && !(c == '\r' && bytes.get(index + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(|(i, c)| is_unsafe(i, c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (index, c) in text.char_indices() {
+        if is_unsafe(index, c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Pretty JSON with a trailing newline. serde_json escapes C0 control
+/// characters; DEL and the C1 characters (U+0080-U+009F) are escaped too
+/// (`\u007f`, `\u009b`): they can only occur inside strings, so escaping
+/// them in the text is exact.
 pub fn json(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut escaped = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if matches!(c, '\u{7f}'..='\u{9f}') {
+            escaped.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            escaped.push(c);
+        }
+    }
+    escaped.push('\n');
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let hostile = "a\u{1b}]0;x\u{7}\u{1b}[2J b\u{9b}2J\r c\u{7f}\r\nok\tline\n";
+        assert_eq!(
+            terminal_safe(hostile),
+            "a\\u{1b}]0;x\\u{7}\\u{1b}[2J b\\u{9b}2J\\u{d} c\\u{7f}\r\nok\tline\n"
+        );
+        assert!(matches!(
+            terminal_safe("plain\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn json_escapes_del_and_c1() {
+        let value = serde_json::json!({"title": "a\u{7f}b\u{9b}c\u{80}\u{a0}\u{1b}"});
+        let text = json(&value);
+        assert_eq!(
+            text,
+            "{\n  \"title\": \"a\\u007fb\\u009bc\\u0080\u{a0}\\u001b\"\n}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }
 
 impl Format {

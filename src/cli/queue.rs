@@ -49,6 +49,7 @@ const QUEUE_SORT: &[SortField] = &[
 #[derive(Debug, clap::Args)]
 pub struct TakeArgs {
     /// Take this case instead of the head of the queue.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: Option<u64>,
 }
 

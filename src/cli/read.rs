@@ -15,6 +15,7 @@ use crate::store::{event_json, format_instant, Scanned, Store};
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
 }
 

@@ -37,23 +37,29 @@ pub struct ReportArgs {
     pub what_if: Option<PathBuf>,
 }
 
+/// A date `YYYY-MM-DD` (years 0000-9999, like every instant).
 fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    use chrono::Datelike;
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|date| (0..=9999).contains(&date.year()) && text.len() == 10)
 }
 
 pub(super) fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
     match parse_date(text) {
         Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc()),
-        None => parse_instant(text)
-            .map_err(|_| "expected a date (2026-11-01) or an RFC 3339 instant".into()),
+        None if text.contains('T') => parse_instant(text)
+            .map_err(|e| format!("expected a date (2026-11-01) or an RFC 3339 instant: {e}")),
+        None => Err("expected a date (2026-11-01) or an RFC 3339 instant".into()),
     }
 }
 
 pub(super) fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
     match parse_date(text) {
         Some(date) => Ok(date.and_time(NaiveTime::MIN).and_utc() + Duration::days(1)),
-        None => parse_instant(text)
-            .map_err(|_| "expected a date (2026-11-30) or an RFC 3339 instant".into()),
+        None if text.contains('T') => parse_instant(text)
+            .map_err(|e| format!("expected a date (2026-11-30) or an RFC 3339 instant: {e}")),
+        None => Err("expected a date (2026-11-30) or an RFC 3339 instant".into()),
     }
 }
 
@@ -64,8 +70,8 @@ pub(super) fn parse_dimension(text: &str) -> Result<Dimension, String> {
 /// The policy of `--what-if FILE`, with the name it is shown by.
 pub(super) fn read_what_if(path: &std::path::Path) -> Result<(String, Policy), CommandError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CommandError::unreadable(format!("--what-if {name}: {e}")))?;
+    let text = crate::store::safe_open::read_text(path, crate::store::safe_open::Kind::Policy)
+        .map_err(|e| CommandError::unreadable(format!("--what-if {e}")))?;
     let policy = Policy::parse(&text, &name)?;
     Ok((name, policy))
 }

@@ -89,7 +89,8 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                     match clock::auto_close(fresh, policy, now) {
                         Ok(Some(fresh_plan)) if fresh_plan.closes_at(now) => {
                             closed = true;
-                            fresh.record(closing).map_err(CommandError::from)
+                            fresh.record(closing).map_err(CommandError::from)?;
+                            super::lifecycle::evaluable(fresh, policy, now)
                         }
                         Ok(_) => Ok(()),
                         Err(error) => Err(error.into()),

@@ -249,6 +249,15 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             wait
         }
     };
+    if raw.auto_close.follow_ups > MAX_FOLLOW_UPS {
+        problem(
+            "auto_close.follow_ups".into(),
+            format!(
+                "{} follow-ups is too many (allowed: 0 to {MAX_FOLLOW_UPS})",
+                raw.auto_close.follow_ups
+            ),
+        );
+    }
     let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
     let permissions = match &raw.permissions {
         None => super::default_permissions(),
@@ -334,6 +343,9 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         _ => Err(problems),
     }
 }
+
+/// The most follow-ups an auto-close rule may require before closing.
+pub const MAX_FOLLOW_UPS: u32 = 100;
 
 const NAME_RULE: &str = "must be lowercase letters, digits and dashes";
 

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, Utc};
 
+use super::safe_open::{self, Kind};
 use crate::case::{Case, Event, Header};
 
 /// The cache file's name at the store's root.
@@ -77,13 +78,9 @@ const FORMAT: &[u8] = concat!("cases-cache-v004 ", env!("CARGO_PKG_VERSION"), "\
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
 
-/// In this crate's unit tests scans start 10 s later than the clock says,
-/// so the files a test has just written are old enough to cache and the
-/// commands' cached paths can be tested without waiting. (Integration
-/// tests run the real binary, where this is zero.)
-const TEST_CLOCK_AHEAD_NS: i128 = if cfg!(test) { 10_000_000_000 } else { 0 };
-
-/// The system clock in nanoseconds since the epoch: when a scan starts.
+/// The system clock in nanoseconds since the epoch (tests of the racy
+/// window).
+#[cfg(test)]
 fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -241,29 +238,34 @@ pub struct ScanCache {
 }
 
 impl ScanCache {
-    /// Loads the cache of the store at `root`; any problem gives an empty one.
-    pub fn load(root: &Path) -> ScanCache {
-        Self::load_at(root, now_ns() + TEST_CLOCK_AHEAD_NS)
-    }
-
-    /// [`ScanCache::load`] for a scan that started at `started_ns` (tests
-    /// move it to exercise the racy window without waiting).
-    pub(crate) fn load_at(root: &Path, started_ns: i128) -> ScanCache {
+    /// Loads the cache of the store at `root` for a scan that started at
+    /// `started_ns` (nanoseconds since the epoch, from the caller: files
+    /// modified within [`RACY_WINDOW`] before it are not cached). Any
+    /// problem gives an empty cache; a cache file that [`safe_open`]
+    /// refuses (a link, a FIFO, over 1 GiB) is also returned, for `check`.
+    /// A file that does not start with this version's format line is not
+    /// read further.
+    pub fn load(root: &Path, started_ns: i128) -> (ScanCache, Option<safe_open::OpenError>) {
         let path = root.join(CACHE_FILE);
-        let buffer = fs::read(&path).unwrap_or_default();
+        let (buffer, refused) = match read_cache_file(&path) {
+            Ok(buffer) => (buffer, None),
+            Err(error) if error.is_not_found() => (Vec::new(), None),
+            Err(error) => (Vec::new(), Some(error)),
+        };
         let old = index(&buffer).unwrap_or_default();
         let reused = old.iter().map(|_| AtomicBool::new(false)).collect();
-        ScanCache {
+        let cache = ScanCache {
             path: Some(path),
             started_ns,
             buffer,
             old,
             next: Mutex::new(Next::Unstarted),
             reused,
-        }
+        };
+        (cache, refused)
     }
 
-    /// A cache that holds nothing and saves nothing (`CASES_NO_CACHE`).
+    /// A cache that holds nothing and saves nothing (`--no-cache`).
     pub fn disabled() -> ScanCache {
         ScanCache {
             path: None,
@@ -384,6 +386,24 @@ impl ScanCache {
     }
 }
 
+/// The bytes of the cache file at `path` through [`safe_open`]; empty when
+/// it does not start with this version's format line (the rest is not read).
+fn read_cache_file(path: &Path) -> Result<Vec<u8>, safe_open::OpenError> {
+    use std::io::Read;
+    let (file, metadata) = safe_open::open(path, Kind::Cache)?;
+    let mut reader = file.take(Kind::Cache.limit());
+    let mut buffer = Vec::with_capacity(metadata.len() as usize);
+    let mut format = [0u8; FORMAT.len()];
+    if reader.read_exact(&mut format).is_err() || format != FORMAT {
+        return Ok(Vec::new());
+    }
+    buffer.extend_from_slice(&format);
+    reader
+        .read_to_end(&mut buffer)
+        .map_err(|_| ())
+        .map_or(Ok(Vec::new()), |_| Ok(buffer))
+}
+
 /// A temporary file beside the cache at `path` for the next cache, its
 /// format line written.
 fn start_next(path: &Path) -> std::io::Result<Writer> {
@@ -486,7 +506,7 @@ mod tests {
 
     /// A scan that starts 10 s from now: every file is old enough to cache.
     fn later(root: &Path) -> ScanCache {
-        ScanCache::load_at(root, now_ns() + 10_000_000_000)
+        ScanCache::load(root, now_ns() + 10_000_000_000).0
     }
 
     fn fill(store: &Store) {
@@ -501,7 +521,11 @@ mod tests {
 
     fn store_with_two_cases() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::create(dir.path().join("cases")).unwrap();
+        let store = Store::create(
+            dir.path().join("cases"),
+            crate::store::StoreOptions::uncached(),
+        )
+        .unwrap();
         store.write(&case(1001, "First")).unwrap();
         store.write(&case(1002, "Second")).unwrap();
         (dir, store)
@@ -755,7 +779,7 @@ mod tests {
     fn racily_clean_files_are_not_cached() {
         let (_dir, store) = store_with_two_cases();
         // The scan starts now: both files were written within the window.
-        let cache = ScanCache::load_at(store.root(), now_ns());
+        let cache = ScanCache::load(store.root(), now_ns()).0;
         for number in [1001, 1002] {
             cache.put(&store.read(number).unwrap(), stamp_of(&store, number));
         }

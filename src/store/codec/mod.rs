@@ -133,17 +133,29 @@ pub fn format_instant(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Encodes `case` in canonical form.
+/// Encodes `case` in canonical form. Serialising plain strings and numbers
+/// cannot fail; should it ever, this panics rather than give an empty
+/// file. Writers use [`try_encode_parts`], which returns the error.
 pub fn encode(case: &Case) -> String {
     encode_parts(case.header(), case.history())
 }
 
+/// [`try_encode_parts`] for tests and tools (panics on an error, which
+/// cannot happen; see [`encode`]).
+pub fn encode_parts(header: &Header, history: &[Event]) -> String {
+    try_encode_parts(header, history).expect("a case always serialises")
+}
+
 /// Encodes a header and a history in canonical form, whether or not the
 /// history replays to that header (a merge conflict keeps every event).
-pub fn encode_parts(header: &Header, history: &[Event]) -> String {
+/// Never an empty text: an error is returned instead.
+pub fn try_encode_parts(header: &Header, history: &[Event]) -> Result<String, String> {
     let file = CaseFile::new(header, history.iter().map(record_of).collect());
-    // Serialising plain structs of strings and numbers cannot fail.
-    serde_yaml::to_string(&file).unwrap_or_default()
+    match serde_yaml::to_string(&file) {
+        Ok(text) if !text.is_empty() => Ok(text),
+        Ok(_) => Err("the encoder gave an empty text".into()),
+        Err(e) => Err(format!("the case cannot be encoded: {e}")),
+    }
 }
 
 /// Decodes a case file; the error says where and what is wrong.
@@ -236,7 +248,28 @@ fn instant(text: &str) -> Result<DateTime<Utc>, String> {
     if t.timestamp_subsec_nanos() >= 1_000_000_000 {
         return Err(format!("{}; a leap second (:60) is not allowed", bad()));
     }
+    recordable_instant(t).map_err(|why| format!("{}; {why}", bad()))?;
     Ok(t)
+}
+
+/// The one rule for an instant a case file can hold, wherever an instant
+/// enters (`--now`, `--as-of`, report bounds, event times): whole seconds
+/// in years 0000-9999 in UTC, so its canonical form
+/// (`2026-11-27T14:05:00Z`) reads back as the same instant, and no leap
+/// second (`23:59:60`), which business-time arithmetic cannot place. `t`
+/// is before truncation to seconds.
+pub fn recordable_instant(t: DateTime<Utc>) -> Result<(), String> {
+    use chrono::Datelike;
+    if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+        return Err("a leap second (:60) is not an instant cases can record".into());
+    }
+    if !(0..=9999).contains(&t.year()) {
+        return Err(format!(
+            "{} in UTC is outside the years 0000-9999 a case file can hold",
+            t.format("%Y-%m-%dT%H:%M:%SZ")
+        ));
+    }
+    Ok(())
 }
 
 /// The first character YAML does not allow in a document (C0 and C1 control
