@@ -19,6 +19,21 @@ pub struct GitError {
     pub message: String,
 }
 
+/// How a path is left unmerged by git.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmerged {
+    /// Both sides changed it (`UU`) and no merge driver resolved it.
+    BothModified,
+    /// Both sides added it (`AA`): for a case, two clones opened one number.
+    BothAdded,
+    /// Changed here, deleted on the other side (`UD`).
+    DeletedByThem,
+    /// Deleted here, changed on the other side (`DU`).
+    DeletedByUs,
+    /// Added on one side only, or deleted on both.
+    Other,
+}
+
 /// One commit that touched a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commit {
@@ -157,6 +172,42 @@ impl Git {
             .arg(theirs)
             .status()
             .is_ok_and(|status| status.success())
+    }
+
+    /// The unmerged paths under this directory (what a merge left in
+    /// conflict), relative to it, with how they conflict; `None` outside a
+    /// git work tree. Reads the index only (`git ls-files -u`), never the
+    /// work tree.
+    pub fn unmerged(&self) -> Option<Vec<(PathBuf, Unmerged)>> {
+        let text = self.run(&["ls-files", "-u", "-z", "--", "."]).ok()?;
+        let mut stages: std::collections::BTreeMap<PathBuf, [bool; 3]> = Default::default();
+        for record in text.split('\0').filter(|r| !r.is_empty()) {
+            let Some((meta, path)) = record.split_once('\t') else {
+                continue;
+            };
+            let stage = meta
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse::<usize>().ok());
+            if let Some(stage @ 1..=3) = stage {
+                stages.entry(PathBuf::from(path)).or_default()[stage - 1] = true;
+            }
+        }
+        Some(
+            stages
+                .into_iter()
+                .map(|(path, [base, ours, theirs])| {
+                    let how = match (base, ours, theirs) {
+                        (true, true, true) => Unmerged::BothModified,
+                        (false, true, true) => Unmerged::BothAdded,
+                        (true, true, false) => Unmerged::DeletedByThem,
+                        (true, false, true) => Unmerged::DeletedByUs,
+                        _ => Unmerged::Other,
+                    };
+                    (path, how)
+                })
+                .collect(),
+        )
     }
 
     /// Reads a boolean git config value.

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::Case;
+use crate::gitops::{Git, Unmerged};
 use crate::policy::{Policy, PolicyError};
 use crate::store::{Scanned, Store, StoreError};
 
@@ -121,6 +122,14 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         (!problems.is_empty()).then_some(problems)
     })?;
+    for (path, how) in Git::at(store.root()).unmerged().unwrap_or_default() {
+        problems.push(Problem {
+            file: store.root().join(&path).display().to_string(),
+            line: 0,
+            column: 0,
+            message: unmerged_message(&store, &path, how),
+        });
+    }
     for path in leftover_temporaries(&store, &listing.temporaries) {
         problems.push(Problem {
             file: path.display().to_string(),
@@ -184,6 +193,29 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     } else {
         Outcome::Findings
     })
+}
+
+/// What `check` says about a path git left unmerged, and what to do.
+fn unmerged_message(store: &Store, relative: &std::path::Path, how: Unmerged) -> String {
+    let file = store.root().join(relative).display().to_string();
+    let number = relative
+        .file_name()
+        .and_then(|name| crate::store::layout::case_number_of(&name.to_string_lossy()));
+    match how {
+        Unmerged::BothModified => format!(
+            "unmerged in git (both modified): the cases merge driver did not run or failed, and the file holds our side only; set the driver up (cases git-setup), merge again with: git checkout -m -- '{file}', then: git add '{file}'"
+        ),
+        Unmerged::BothAdded => match number {
+            Some(n) => format!(
+                "unmerged in git (both added): two clones opened case {n}; give the local one a new number: cases renumber {n}"
+            ),
+            None => format!("unmerged in git (both added): resolve it, then: git add '{file}'"),
+        },
+        Unmerged::DeletedByThem | Unmerged::DeletedByUs => format!(
+            "unmerged in git (deleted on one side, changed on the other): keep it with git add '{file}' or delete it with git rm '{file}'"
+        ),
+        Unmerged::Other => format!("unmerged in git: resolve it, then: git add '{file}'"),
+    }
 }
 
 /// A running writer's temporary file is younger than this, whatever the

@@ -15,7 +15,7 @@ use crate::case::{Case, Event, EventKind};
 use crate::gitops::{self, Commit, Git};
 use crate::merge::{merge, Merged};
 use crate::store::safe_open::{self, Kind};
-use crate::store::{decode, try_encode_parts, MAX_CASE_FILE_BYTES};
+use crate::store::{decode, try_encode_parts, Scanned, MAX_CASE_FILE_BYTES};
 
 #[derive(Debug, clap::Args)]
 pub struct GitSetupArgs {}
@@ -310,21 +310,48 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     let actor = ctx.actor()?;
     let now = ctx.now;
     let _lock = store.lock()?;
-    let new_number = store.next_number()?.0.max(number + 1);
-    let mut moved = Case::open(new_number, moving.history()[0].clone())?;
-    for event in &moving.history()[1..] {
-        moved.record(event.clone())?;
-    }
-    moved.record(Event {
-        at: now.max(moving.history().last().map_or(now, |e| e.at)),
-        by: actor,
-        kind: EventKind::Renumbered { old_number: number },
-    })?;
-    store.write(&moved)?;
+    // Safe to re-run: a run that failed after writing (git could not stage)
+    // left the moved case under its new number; it is found and reused, not
+    // copied to yet another number.
+    let first = &moving.history()[0];
+    let already_moved = store
+        .scan(|file, read| {
+            if file.number <= number {
+                return None;
+            }
+            let case = read.and_then(Scanned::into_case).ok()?;
+            let moved_from_here = case.history().iter().any(
+                |e| matches!(e.kind, EventKind::Renumbered { old_number } if old_number == number),
+            );
+            (case.history().first() == Some(first) && moved_from_here).then_some(case.number())
+        })?
+        .into_iter()
+        .next();
+    let new_number = match already_moved {
+        Some(existing) => existing,
+        None => {
+            let new_number = store.next_number()?.0.max(number + 1);
+            let mut moved = Case::open(new_number, first.clone())?;
+            for event in &moving.history()[1..] {
+                moved.record(event.clone())?;
+            }
+            moved.record(Event {
+                at: now.max(moving.history().last().map_or(now, |e| e.at)),
+                by: actor,
+                kind: EventKind::Renumbered { old_number: number },
+            })?;
+            store.write(&moved)?;
+            new_number
+        }
+    };
     store.write(&kept)?;
     let new_path = store.path_of(new_number);
     // Staged, not committed: the resolution belongs to the merge commit.
-    git.add(&[&path, &new_path]).map_err(git_error)?;
+    git.add(&[&path, &new_path]).map_err(|e| {
+        CommandError::unreadable(format!(
+            "{e}; the files are written (case {number} and case {new_number}); fix that and run cases renumber {number} again (it reuses case {new_number})"
+        ))
+    })?;
     ctx.out.push_str(&format!("{new_number}\n"));
     ctx.say(&format!(
         "case {number}: kept {kept_side} version ({}); {moving_side} case is now {new_number} (it records its old number)\n",

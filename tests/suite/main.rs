@@ -13,6 +13,7 @@ mod discovery;
 mod escalation;
 mod filters;
 mod git;
+mod hardening;
 mod hostile;
 mod lifecycle;
 mod new_show_list;
