@@ -122,12 +122,13 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         (!problems.is_empty()).then_some(problems)
     })?;
-    for (path, how) in Git::at(store.root()).unmerged().unwrap_or_default() {
+    let git = Git::at(store.root());
+    for (path, how) in git.unmerged().unwrap_or_default() {
         problems.push(Problem {
             file: store.root().join(&path).display().to_string(),
             line: 0,
             column: 0,
-            message: unmerged_message(&store, &path, how),
+            message: unmerged_message(&git, &store, &path, how),
         });
     }
     for path in leftover_temporaries(&store, &listing.temporaries) {
@@ -196,12 +197,22 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
 }
 
 /// What `check` says about a path git left unmerged, and what to do.
-fn unmerged_message(store: &Store, relative: &std::path::Path, how: Unmerged) -> String {
-    let file = store.root().join(relative).display().to_string();
+fn unmerged_message(git: &Git, store: &Store, relative: &std::path::Path, how: Unmerged) -> String {
+    let path = store.root().join(relative);
+    let file = path.display().to_string();
     let number = relative
         .file_name()
         .and_then(|name| crate::store::layout::case_number_of(&name.to_string_lossy()));
+    // The driver writes every event of both sides; a file that is still our
+    // side byte for byte was not merged at all.
+    let ours_only = || {
+        let ours = git.show(":2", &path);
+        ours.is_some() && std::fs::read_to_string(&path).ok() == ours
+    };
     match how {
+        Unmerged::BothModified if !ours_only() => format!(
+            "unmerged in git (both modified): the merge driver kept every event of both sides but they conflict; fix what is wrong with the file, then: git add '{file}'"
+        ),
         Unmerged::BothModified => format!(
             "unmerged in git (both modified): the cases merge driver did not run or failed, and the file holds our side only; set the driver up (cases git-setup), merge again with: git checkout -m -- '{file}', then: git add '{file}'"
         ),

@@ -138,6 +138,14 @@ pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
 /// goes through here once, in [`super::main`].
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
+    // Fast path (a whole `list` goes through here): every unsafe character
+    // starts with a byte below 0x20, 0x7f, or 0xc2 (U+0080-U+00BF).
+    let suspect = |b: &u8| {
+        (*b < 0x20 && !matches!(*b, b'\n' | b'\t' | b'\r')) || matches!(*b, 0x7f | 0xc2 | b'\r')
+    };
+    if !bytes.iter().any(suspect) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let is_unsafe = |index: usize, c: char| {
         c.is_control()
             && c != '\n'
@@ -163,7 +171,11 @@ pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
 /// (`\u007f`, `\u009b`): they can only occur inside strings, so escaping
 /// them in the text is exact.
 pub fn json(value: &serde_json::Value) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    if !text.bytes().any(|b| matches!(b, 0x7f | 0xc2)) {
+        text.push('\n');
+        return text;
+    }
     let mut escaped = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         if matches!(c, '\u{7f}'..='\u{9f}') {

@@ -441,7 +441,7 @@ fn both_clones_closing_one_case_is_a_conflict_that_keeps_every_event() {
     check.code(1);
     assert_eq!(
         check.stdout,
-        format!("{FILE}:34:3: {reason}\nchecked the policy and 1 case file: 1 problem\n")
+        format!("{FILE}: unmerged in git (both modified): the merge driver kept every event of both sides but they conflict; fix what is wrong with the file, then: git add '{FILE}'\n{FILE}:34:3: {reason}\nchecked the policy and 1 case file: 2 problems\n")
     );
     // Not a number collision: renumber refuses (both sides are one case).
     b.cases(&["renumber", "1001"], "2026-11-25T12:00:00Z", "bob")
@@ -540,7 +540,7 @@ fn both_clones_requesting_an_escalation_is_a_conflict_that_keeps_every_event() {
     check.code(1);
     assert_eq!(
         check.stdout,
-        format!("{FILE}:37:3: {reason}\nchecked the policy and 1 case file: 1 problem\n")
+        format!("{FILE}: unmerged in git (both modified): the merge driver kept every event of both sides but they conflict; fix what is wrong with the file, then: git add '{FILE}'\n{FILE}:37:3: {reason}\nchecked the policy and 1 case file: 2 problems\n")
     );
 }
 
@@ -885,7 +885,7 @@ fn a_number_collision_is_detected_and_renumbering_loses_nothing() {
     check.code(1);
     assert_eq!(
         check.stdout,
-        format!("{FILE}:29:3: {COLLISION}\nchecked the policy and 1 case file: 1 problem\n")
+        format!("{FILE}: unmerged in git (both added): two clones opened case 1001; give the local one a new number: cases renumber 1001\n{FILE}:29:3: {COLLISION}\nchecked the policy and 1 case file: 2 problems\n")
     );
 
     let renumbered = b.cases(&["renumber", "1001"], "2026-11-23T16:00:00Z", "bob");
@@ -1264,4 +1264,111 @@ fn history_follows_a_renumbered_case_to_its_old_number() {
     // The case that kept 1001 is attributed to a's commit only, never to
     // b's versions of the same path (another case).
     assert_eq!(commits_of(&b, "1001"), [a.rev("HEAD")]);
+}
+
+/// Issue 15, item 10: after a run that failed half-way (`.git/index.lock`
+/// present), a second `renumber` made a second copy of the case under yet
+/// another number. Now the second run finishes the first.
+#[test]
+fn renumber_is_safe_to_run_again_after_a_failure() {
+    let world = World::new();
+    let (_a, b, _) = colliding_clones(&world);
+    b.pull().code(1);
+    b.write(".git/index.lock", "");
+    let failed = b.cases(&["renumber", "1001"], "2026-11-23T16:00:00Z", "bob");
+    failed.code(4);
+    failed
+        .stderr_has("index.lock")
+        .stderr_has("the files are written (case 1001 and case 1002); fix that and run cases renumber 1001 again (it reuses case 1002)");
+    std::fs::remove_file(b.path(".git/index.lock")).unwrap();
+    let moved = b.read("cases/001/1002.yaml");
+    let again = b.cases(&["renumber", "1001"], "2026-11-23T16:05:00Z", "bob");
+    again.ok();
+    assert_eq!(again.stdout, "1002\n");
+    assert_eq!(
+        b.read("cases/001/1002.yaml"),
+        moved,
+        "the moved case is reused as it is"
+    );
+    assert!(!b.exists("cases/001/1003.yaml"), "no second copy");
+    assert_eq!(
+        b.status(),
+        vec![format!("M  {FILE}"), "A  cases/001/1002.yaml".to_string()]
+    );
+    b.git_ok(&["commit", "--quiet", "--no-edit"]);
+    check_passes(&b, 2);
+}
+
+/// Issue 15, item 8: when the merge driver fails (or is missing) git leaves
+/// the case file as ours with status `UU` and the other side's events only
+/// in the index; `check` passed. A modify/delete conflict passed too.
+#[test]
+fn check_reports_paths_git_left_unmerged() {
+    let world = World::new();
+    let a = world.clone("a");
+    let b = world.clone("b");
+    assert_eq!(a.open("Search is slow", JANE, OPENED, "alice", true), 1001);
+    a.push();
+    b.pull().ok();
+    a.cases(
+        &["--commit", "note", "1001", "--text", "from a"],
+        "2026-11-23T15:00:00Z",
+        "alice",
+    )
+    .ok();
+    a.push();
+    b.cases(
+        &["--commit", "note", "1001", "--text", "from b"],
+        "2026-11-23T15:10:00Z",
+        "bob",
+    )
+    .ok();
+    // A driver that fails, as a moved binary would.
+    b.git_ok(&["config", "merge.cases.driver", "false"]);
+    b.pull().code(1);
+    assert_eq!(b.status(), vec![format!("UU {FILE}")]);
+    let check = b.cases(&["check"], "2026-11-23T16:00:00Z", "ci");
+    check.code(1);
+    assert_eq!(
+        check.stdout,
+        format!(
+            "{FILE}: unmerged in git (both modified): the cases merge driver did not run or failed, and the file holds our side only; set the driver up (cases git-setup), merge again with: git checkout -m -- '{FILE}', then: git add '{FILE}'\n\
+             checked the policy and 1 case file: 1 problem\n"
+        )
+    );
+    // What check says to do works: the driver merges both notes.
+    b.cases(&["git-setup"], "2026-11-23T16:00:00Z", "setup")
+        .ok();
+    b.git_ok(&["checkout", "-m", "--", FILE]);
+    let merged = b.read(FILE);
+    assert!(
+        merged.contains("text: from a") && merged.contains("text: from b"),
+        "{merged}"
+    );
+    b.git_ok(&["add", FILE]);
+    b.git_ok(&["commit", "--quiet", "--no-edit"]);
+    check_passes(&b, 1);
+    b.push();
+
+    // Modify/delete: a deletes the case, b adds to it.
+    a.pull().ok();
+    a.git_ok(&["rm", "--quiet", FILE]);
+    a.git_ok(&["commit", "--quiet", "-m", "drop 1001"]);
+    a.push();
+    b.cases(
+        &["--commit", "note", "1001", "--text", "again"],
+        "2026-11-23T17:00:00Z",
+        "bob",
+    )
+    .ok();
+    b.pull().code(1);
+    let check = b.cases(&["check"], "2026-11-23T18:00:00Z", "ci");
+    check.code(1);
+    assert_eq!(
+        check.stdout,
+        format!(
+            "{FILE}: unmerged in git (deleted on one side, changed on the other): keep it with git add '{FILE}' or delete it with git rm '{FILE}'\n\
+             checked the policy and 1 case file: 1 problem\n"
+        )
+    );
 }
