@@ -22,6 +22,7 @@ use crate::case::Case;
 use crate::policy::{
     is_version_name, Policy, PolicySet, VersionError, VersionSource, VERSION_NAME_RULE,
 };
+use crate::store::safe_open::{self, Kind};
 use crate::store::{format_instant, write_new_file};
 
 #[path = "policy_show.rs"]
@@ -106,7 +107,17 @@ impl VersionSource for FileVersions {
     fn load(&self, version: &str) -> Result<Policy, VersionError> {
         let path = self.path(version);
         let shown = path.display().to_string();
-        let text = read_policy_text(&path).map_err(|message| VersionError::Unreadable {
+        // Through the safe open, and no link for `policies/` either.
+        let text = match (self.dir.parent(), self.dir.file_name()) {
+            (Some(root), Some(name)) => safe_open::read_text_within(
+                root,
+                &Path::new(name).join(format!("{version}.yaml")),
+                Kind::Policy,
+            )
+            .map_err(|e| e.reason()),
+            _ => read_policy_text(&path),
+        }
+        .map_err(|message| VersionError::Unreadable {
             path: shown.clone(),
             message,
         })?;
@@ -124,48 +135,10 @@ impl FileVersions {
     }
 }
 
-/// The largest policy version or roster file read: 1 MiB (the bundled
-/// policy is 6 KiB).
-const MAX_POLICY_FILE_BYTES: u64 = 1 << 20;
-
-/// The text of a policy version or roster file: opened without following
-/// a link at its end and without blocking on a FIFO, a regular file only,
-/// at most [`MAX_POLICY_FILE_BYTES`]. (To become the crate's one safe-open
-/// function when that lands.)
+/// The text of a policy file, through [`safe_open`] (no link, no FIFO, at
+/// most 1 MiB); the error says what is wrong, without the path.
 pub fn read_policy_text(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let mut options = fs::File::options();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let file = options.open(path).map_err(|e| match e.raw_os_error() {
-        #[cfg(unix)]
-        Some(libc::ELOOP) => "a symbolic link; it must be a regular file".to_string(),
-        _ => e.to_string(),
-    })?;
-    let metadata = file.metadata().map_err(|e| e.to_string())?;
-    if !metadata.is_file() {
-        return Err("not a regular file; it must be a regular file".into());
-    }
-    if metadata.len() > MAX_POLICY_FILE_BYTES {
-        return Err(format!(
-            "the file is {} bytes, over the limit of {MAX_POLICY_FILE_BYTES} bytes (1 MiB); it was not read",
-            metadata.len()
-        ));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_POLICY_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_POLICY_FILE_BYTES {
-        return Err(format!(
-            "the file grew over the limit of {MAX_POLICY_FILE_BYTES} bytes while read"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+    safe_open::read_text(path, Kind::Policy).map_err(|e| e.reason())
 }
 
 fn cmd_new_version(ctx: &mut Context, args: NewVersionArgs) -> Result<Outcome, CommandError> {
@@ -212,9 +185,9 @@ fn cmd_new_version(ctx: &mut Context, args: NewVersionArgs) -> Result<Outcome, C
             taken.display()
         )));
     }
-    let already_kept = match kept.symlink_metadata().map(|_| read_policy_text(&kept)) {
-        Ok(Ok(kept_text)) if kept_text == text => true,
-        Ok(Ok(_)) => {
+    let already_kept = match safe_open::read(&kept, Kind::Policy) {
+        Ok(kept_file) if kept_file.bytes == text.as_bytes() => true,
+        Ok(_) => {
             return Err(CommandError::refused(format!(
                 "{} already exists and differs from {}: version {:?} would be kept twice; compare them and remove one",
                 kept.display(),
@@ -222,8 +195,8 @@ fn cmd_new_version(ctx: &mut Context, args: NewVersionArgs) -> Result<Outcome, C
                 current.version
             )))
         }
-        Ok(Err(e)) => return Err(CommandError::unreadable(format!("{}: {e}", kept.display()))),
-        Err(_) => false,
+        Err(e) if e.is_not_found() => false,
+        Err(e) => return Err(CommandError::unreadable(e.to_string())),
     };
     let bumped = bump(&text, new, effective, &current.version).ok_or_else(|| {
         CommandError::usage(format!(

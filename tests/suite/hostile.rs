@@ -301,3 +301,44 @@ fn a_linked_case_directory_is_refused_by_every_scan() {
         );
     }
 }
+
+/// A policy version (`policies/<version>.yaml`, for cases recorded under
+/// an earlier version) that is a link to the secret, or a `policies/`
+/// directory that is a link out of the repository: refused, never read.
+#[test]
+fn a_linked_policy_version_is_refused_without_reading_it() {
+    let (env, secret) = victim();
+    env.edit(&case_file(1001), |text| {
+        text.replace("policy_version: '2026.1'", "policy_version: old")
+    });
+    env.mkdir("policies");
+    symlink(&secret, env.path("policies/old.yaml")).unwrap();
+    for args in [&["check"][..], &["sla", "--check"], &["list"], &["report"]] {
+        let (_, stdout, stderr) = bounded(&env, args);
+        assert!(
+            !stdout.contains("TOKEN") && !stderr.contains("TOKEN"),
+            "{args:?}: {stdout}\n{stderr}"
+        );
+    }
+    let (code, _, stderr) = bounded(&env, &["show", "1001"]);
+    assert_eq!(code, 4);
+    assert!(
+        stderr.contains("policies/old.yaml") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+    // The directory itself as a link to where a real-looking version is.
+    std::fs::remove_file(env.path("policies/old.yaml")).unwrap();
+    std::fs::remove_dir(env.path("policies")).unwrap();
+    std::fs::write(
+        env.path("outside/old.yaml"),
+        DEFAULT_POLICY.replace("version: \"2026.1\"", "version: old"),
+    )
+    .unwrap();
+    symlink(env.path("outside"), env.path("policies")).unwrap();
+    let (code, _, stderr) = bounded(&env, &["show", "1001"]);
+    assert_eq!(code, 4);
+    assert!(
+        stderr.contains("policies") && stderr.contains("symbolic link"),
+        "{stderr}"
+    );
+}

@@ -230,7 +230,7 @@ fn a_hostile_roster_or_version_file_is_refused_not_followed_or_waited_on() {
     env.run(&["note", "1001", "--text", "x"])
         .refused(4)
         .stderr_is(
-            "cases: error: roster team.yaml: not a regular file; it must be a regular file\n",
+            "cases: error: roster team.yaml: not a regular file (a FIFO); a team roster must be a regular file\n",
         );
     std::fs::remove_file(&fifo).unwrap();
     // A link to a policy version is not followed.
@@ -245,7 +245,9 @@ fn a_hostile_roster_or_version_file_is_refused_not_followed_or_waited_on() {
     std::fs::rename(env.path("policies/2026.1.yaml"), env.path("elsewhere.yaml")).unwrap();
     std::os::unix::fs::symlink(env.path("elsewhere.yaml"), env.path("policies/2026.1.yaml"))
         .unwrap();
-    env.run(&["show", "1001"]).code(4).stderr_is(
-        "cases: error: policy version policies/2026.1.yaml: a symbolic link; it must be a regular file\n",
-    );
+    // The message is store::safe_open's, like every refused file's.
+    env.run(&["show", "1001"]).code(4).stderr_is(&format!(
+        "cases: error: policy version policies/2026.1.yaml: the policy file is a symbolic link (to {}); cases opens no link, which could point anywhere: replace it with a regular file\n",
+        env.path("elsewhere.yaml").display()
+    ));
 }
