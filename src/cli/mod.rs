@@ -466,7 +466,10 @@ impl Context {
             return Ok(roster.clone());
         }
         let path = self.location().beside_policy(TEAM_FILE);
-        let roster = match policy::read_policy_text(&path) {
+        // Through the safe open like every file of the repository.
+        let read = crate::store::safe_open::read_text(&path, crate::store::safe_open::Kind::Roster)
+            .map_err(|e| e.reason());
+        let roster = match read {
             Ok(text) => {
                 crate::policy::parse_roster(&text, &path.display().to_string())?.map(Arc::new)
             }

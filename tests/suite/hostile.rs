@@ -342,3 +342,36 @@ fn a_linked_policy_version_is_refused_without_reading_it() {
         "{stderr}"
     );
 }
+
+/// The team roster (`team.yaml`) as a link to the secret or a FIFO: every
+/// command that needs it refuses it at once (exit 4), naming it, and the
+/// secret is never read.
+#[test]
+fn a_linked_or_fifo_roster_is_refused_without_reading_it() {
+    let (env, secret) = victim();
+    symlink(&secret, env.path("team.yaml")).unwrap();
+    for args in [&["check"][..], &["sla", "--check"], &["list"], &["report"]] {
+        let (_, stdout, stderr) = bounded(&env, args);
+        assert!(
+            !stdout.contains("TOKEN") && !stderr.contains("TOKEN"),
+            "{args:?}: {stdout}\n{stderr}"
+        );
+    }
+    let (code, _, stderr) = bounded(&env, &["note", "1001", "--text", "x"]);
+    assert_eq!(code, 4);
+    assert_eq!(
+        stderr,
+        format!(
+            "cases: error: roster team.yaml: the team roster is a symbolic link (to {}); cases opens no link, which could point anywhere: replace it with a regular file\n",
+            secret.display()
+        )
+    );
+    std::fs::remove_file(env.path("team.yaml")).unwrap();
+    mkfifo(&env.path("team.yaml"));
+    let (code, _, stderr) = bounded(&env, &["note", "1001", "--text", "x"]);
+    assert_eq!(code, 4);
+    assert_eq!(
+        stderr,
+        "cases: error: roster team.yaml: not a regular file (a FIFO); a team roster must be a regular file\n"
+    );
+}
