@@ -40,7 +40,13 @@ fn case_under(policy: &Policy) -> Option<Case> {
     .ok()?;
     let steps = [
         (10, EventKind::Assigned { owner: "bob".into() }),
-        (20, EventKind::PhoneContact { note: None }),
+        (
+            20,
+            EventKind::PhoneContact {
+                call: Some(cases::case::PhoneCall::Live),
+                note: None,
+            },
+        ),
         (30, EventKind::Responded { message: None }),
         (60, EventKind::InfoRequested { message: None }),
         (60 * 26, EventKind::FollowUp { message: None }),

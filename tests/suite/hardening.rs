@@ -123,7 +123,7 @@ fn a_case_the_policy_cannot_evaluate_is_refused_before_anything_is_written() {
     });
     for args in [
         &["respond", "1001"][..],
-        &["phone", "1001"],
+        &["phone", "1001", "--call", "live"],
         &["note", "1001", "--text", "x"],
         &["assign", "1001", "--to", "bob"],
     ] {
