@@ -188,36 +188,6 @@ pub fn json(value: &serde_json::Value) -> String {
     escaped
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_never_reach_the_terminal() {
-        let hostile = "a\u{1b}]0;x\u{7}\u{1b}[2J b\u{9b}2J\r c\u{7f}\r\nok\tline\n";
-        assert_eq!(
-            terminal_safe(hostile),
-            "a\\u{1b}]0;x\\u{7}\\u{1b}[2J b\\u{9b}2J\\u{d} c\\u{7f}\r\nok\tline\n"
-        );
-        assert!(matches!(
-            terminal_safe("plain\n"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-    }
-
-    #[test]
-    fn json_escapes_del_and_c1() {
-        let value = serde_json::json!({"title": "a\u{7f}b\u{9b}c\u{80}\u{a0}\u{1b}"});
-        let text = json(&value);
-        assert_eq!(
-            text,
-            "{\n  \"title\": \"a\\u007fb\\u009bc\\u0080\u{a0}\\u001b\"\n}\n"
-        );
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, value);
-    }
-}
-
 impl Format {
     /// The name `--format` takes.
     pub fn as_str(self) -> &'static str {
@@ -263,4 +233,34 @@ pub fn json_rows(
         );
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let hostile = "a\u{1b}]0;x\u{7}\u{1b}[2J b\u{9b}2J\r c\u{7f}\r\nok\tline\n";
+        assert_eq!(
+            terminal_safe(hostile),
+            "a\\u{1b}]0;x\\u{7}\\u{1b}[2J b\\u{9b}2J\\u{d} c\\u{7f}\r\nok\tline\n"
+        );
+        assert!(matches!(
+            terminal_safe("plain\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn json_escapes_del_and_c1() {
+        let value = serde_json::json!({"title": "a\u{7f}b\u{9b}c\u{80}\u{a0}\u{1b}"});
+        let text = json(&value);
+        assert_eq!(
+            text,
+            "{\n  \"title\": \"a\\u007fb\\u009bc\\u0080\u{a0}\\u001b\"\n}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

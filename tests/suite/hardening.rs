@@ -251,7 +251,11 @@ fn concurrent_commits_hold_one_commit_per_command_each_with_its_own_event() {
     for thread in threads {
         for (code, stderr) in thread.join().unwrap() {
             assert_eq!(code, Some(0), "{stderr}");
-            assert_eq!(stderr, "", "no warning: every commit succeeded");
+            assert_eq!(
+                stderr,
+                format!("case {number}: note added (new)\n"),
+                "no warning: every commit succeeded"
+            );
         }
     }
     let log = repo.git_ok(&["log", "--format=%H %an", &format!("{before}..HEAD")]);
