@@ -14,8 +14,8 @@
 //! the documentation (SPEC section 5, README).
 //!
 //! **Adding an event kind:** one line in `kinds` below (with new field names
-//! also in `fields`), one arm in `lifecycle::apply`, and its description
-//! in SPEC section 5.
+//! also in `fields`), one arm in `lifecycle::apply`, its description in
+//! SPEC section 5 and its branch in the published `schemas/case.schema.json`.
 //!
 //! The tables are read by callback macros (`with_header!(callback)`,
 //! `with_events!(callback)`) so that each consumer generates only what it

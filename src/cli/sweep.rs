@@ -124,6 +124,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             actions.push(json!({
                 "number": number,
                 "action": "autoclose-blocked",
+                "due_at": format_instant(plan.autoclose_at),
                 "detail": format!("auto-close time {} reached but the escalation is {}: a case is not closed while it is escalated; {}",
                     local_time(plan.autoclose_at, tz), status.as_str(),
                     super::escalate::how_to_end(number, status, policy)),

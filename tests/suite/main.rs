@@ -23,6 +23,7 @@ mod policy_versions;
 mod queue;
 mod reliability;
 mod report;
+mod schemas;
 mod site;
 mod sla_cli;
 mod sla_properties;
