@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
-use crate::case::Case;
+use crate::case::{Case, EventKind};
 use crate::gitops::{Git, Unmerged};
 use crate::policy::{Policy, PolicyError};
 use crate::store::{Scanned, Store, StoreError};
@@ -50,11 +50,13 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     let store = ctx.store()?;
     // Every file on all cores; each yields its own problems, in number order.
     let now = ctx.now;
-    let (listing, per_file): (_, Vec<Vec<Problem>>) = store.scan_listed(|file, read| {
+    let (listing, per_file): (_, Vec<FileChecked>) = store.scan_listed(|file, read| {
         let path = &file.path;
         let mut problems = Vec::new();
+        let mut opening = None;
         match read.and_then(Scanned::into_case) {
             Ok(case) => {
+                opening = Some(Opening::of(&case));
                 if let Some(policies) = &policies {
                     // Each case under the version it recorded; one that
                     // cannot be found is a problem, never another version.
@@ -120,8 +122,13 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                 message: other.to_string(),
             }),
         }
-        (!problems.is_empty()).then_some(problems)
+        Some(FileChecked { problems, opening })
     })?;
+    let (per_file, openings): (Vec<_>, Vec<_>) = per_file
+        .into_iter()
+        .map(|checked| (checked.problems, checked.opening))
+        .unzip();
+    problems.extend(duplicate_copies(&store, openings.into_iter().flatten()));
     let git = Git::at(store.root());
     for (path, how) in git.unmerged().unwrap_or_default() {
         problems.push(Problem {
@@ -194,6 +201,89 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     } else {
         Outcome::Findings
     })
+}
+
+/// What `check` learnt from one case file: its problems, and for a case it
+/// could read, how it was opened.
+struct FileChecked {
+    problems: Vec<Problem>,
+    opening: Option<Opening>,
+}
+
+/// How a case was opened: a hash of its opening event (instant, actor,
+/// every intake field), its number, and whether it records a renumber.
+struct Opening {
+    fingerprint: u64,
+    number: u64,
+    renumbered: bool,
+}
+
+impl Opening {
+    fn of(case: &Case) -> Opening {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&case.history()[0])
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        Opening {
+            fingerprint: hasher.finish(),
+            number: case.number(),
+            renumbered: case
+                .history()
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::Renumbered { .. })),
+        }
+    }
+}
+
+/// One problem per renumbered case that is a second copy of another case:
+/// the same opening event, where one of the two records a renumber (a
+/// renumber run twice, or one whose old file came back). `renumber` refuses
+/// to move a case identical to the one it collides with, so a renumbered
+/// case never legitimately shares its opening event; two identical cases
+/// opened in one second without a renumber are left alone (a double
+/// submission is the team's call). Confirmed by reading both files: a hash
+/// match alone is never reported.
+fn duplicate_copies(store: &Store, openings: impl Iterator<Item = Opening>) -> Vec<Problem> {
+    let mut by_fingerprint: std::collections::HashMap<u64, Vec<Opening>> = Default::default();
+    for opening in openings {
+        by_fingerprint
+            .entry(opening.fingerprint)
+            .or_default()
+            .push(opening);
+    }
+    let mut problems = Vec::new();
+    for group in by_fingerprint.values_mut() {
+        if group.len() < 2 || !group.iter().any(|o| o.renumbered) {
+            continue;
+        }
+        group.sort_unstable_by_key(|o| o.number);
+        let read: Vec<_> = group
+            .iter()
+            .filter_map(|o| Some((store.read(o.number).ok()?, o.renumbered)))
+            .collect();
+        for (index, (copy, copy_renumbered)) in read.iter().enumerate() {
+            let Some((original, _)) = read[..index].iter().find(|(earlier, renumbered)| {
+                earlier.history()[0] == copy.history()[0] && (*renumbered || *copy_renumbered)
+            }) else {
+                continue;
+            };
+            problems.push(Problem {
+                file: store.path_of(copy.number()).display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "case {} is a second copy of case {}: both were opened by the same event ({} by {}) and a renumber moved one of them; keep one (git rm the other)",
+                    copy.number(),
+                    original.number(),
+                    crate::store::format_instant(copy.history()[0].at),
+                    copy.history()[0].by,
+                ),
+            });
+        }
+    }
+    problems.sort_by(|a, b| a.file.cmp(&b.file));
+    problems
 }
 
 /// What `check` says about a path git left unmerged, and what to do.

@@ -507,6 +507,113 @@ fn stray_entries_are_named_and_do_not_change_numbering() {
     );
 }
 
+/// A renumber run twice (or one whose old file came back) left a second
+/// copy of the moved case, and `check` saw nothing wrong: the copy is
+/// named with its original. Two identical cases opened in one second with
+/// no renumber are not called copies (a double submission is the team's
+/// call), and once the copy is removed `check` passes again.
+#[test]
+fn a_second_copy_of_a_renumbered_case_is_named_by_check() {
+    let env = Env::new();
+    env.open(&NewCase::default());
+    env.open(&NewCase::default());
+    env.run(&["check"]).code(0);
+    let moved = format!(
+        "{}- at: {T0}\n  event: renumbered\n  by: {ACTOR}\n  old_number: 1000\n",
+        env.read("cases/001/1002.yaml")
+    );
+    env.write("cases/001/1002.yaml", &moved);
+    env.write(
+        "cases/001/1003.yaml",
+        moved.replacen("number: 1002", "number: 1003", 1),
+    );
+    env.run(&["check"]).code(1).stdout_is(&format!(
+        "cases/001/1002.yaml:1:1: case 1002 is a second copy of case 1001: both were opened by the same event ({T0} by {ACTOR}) and a renumber moved one of them; keep one (git rm the other)\n\
+         cases/001/1003.yaml:1:1: case 1003 is a second copy of case 1001: both were opened by the same event ({T0} by {ACTOR}) and a renumber moved one of them; keep one (git rm the other)\n\
+         checked the policy and 3 case files: 2 problems\n"
+    ));
+    env.remove("cases/001/1003.yaml");
+    env.remove("cases/001/1001.yaml");
+    env.run(&["check"]).code(0);
+}
+
+/// A new case directory was created without fsyncing the store root, so
+/// after a crash the directory (and the case in it) could be gone although
+/// the command had succeeded. Traced with strace (installed by `.ci/run`):
+/// the directory is made, the root fsynced, the case written to a
+/// temporary, fsynced, renamed into place, and its directory fsynced, in
+/// that order.
+#[test]
+fn a_new_case_directory_is_made_durable_before_its_case() {
+    let env = Env::new();
+    let trace = env.path("trace");
+    let mut command = Command::new("strace");
+    command
+        .current_dir(env.root())
+        .env("CASES_ACTOR", ACTOR)
+        .env("CASES_NOW", T0)
+        .args([
+            "-qq",
+            "-e",
+            "trace=mkdir,openat,fsync,rename,renameat,renameat2",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(BIN)
+        .args(NewCase::default().args());
+    isolate(&mut command, env.root());
+    let out = execute(&mut command, "strace cases new".into());
+    assert_eq!((out.code, out.stdout.as_str()), (0, "1001\n"), "{out:?}");
+    // The system calls on the store, with descriptors and temporary names
+    // replaced by what they stand for.
+    let mut opened: std::collections::HashMap<String, String> = Default::default();
+    let mut calls = Vec::new();
+    for line in read_text(&trace).lines() {
+        let Some((call, result)) = line.rsplit_once(" = ") else {
+            continue;
+        };
+        let (call, result) = (call.trim_end(), result.trim());
+        let quoted: Vec<&str> = call.split('"').skip(1).step_by(2).collect();
+        let temporary = |path: &str| {
+            if path.contains("/.case-") {
+                "TEMPORARY".to_string()
+            } else {
+                path.trim_start_matches(&format!("{}/", env.root().display()))
+                    .to_string()
+            }
+        };
+        if call.starts_with("openat(") {
+            opened.insert(result.to_string(), temporary(quoted[0]));
+        } else if call.starts_with("mkdir(") {
+            calls.push(format!("mkdir {}", quoted[0]));
+        } else if let Some(fd) = call.strip_prefix("fsync(") {
+            let fd = fd.trim_end_matches(')');
+            calls.push(format!(
+                "fsync {}",
+                opened.get(fd).map_or("?", String::as_str)
+            ));
+        } else if call.starts_with("rename") {
+            calls.push(format!(
+                "rename {} {}",
+                temporary(quoted[0]),
+                temporary(quoted[1])
+            ));
+        }
+    }
+    assert_eq!(
+        calls,
+        [
+            "mkdir cases/001",
+            "fsync cases",
+            "fsync TEMPORARY",
+            "rename TEMPORARY cases/001/1001.yaml",
+            "fsync cases/001",
+        ],
+        "{}",
+        read_text(&trace)
+    );
+}
+
 /// `--store /` wrote `/.lock` and `/001/1001.yaml`: only `init` makes a
 /// store, and a directory that is not one is refused with nothing written.
 #[test]

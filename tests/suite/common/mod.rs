@@ -307,13 +307,15 @@ impl Env {
     }
 
     /// Every file under the store `cases/` but its lock file (`cases/.lock`,
-    /// which any writer may create), by relative path, with its bytes.
+    /// which any writer may create) and its scan cache (`cases/.cache`,
+    /// derived data any reader may refresh: see [`Snapshot::differences`]),
+    /// by relative path, with its bytes.
     pub fn store_files(&self) -> BTreeMap<String, Vec<u8>> {
         let mut entries = BTreeMap::new();
         walk(self.root(), &self.path("cases"), &mut entries);
         entries
             .into_iter()
-            .filter(|(rel, _)| rel != "cases/.lock")
+            .filter(|(rel, _)| rel != "cases/.lock" && rel != "cases/.cache")
             .filter_map(|(rel, bytes)| Some((rel, bytes?)))
             .collect()
     }
@@ -327,16 +329,23 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The paths added, removed or changed between `self` and `later`.
+    ///
+    /// The scan cache (`cases/.cache`) is left out: it is derived data that
+    /// any command reading the store may refresh (ignored by git), and
+    /// whether a run refreshes it depends on how long after the last write
+    /// it runs (the racy window), so on a loaded machine it would make a
+    /// refused command look as if it wrote.
     pub fn differences(&self, later: &Snapshot) -> Vec<String> {
         let mut out = Vec::new();
-        for (path, bytes) in &self.entries {
+        let derived = |path: &String| path == "cases/.cache";
+        for (path, bytes) in self.entries.iter().filter(|(p, _)| !derived(p)) {
             match later.entries.get(path) {
                 None => out.push(format!("removed {path}")),
                 Some(now) if now != bytes => out.push(format!("changed {path}")),
                 Some(_) => {}
             }
         }
-        for path in later.entries.keys() {
+        for path in later.entries.keys().filter(|p| !derived(p)) {
             if !self.entries.contains_key(path) {
                 out.push(format!("added {path}"));
             }
