@@ -83,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(error) => {
-            assert!(!error.problems.is_empty(), "an error without a problem");
+            assert!(!error.problems().is_empty(), "an error without a problem");
             let _ = error.to_string();
         }
     }

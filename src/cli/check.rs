@@ -6,7 +6,7 @@ use serde_json::json;
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::{Case, EventKind};
 use crate::gitops::{Git, Unmerged};
-use crate::policy::{Policy, PolicyError};
+use crate::policy::Policy;
 use crate::store::{Scanned, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
@@ -24,19 +24,12 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     let mut problems = Vec::new();
     let policy = match ctx.load_policy() {
         Ok(policy) => Some(policy),
-        Err(PolicyUnusable::Invalid(PolicyError {
-            origin,
-            problems: found,
-        })) => {
-            problems.extend(found.into_iter().map(|p| Problem {
-                file: origin.clone(),
+        Err(PolicyUnusable::Invalid(error)) => {
+            problems.extend(error.problems().iter().map(|p| Problem {
+                file: error.origin().to_string(),
                 line: p.line,
                 column: p.column,
-                message: if p.path.is_empty() {
-                    p.message
-                } else {
-                    format!("{}: {}", p.path, p.message)
-                },
+                message: p.message(),
             }));
             None
         }

@@ -292,7 +292,7 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
                 path.display(),
                 e.line,
                 e.column,
-                e.message
+                e.problem
             ))
         })
     };

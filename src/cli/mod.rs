@@ -416,8 +416,7 @@ impl Context {
         if let Some(store) = self.store.get() {
             return Ok(store.clone());
         }
-        let no_cache =
-            self.global.no_cache || crate::store::env_flag("CASES_NO_CACHE").unwrap_or(true);
+        let no_cache = self.global.no_cache || env_flag("CASES_NO_CACHE").unwrap_or(true);
         let options = if no_cache {
             crate::store::StoreOptions::uncached()
         } else {
@@ -553,7 +552,26 @@ impl Context {
     }
 }
 
-/// Runs one parsed command.
+/// A boolean environment variable: unset or empty is `false`; `1`, `true`,
+/// `yes`, `on` and `0`, `false`, `no`, `off` (any case) say what they
+/// mean; anything else is an error naming what is allowed. The store never
+/// reads the environment itself: the command line reads `CASES_NO_CACHE`
+/// with this and passes the answer in [`crate::store::StoreOptions`].
+pub fn env_flag(name: &str) -> Result<bool, String> {
+    let Some(value) = std::env::var_os(name) else {
+        return Ok(false);
+    };
+    let text = value.to_string_lossy().trim().to_ascii_lowercase();
+    match text.as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        _ => Err(format!(
+            "{name}={:?} is not a boolean (allowed: 1/0, true/false, yes/no)",
+            value.to_string_lossy()
+        )),
+    }
+}
+
 /// Why the policy cannot be used.
 #[derive(Debug)]
 pub enum PolicyUnusable {
@@ -572,8 +590,9 @@ impl From<PolicyUnusable> for CommandError {
     }
 }
 
+/// Runs one parsed command.
 pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError> {
-    crate::store::env_flag("CASES_NO_CACHE").map_err(CommandError::usage)?;
+    env_flag("CASES_NO_CACHE").map_err(CommandError::usage)?;
     if let Some(format) = ctx.global.format {
         let allowed = command.formats();
         if !allowed.contains(&format) {

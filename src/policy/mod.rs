@@ -8,12 +8,11 @@
 //! repository's `policy.yaml`, embedded at build time ([`DEFAULT_POLICY_YAML`]).
 
 mod duration;
+mod error;
 mod raw;
 mod roster;
 mod set;
 mod validate;
-
-use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -21,6 +20,7 @@ use crate::calendar::{BusinessCalendar, Calendar};
 use crate::source_map::{ShapeProblem, SourceMap};
 
 pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
+pub use error::{PolicyError, PolicyProblem, Problem};
 pub use roster::{parse_roster, EXAMPLE_TEAM_YAML};
 pub use set::{is_version_name, PolicySet, VersionError, VersionSource, VERSION_NAME_RULE};
 
@@ -230,44 +230,9 @@ impl AutoCloseRule {
     pub const DEFAULT_AFTER_LAST_FOLLOW_UP: Wait = Wait::BusinessDays(1);
 }
 
-/// One problem found in a policy file, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyProblem {
-    pub line: usize,
-    pub column: usize,
-    /// The dotted path of the offending node, e.g. `regions.emea.time_zone`.
-    pub path: String,
-    pub message: String,
-}
-
 /// The deepest nesting of mappings and sequences a policy file may have.
 /// The bundled policy nests 6 deep; the rest is room for other layouts.
 pub const MAX_POLICY_NESTING: usize = 16;
-
-/// Every problem found in a policy file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyError {
-    pub origin: String,
-    pub problems: Vec<PolicyProblem>,
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, problem) in self.problems.iter().enumerate() {
-            if index > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{}:{}:{}: ", self.origin, problem.line, problem.column)?;
-            if !problem.path.is_empty() {
-                write!(f, "{}: ", problem.path)?;
-            }
-            write!(f, "{}", problem.message)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PolicyError {}
 
 impl Policy {
     /// Parses and validates `text`; `origin` names the file in messages.
@@ -275,14 +240,8 @@ impl Policy {
     /// key or a value of the wrong type stops the structural pass (the
     /// problems found up to there are all reported).
     pub fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-        let refused = |line, column, message| PolicyError {
-            origin: origin.to_string(),
-            problems: vec![PolicyProblem {
-                line,
-                column,
-                path: String::new(),
-                message,
-            }],
+        let refused = |line, column, message: String| {
+            PolicyError::unreadable(origin, line, column, Problem::Unreadable(message))
         };
         // Deep flow nesting would make the YAML parser take minutes.
         match crate::source_map::check_shape(text, MAX_POLICY_NESTING, false) {
@@ -300,17 +259,13 @@ impl Policy {
         }
         let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
             let location = error.location();
-            PolicyError {
-                origin: origin.to_string(),
-                problems: vec![PolicyProblem {
-                    line: location.as_ref().map_or(1, |l| l.line()),
-                    column: location.as_ref().map_or(1, |l| l.column()),
-                    path: String::new(),
-                    message: error.to_string(),
-                }],
-            }
+            refused(
+                location.as_ref().map_or(1, |l| l.line()),
+                location.as_ref().map_or(1, |l| l.column()),
+                error.to_string(),
+            )
         })?;
-        let mut problems: Vec<(String, String)> = Vec::new();
+        let mut problems: Vec<(String, Problem)> = Vec::new();
         let raw = loop {
             match serde_path_to_error::deserialize::<_, raw::RawPolicy>(value.clone()) {
                 Ok(raw) => break Some(raw),
@@ -319,7 +274,7 @@ impl Policy {
                     let path = if path == "." { String::new() } else { path };
                     let message = error.inner().to_string();
                     let unknown_key = message.starts_with("unknown field");
-                    problems.push((path.clone(), message));
+                    problems.push((path.clone(), Problem::Structure(message)));
                     // Drop the unknown key and look for more problems.
                     if !(unknown_key && remove_path(&mut value, &path)) {
                         break None;
@@ -333,15 +288,17 @@ impl Policy {
             Some(Ok(_)) | None => {}
         }
         let map = SourceMap::new(text);
-        Err(PolicyError {
+        Err(PolicyError::Invalid {
             origin: origin.to_string(),
             problems: problems
                 .into_iter()
-                .map(|(path, message)| {
+                .map(|(path, problem)| {
                     let location = map.locate(&path);
                     // An unknown key is located at the key and reported
                     // against the mapping that holds it.
-                    let shown = if message.starts_with("unknown field") {
+                    let unknown_key =
+                        matches!(&problem, Problem::Structure(m) if m.starts_with("unknown field"));
+                    let shown = if unknown_key {
                         path.rfind(['.', '['])
                             .map_or(String::new(), |cut| path[..cut].to_string())
                     } else {
@@ -350,8 +307,8 @@ impl Policy {
                     PolicyProblem {
                         line: location.map_or(1, |l| l.line),
                         column: location.map_or(1, |l| l.column),
-                        path: shown,
-                        message,
+                        field: shown,
+                        problem,
                     }
                 })
                 .collect(),

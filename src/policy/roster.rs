@@ -9,7 +9,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 
-use super::{PolicyError, PolicyProblem};
+use super::{PolicyError, PolicyProblem, Problem};
 use crate::source_map::SourceMap;
 use crate::team::{Member, Roster, STAFF_ROLES};
 
@@ -59,14 +59,8 @@ pub const EXAMPLE_TEAM_YAML: &str = "\
 
 /// Parses `team.yaml`; `Ok(None)` when it names no members list.
 pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyError> {
-    let single = |line, column, message| PolicyError {
-        origin: origin.to_string(),
-        problems: vec![PolicyProblem {
-            line,
-            column,
-            path: String::new(),
-            message,
-        }],
+    let single = |line, column, message: String| {
+        PolicyError::unreadable(origin, line, column, Problem::Unreadable(message))
     };
     if let Err(problem) = crate::source_map::check_shape(text, super::MAX_POLICY_NESTING, true) {
         let (at, message) = match problem {
@@ -90,13 +84,13 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
         .map_err(|error| {
         let path = error.path().to_string();
         let location = SourceMap::new(text).locate(&path);
-        PolicyError {
+        PolicyError::Invalid {
             origin: origin.to_string(),
             problems: vec![PolicyProblem {
                 line: location.map_or(1, |l| l.line),
                 column: location.map_or(1, |l| l.column),
-                path: if path == "." { String::new() } else { path },
-                message: error.inner().to_string(),
+                field: if path == "." { String::new() } else { path },
+                problem: Problem::Structure(error.inner().to_string()),
             }],
         }
     })?;
@@ -105,13 +99,13 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
     };
     let map = SourceMap::new(text);
     let mut problems = Vec::new();
-    let mut problem = |path: String, message: String| {
+    let mut problem = |path: String, found: Problem| {
         let location = map.locate(&path);
         problems.push(PolicyProblem {
             line: location.map_or(1, |l| l.line),
             column: location.map_or(1, |l| l.column),
-            path,
-            message,
+            field: path,
+            problem: found,
         });
     };
     let mut members: Vec<Member> = Vec::new();
@@ -121,35 +115,35 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
         if name.is_empty() || name.contains(['\n', '\r', '<', '>']) {
             problem(
                 format!("{path}.name"),
-                "must be one line without < or >".into(),
+                Problem::rule("must be one line without < or >"),
             );
         } else if members.iter().any(|other| other.name == name) {
             problem(
                 format!("{path}.name"),
-                format!("{name:?} is on the roster twice"),
+                Problem::rule(format!("{name:?} is on the roster twice")),
             );
         }
         let email = m.email.trim().to_string();
         if !email.contains('@') || email.contains([' ', '<', '>', '\n']) {
             problem(
                 format!("{path}.email"),
-                format!("{email:?} is not an email address"),
+                Problem::rule(format!("{email:?} is not an email address")),
             );
         }
         if m.roles.is_empty() {
             problem(
                 format!("{path}.roles"),
-                format!("at least one role (allowed: {})", STAFF_ROLES.join(", ")),
+                Problem::rule(format!(
+                    "at least one role (allowed: {})",
+                    STAFF_ROLES.join(", ")
+                )),
             );
         }
         for role in &m.roles {
             if !STAFF_ROLES.contains(&role.as_str()) {
                 problem(
                     format!("{path}.roles"),
-                    format!(
-                        "unknown role {role:?} (allowed: {})",
-                        STAFF_ROLES.join(", ")
-                    ),
+                    Problem::unknown("role", role, STAFF_ROLES),
                 );
             }
         }
@@ -158,7 +152,7 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
             parse_date_or_instant(text).or_else(|| {
                 problem(
                     format!("{path}.{key}"),
-                    format!("bad date {text:?} (allowed: 2026-01-31 or an RFC 3339 instant)"),
+                    Problem::malformed("date", text, "2026-01-31 or an RFC 3339 instant"),
                 );
                 None
             })
@@ -167,7 +161,7 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
         let until = instant("until", &m.until);
         if let (Some(from), Some(until)) = (from, until) {
             if until <= from {
-                problem(format!("{path}.until"), "must be after from".into());
+                problem(format!("{path}.until"), Problem::rule("must be after from"));
             }
         }
         members.push(Member {
@@ -181,7 +175,7 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
     if problems.is_empty() {
         Ok(Some(Roster { members }))
     } else {
-        Err(PolicyError {
+        Err(PolicyError::Invalid {
             origin: origin.to_string(),
             problems,
         })

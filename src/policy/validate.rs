@@ -12,14 +12,14 @@ use super::set::{is_version_name, VERSION_NAME_RULE};
 use super::*;
 use crate::calendar::{parse_weekday, BusinessCalendar, Holiday, Nth, TimeOfDay, WeeklyShift};
 
-type Problems = Vec<(String, String)>;
+type Problems = Vec<(String, Problem)>;
 
 pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     let mut problems = Problems::new();
-    let mut problem = |path: String, message: String| problems.push((path, message));
+    let mut problem = |path: String, found: Problem| problems.push((path, found));
 
     if raw.version.trim().is_empty() {
-        problem("version".into(), "must not be empty".into());
+        problem("version".into(), Problem::rule("must not be empty"));
     }
     let effective = raw.effective.as_deref().and_then(|text| {
         DateTime::parse_from_rfc3339(text.trim())
@@ -27,9 +27,9 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             .map_err(|e| {
                 problem(
                     "effective".into(),
-                    format!(
+                    Problem::rule(format!(
                         "bad instant {text:?}: {e} (allowed: RFC 3339, e.g. 2027-01-01T00:00:00Z)"
-                    ),
+                    )),
                 )
             })
             .ok()
@@ -37,19 +37,19 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     match raw.previous.as_deref().map(str::trim) {
         Some(previous) if previous == raw.version.trim() => problem(
             "previous".into(),
-            format!("a version cannot replace itself ({previous:?})"),
+            Problem::rule(format!("a version cannot replace itself ({previous:?})")),
         ),
         Some(previous) if !is_version_name(previous) => problem(
             "previous".into(),
-            format!("{previous:?} is not a version name ({VERSION_NAME_RULE})"),
+            Problem::rule(format!(
+                "{previous:?} is not a version name ({VERSION_NAME_RULE})"
+            )),
         ),
         _ => {}
     }
     if raw.previous.is_some() && raw.effective.is_none() {
         problem(
-            "effective".into(),
-            "a version that replaces another needs the instant it takes effect (effective: RFC 3339)".into(),
-        );
+            "effective".into(), Problem::rule("a version that replaces another needs the instant it takes effect (effective: RFC 3339)"));
     }
     check_names("plans", &raw.plans, &mut problem);
 
@@ -59,7 +59,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         .enumerate()
         .filter_map(|(i, h)| {
             holiday(h)
-                .map_err(|m| problem(format!("holidays[{i}]"), m))
+                .map_err(|m| problem(format!("holidays[{i}]"), Problem::rule(m)))
                 .ok()
         })
         .collect();
@@ -69,7 +69,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     if raw.severities.is_empty() {
         problem(
             "severities".into(),
-            "at least one severity is required".into(),
+            Problem::rule("at least one severity is required"),
         );
     }
     for (i, s) in raw.severities.iter().enumerate() {
@@ -80,19 +80,19 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         {
             problem(
                 format!("{path}.level"),
-                format!("level {} is defined twice", s.level),
+                Problem::rule(format!("level {} is defined twice", s.level)),
             );
         }
         if raw.severities[..i].iter().any(|other| other.name == s.name) {
             problem(
                 format!("{path}.name"),
-                format!("name {:?} is used twice", s.name),
+                Problem::rule(format!("name {:?} is used twice", s.name)),
             );
         }
         if s.level == 0 || s.name.trim().is_empty() {
             problem(
                 path.clone(),
-                "a severity needs a level of 1 or more and a name".into(),
+                Problem::rule("a severity needs a level of 1 or more and a name"),
             );
         }
         let clock = match s.clock.as_str() {
@@ -101,7 +101,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             other => {
                 problem(
                     format!("{path}.clock"),
-                    format!("unknown clock {other:?} (allowed: 24x7, business-hours)"),
+                    Problem::unknown("clock", other, ["24x7", "business-hours"]),
                 );
                 None
             }
@@ -112,7 +112,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             other => {
                 problem(
                     format!("{path}.response_starts"),
-                    format!("unknown start {other:?} (allowed: opened, first-phone-contact)"),
+                    Problem::unknown("start", other, ["opened", "first-phone-contact"]),
                 );
                 None
             }
@@ -123,7 +123,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             other => {
                 problem(
                     format!("{path}.escalation_follow_up_clock"),
-                    format!("unknown clock {other:?} (allowed: 24x7, desk)"),
+                    Problem::unknown("clock", other, ["24x7", "desk"]),
                 );
                 None
             }
@@ -131,9 +131,10 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         let escalation_after = parse_wait(&s.escalation_after).or_else(|| {
             problem(
                 format!("{path}.escalation_after"),
-                format!(
-                    "bad wait {:?} (allowed: {DURATION_HELP}, \"N business days\", or never)",
-                    s.escalation_after
+                Problem::malformed(
+                    "wait",
+                    s.escalation_after.as_str(),
+                    format!("{DURATION_HELP}, \"N business days\", or never"),
                 ),
             );
             None
@@ -143,10 +144,10 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             match s.response_targets.get(plan) {
                 None => problem(
                     format!("{path}.response_targets"),
-                    format!(
+                    Problem::rule(format!(
                         "missing the target for plan {plan:?} (severity {})",
                         s.level
-                    ),
+                    )),
                 ),
                 Some(text) => match parse_duration(text) {
                     Some(target) if target > Duration::zero() => {
@@ -154,7 +155,11 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
                     }
                     _ => problem(
                         format!("{path}.response_targets.{plan}"),
-                        format!("bad duration {text:?} (allowed: {DURATION_HELP}, more than zero)"),
+                        Problem::malformed(
+                            "duration",
+                            text,
+                            format!("{DURATION_HELP}, more than zero"),
+                        ),
                     ),
                 },
             }
@@ -163,7 +168,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             if !raw.plans.contains(plan) {
                 problem(
                     format!("{path}.response_targets.{plan}"),
-                    format!("unknown plan {plan:?} (allowed: {})", raw.plans.join(", ")),
+                    Problem::unknown("plan", plan, &raw.plans),
                 );
             }
         }
@@ -187,12 +192,18 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
 
     let mut regions = Vec::new();
     if raw.regions.is_empty() {
-        problem("regions".into(), "at least one region is required".into());
+        problem(
+            "regions".into(),
+            Problem::rule("at least one region is required"),
+        );
     }
     for (name, r) in &raw.regions {
         let path = format!("regions.{name}");
         if !is_name(name) {
-            problem(path.clone(), format!("region name {name:?} {NAME_RULE}"));
+            problem(
+                path.clone(),
+                Problem::rule(format!("region name {name:?} {NAME_RULE}")),
+            );
         }
         check_names(&format!("{path}.languages"), &r.languages, &mut problem);
         let calendar = calendar(&path, &r.time_zone, &r.shifts, &holiday_rules, &mut problem);
@@ -230,9 +241,10 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     if auto_close_after.is_none() {
         problem(
             "auto_close.after".into(),
-            format!(
-                "bad wait {:?} (allowed: {DURATION_HELP} or \"N business days\")",
-                raw.auto_close.after
+            Problem::malformed(
+                "wait",
+                raw.auto_close.after.as_str(),
+                format!("{DURATION_HELP} or \"N business days\""),
             ),
         );
     }
@@ -243,7 +255,11 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             if wait.is_none() {
                 problem(
                     "auto_close.after_last_follow_up".into(),
-                    format!("bad wait {text:?} (allowed: {DURATION_HELP} or \"N business days\")"),
+                    Problem::malformed(
+                        "wait",
+                        text.as_str(),
+                        format!("{DURATION_HELP} or \"N business days\""),
+                    ),
                 );
             }
             wait
@@ -252,10 +268,10 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     if raw.auto_close.follow_ups > MAX_FOLLOW_UPS {
         problem(
             "auto_close.follow_ups".into(),
-            format!(
+            Problem::rule(format!(
                 "{} follow-ups is too many (allowed: 0 to {MAX_FOLLOW_UPS})",
                 raw.auto_close.follow_ups
-            ),
+            )),
         );
     }
     let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
@@ -267,20 +283,14 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
                 if !actions.contains(&action.as_str()) {
                     problem(
                         format!("permissions.{action}"),
-                        format!(
-                            "unknown action {action:?} (allowed: {})",
-                            actions.join(", ")
-                        ),
+                        Problem::unknown("action", action, &actions),
                     );
                 }
                 for role in roles {
                     if !crate::team::STAFF_ROLES.contains(&role.as_str()) {
                         problem(
                             format!("permissions.{action}"),
-                            format!(
-                                "unknown role {role:?} (allowed: {})",
-                                crate::team::STAFF_ROLES.join(", ")
-                            ),
+                            Problem::unknown("role", role, crate::team::STAFF_ROLES),
                         );
                     }
                 }
@@ -288,9 +298,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             for action in &actions {
                 if !table.contains_key(*action) {
                     problem(
-                        "permissions".into(),
-                        format!("missing the roles allowed to record {action} (an empty list allows nobody)"),
-                    );
+                        "permissions".into(), Problem::rule(format!("missing the roles allowed to record {action} (an empty list allows nobody)")));
                 }
             }
             table.iter().map(|(a, r)| (a.clone(), r.clone())).collect()
@@ -358,15 +366,21 @@ fn is_name(text: &str) -> bool {
 }
 
 /// A non-empty list of distinct command-line names.
-fn check_names(path: &str, names: &[String], problem: &mut impl FnMut(String, String)) {
+fn check_names(path: &str, names: &[String], problem: &mut impl FnMut(String, Problem)) {
     if names.is_empty() {
-        problem(path.into(), "must list at least one name".into());
+        problem(path.into(), Problem::rule("must list at least one name"));
     }
     for (i, name) in names.iter().enumerate() {
         if !is_name(name) {
-            problem(format!("{path}[{i}]"), format!("{name:?} {NAME_RULE}"));
+            problem(
+                format!("{path}[{i}]"),
+                Problem::rule(format!("{name:?} {NAME_RULE}")),
+            );
         } else if names[..i].contains(name) {
-            problem(format!("{path}[{i}]"), format!("{name:?} is listed twice"));
+            problem(
+                format!("{path}[{i}]"),
+                Problem::rule(format!("{name:?} is listed twice")),
+            );
         }
     }
 }
@@ -374,14 +388,14 @@ fn check_names(path: &str, names: &[String], problem: &mut impl FnMut(String, St
 fn positive_duration(
     path: &str,
     text: &str,
-    problem: &mut impl FnMut(String, String),
+    problem: &mut impl FnMut(String, Problem),
 ) -> Option<Duration> {
     match parse_duration(text) {
         Some(d) if d > Duration::zero() => Some(d),
         _ => {
             problem(
                 path.into(),
-                format!("bad duration {text:?} (allowed: {DURATION_HELP}, more than zero)"),
+                Problem::malformed("duration", text, format!("{DURATION_HELP}, more than zero")),
             );
             None
         }
@@ -393,13 +407,17 @@ fn calendar(
     time_zone: &str,
     shifts: &[RawShift],
     holidays: &[Holiday],
-    problem: &mut impl FnMut(String, String),
+    problem: &mut impl FnMut(String, Problem),
 ) -> Option<BusinessCalendar> {
     let tz = Tz::from_str(time_zone)
         .map_err(|_| {
             problem(
                 format!("{path}.time_zone"),
-                format!("unknown time zone {time_zone:?} (allowed: an IANA name such as America/Toronto or Etc/GMT)"),
+                Problem::unknown(
+                    "time zone",
+                    time_zone,
+                    ["an IANA name such as America/Toronto or Etc/GMT"],
+                ),
             )
         })
         .ok();
@@ -412,22 +430,23 @@ fn calendar(
         if start.is_none() {
             problem(
                 format!("{shift_path}.start"),
-                format!(
-                    "bad start {:?} (allowed: HH:MM from 00:00 to 23:59)",
-                    shift.start
-                ),
+                Problem::malformed("start", shift.start.as_str(), "HH:MM from 00:00 to 23:59"),
             );
         }
         if end.is_none() {
             problem(
                 format!("{shift_path}.end"),
-                format!("bad end {:?} (allowed: HH:MM from 00:00 to 24:00; an end at or before the start is on the next day)", shift.end),
+                Problem::malformed(
+                    "end",
+                    shift.end.as_str(),
+                    "HH:MM from 00:00 to 24:00; an end at or before the start is on the next day",
+                ),
             );
         }
         if shift.days.is_empty() {
             problem(
                 format!("{shift_path}.days"),
-                "must list at least one day".into(),
+                Problem::rule("must list at least one day"),
             );
         }
         shifts_ok &= start.is_some() && end.is_some();
@@ -445,7 +464,11 @@ fn calendar(
                     shifts_ok = false;
                     problem(
                         format!("{shift_path}.days[{d}]"),
-                        format!("unknown day {day:?} (allowed: mon, tue, wed, thu, fri, sat, sun)"),
+                        Problem::unknown(
+                            "day",
+                            day,
+                            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                        ),
                     );
                 }
                 _ => {}
@@ -455,7 +478,7 @@ fn calendar(
     if shifts.is_empty() {
         problem(
             format!("{path}.shifts"),
-            "at least one shift is required".into(),
+            Problem::rule("at least one shift is required"),
         );
         return None;
     }
@@ -479,7 +502,7 @@ fn calendar(
                 }
                 other => other.to_string(),
             };
-            problem(at, message)
+            problem(at, Problem::rule(message))
         })
         .ok()
 }

@@ -19,7 +19,7 @@ pub fn decode_file(path: &Path, bytes: &[u8], number: u64) -> Result<Case, Store
         let (line, column) = position_of(bytes, e.valid_up_to());
         invalid(line, column, "the file is not valid UTF-8".into())
     })?;
-    let case = decode(text).map_err(|e| invalid(e.line, e.column, e.message))?;
+    let case = decode(text).map_err(|e| invalid(e.line, e.column, e.problem.to_string()))?;
     if case.number() != number {
         return Err(StoreError::WrongNumber {
             path: path.to_path_buf(),

@@ -319,28 +319,8 @@ pub fn writable(case: &Case) -> Result<String, StoreError> {
         )),
         Err(e) => Err(unwritable(format!(
             "the case file would not read back ({}:{}: {})",
-            e.line, e.column, e.message
+            e.line, e.column, e.problem
         ))),
-    }
-}
-
-/// A boolean environment variable: unset or empty is `false`; `1`, `true`,
-/// `yes`, `on` and `0`, `false`, `no`, `off` (any case) say what they
-/// mean; anything else is an error naming what is allowed. The store never
-/// reads the environment itself: the command line calls this for
-/// `CASES_NO_CACHE` and passes the answer in [`StoreOptions`].
-pub fn env_flag(name: &str) -> Result<bool, String> {
-    let Some(value) = std::env::var_os(name) else {
-        return Ok(false);
-    };
-    let text = value.to_string_lossy().trim().to_ascii_lowercase();
-    match text.as_str() {
-        "" | "0" | "false" | "no" | "off" => Ok(false),
-        "1" | "true" | "yes" | "on" => Ok(true),
-        _ => Err(format!(
-            "{name}={:?} is not a boolean (allowed: 1/0, true/false, yes/no)",
-            value.to_string_lossy()
-        )),
     }
 }
 

@@ -18,11 +18,44 @@ use crate::duration::{format_duration, parse_duration};
 use crate::source_map::SourceMap;
 
 /// Why a case file could not be decoded, with where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {problem}")]
 pub struct DecodeError {
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub problem: DecodeProblem,
+}
+
+/// What is wrong with a case file, as typed facts; its `Display` is the
+/// message `check` and every command print after the file and position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeProblem {
+    /// A line git left from a merge that stopped.
+    #[error("unresolved git conflict marker `{marker}`; resolve the merge (cases merge-file) before using this case")]
+    ConflictMarker { marker: &'static str },
+    /// A character YAML does not allow in a document.
+    #[error("the character {character:?} is not allowed in a case file (control characters must be written escaped, in double quotes)")]
+    Unprintable { character: char },
+    /// Nesting deeper than [`MAX_NESTING`].
+    #[error("the YAML is nested more than {MAX_NESTING} levels deep; a case file needs 4")]
+    TooDeep,
+    /// A YAML alias, which no case file needs.
+    #[error("a YAML alias (*name) is not allowed in a case file: write the value itself")]
+    Alias,
+    /// The text is not YAML of a case file's structure, as the parser words it.
+    #[error("{0}")]
+    Syntax(String),
+    /// A header or event field (a path such as `history[2].reason`) holds
+    /// a value that is not allowed, or is missing.
+    #[error("{field}: {message}")]
+    Field { field: String, message: String },
+    /// The history breaks a lifecycle rule (with how to make it allowed).
+    #[error("history[{}]: {}", .0.index, crate::hint::lifecycle(.0))]
+    Lifecycle(crate::case::LifecycleError),
+    /// Header fields disagree with what the history gives.
+    #[error("{0}")]
+    HeaderMismatch(CaseDefect),
 }
 
 /// Generates, from the header table of [`crate::case::schema`], the file
@@ -164,9 +197,7 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
         return Err(DecodeError {
             line,
             column: 1,
-            message: format!(
-                "unresolved git conflict marker `{marker}`; resolve the merge (cases merge-file) before using this case"
-            ),
+            problem: DecodeProblem::ConflictMarker { marker },
         });
     }
     if let Some(found) = unprintable(text) {
@@ -183,21 +214,23 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
                 DecodeError {
                     line: location.as_ref().map_or(1, |l| l.line()),
                     column: location.as_ref().map_or(1, |l| l.column()),
-                    message: error.to_string(),
+                    problem: DecodeProblem::Syntax(error.to_string()),
                 }
             })?
         }
     };
     // The place of the node at `path` (1:1 if the text has none).
-    let at = |path: &str, message: String| {
+    let at = |path: &str, problem: DecodeProblem| {
         let location = SourceMap::new(text).locate(path);
         DecodeError {
             line: location.map_or(1, |l| l.line),
             column: location.map_or(1, |l| l.column),
-            message,
+            problem,
         }
     };
-    let located = |path: String, message: String| at(&path, format!("{path}: {message}"));
+    let located = |field: String, message: String| {
+        at(&field.clone(), DecodeProblem::Field { field, message })
+    };
     let header = file
         .take_header()
         .map_err(|(path, message)| located(path, message))?;
@@ -210,13 +243,13 @@ pub fn decode(text: &str) -> Result<Case, DecodeError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Case::from_parts(header, history).map_err(|defect| match defect {
-        CaseDefect::History(error) => located(
-            format!("history[{}]", error.index),
-            crate::hint::lifecycle(&error),
+        CaseDefect::History(error) => at(
+            &format!("history[{}]", error.index),
+            DecodeProblem::Lifecycle(error),
         ),
         CaseDefect::HeaderMismatch(ref fields) => {
             let first = fields.first().map_or("number", |(field, ..)| *field);
-            at(first, defect.to_string())
+            at(first, DecodeProblem::HeaderMismatch(defect))
         }
     })
 }
@@ -291,9 +324,7 @@ fn unprintable(text: &str) -> Option<DecodeError> {
             return Some(DecodeError {
                 line,
                 column,
-                message: format!(
-                    "the character {c:?} is not allowed in a case file (control characters must be written escaped, in double quotes)"
-                ),
+                problem: DecodeProblem::Unprintable { character: c },
             });
         }
         if c == '\n' {
@@ -315,21 +346,15 @@ pub const MAX_NESTING: usize = 16;
 /// node — the "billion laughs" — and which no case file needs).
 fn check_shape(text: &str) -> Result<(), DecodeError> {
     use crate::source_map::{check_shape, Location, ShapeProblem};
-    let at = |location: Location, message: String| DecodeError {
+    let at = |location: Location, problem: DecodeProblem| DecodeError {
         line: location.line,
         column: location.column,
-        message,
+        problem,
     };
     check_shape(text, MAX_NESTING, true).map_err(|problem| match problem {
-        ShapeProblem::TooDeep(location) => at(
-            location,
-            format!("the YAML is nested more than {MAX_NESTING} levels deep; a case file needs 4"),
-        ),
-        ShapeProblem::Alias(location) => at(
-            location,
-            "a YAML alias (*name) is not allowed in a case file: write the value itself".into(),
-        ),
-        ShapeProblem::Syntax(location, message) => at(location, message),
+        ShapeProblem::TooDeep(location) => at(location, DecodeProblem::TooDeep),
+        ShapeProblem::Alias(location) => at(location, DecodeProblem::Alias),
+        ShapeProblem::Syntax(location, message) => at(location, DecodeProblem::Syntax(message)),
     })
 }
 
