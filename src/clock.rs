@@ -523,13 +523,22 @@ fn reopen_deadline(
     }
 }
 
-/// `t` in `tz` as people read it: `2026-11-30 14:00 America/Toronto`.
+/// `t` in `tz` as messages give it: `2026-11-30 14:00 America/Toronto`, and
+/// in the fall-back hour, which of the two: `2026-11-01 01:30 America/Toronto (EST)`.
 pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    format!(
-        "{} {}",
-        t.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-        tz.name()
-    )
+    use chrono::TimeZone;
+    let local = t.with_timezone(&tz);
+    // In the fall-back hour the same wall time happens twice: say which.
+    let ambiguous = tz
+        .from_local_datetime(&local.naive_local())
+        .single()
+        .is_none();
+    let which = if ambiguous {
+        format!(" ({})", local.format("%Z"))
+    } else {
+        String::new()
+    };
+    format!("{} {}{which}", local.format("%Y-%m-%d %H:%M"), tz.name())
 }
 
 /// Where a case waiting on the customer stands against the auto-close rule.

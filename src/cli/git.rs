@@ -217,11 +217,7 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
     let mut rows = Rows::new(vec!["at", "event", "by", "commit", "author", "date"]);
     for (event, commit) in case.history().iter().zip(&introduced) {
         rows.push(vec![
-            event
-                .at
-                .with_timezone(&tz)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            ctx.zone().show(event.at, tz),
             event.kind.summary(),
             event.by.clone(),
             commit.map_or("(uncommitted)".into(), |c| {

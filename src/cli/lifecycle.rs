@@ -413,7 +413,7 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
         message.push_str(&format!(
             "{} {}\n",
             super::read::clock_name(reading, interval),
-            super::read::describe_clock(reading, ctx.now)
+            super::read::describe_clock(reading, ctx.now, ctx.zone())
         ));
     }
     recorded(ctx, &case, &message)?;

@@ -21,6 +21,7 @@ mod report;
 mod site;
 mod sla;
 mod sweep;
+mod zone;
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -86,6 +87,10 @@ pub struct GlobalArgs {
     /// cases/.cache (as a fresh clone does; also CASES_NO_CACHE=1).
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Show local times in each case's region zone, in UTC, in this
+    /// machine's zone (TZ), or in an IANA zone such as Europe/Paris.
+    #[arg(long, global = true, env = "CASES_TZ", value_name = "region|utc|local|ZONE", default_value = "region", value_parser = zone::parse_tz)]
+    pub tz: zone::ShownZone,
 }
 
 /// Parses an RFC 3339 instant, truncated to whole seconds; an instant no
@@ -380,6 +385,11 @@ impl Context {
             ));
         }
         Ok(())
+    }
+
+    /// The zone `--tz` shows local times in.
+    pub fn zone(&self) -> zone::ShownZone {
+        self.global.tz
     }
 
     /// `--format`, or table when not given.

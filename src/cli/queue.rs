@@ -14,7 +14,7 @@ use super::policy::of_case;
 use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
 use crate::case::{Case, EscalationStatus, EventKind, State};
-use crate::clock::{self, local_time, ClockKind};
+use crate::clock::{self, ClockKind};
 use crate::policy::PolicySet;
 use crate::store::format_instant;
 use crate::store::Store;
@@ -182,7 +182,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
             h.plan.clone(),
             h.region.clone(),
             q.due_at.map_or("waiting for the phone call".into(), |due| {
-                local_time(due, tz)
+                ctx.zone().show(due, tz)
             }),
             match (q.due_at, q.stopped_at) {
                 (Some(due), Some(stopped)) if stopped <= due => "responded".into(),

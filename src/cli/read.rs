@@ -5,9 +5,10 @@ use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output::{self, Rows};
+use super::zone::ShownZone;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::Case;
-use crate::clock::{self, local_time, ClockReading};
+use crate::clock::{self, ClockReading};
 use crate::escalation::{self, Escalation};
 use crate::policy::{format_duration, Policy};
 use crate::store::{event_json, format_instant, Scanned, Store};
@@ -195,14 +196,19 @@ pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandErr
     let policy = super::policy::of_case(&policies, &case)?;
     let text = match ctx.format() {
         Format::Json => output::json(&case_json(&case, policy, ctx.now)?),
-        _ => output::printable(&show_text(&case, policy, ctx.now)?, true).into_owned(),
+        _ => output::printable(&show_text(&case, policy, ctx.now, ctx.zone())?, true).into_owned(),
     };
     ctx.out.push_str(&text);
     Ok(Outcome::Success)
 }
 
 /// The readable form of one case.
-fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String, CommandError> {
+fn show_text(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    zone: ShownZone,
+) -> Result<String, CommandError> {
     let header = case.header();
     let tz = policy.time_zone_of(&header.region);
     let severity_name = policy
@@ -221,13 +227,13 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
     let escalations = escalation::escalations(case);
     if let Some(open) = escalations.last().filter(|e| e.is_open()) {
         let since = match &open.accepted {
-            Some((accepted_at, ..)) => format!("yes, since {}", local_time(*accepted_at, tz)),
+            Some((accepted_at, ..)) => format!("yes, since {}", zone.show(*accepted_at, tz)),
             None => format!(
                 "no: escalation requested {}{}",
-                local_time(open.requested_at, tz),
+                zone.show(open.requested_at, tz),
                 open.reviewed_at.map_or(String::new(), |at| format!(
                     ", reviewed {}",
-                    local_time(at, tz)
+                    zone.show(at, tz)
                 ))
             ),
         };
@@ -241,19 +247,22 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
     if !related.is_empty() {
         field("related", related.join(", "));
     }
-    field("opened", local_time(case.opened_at(), tz));
+    field("opened", zone.show(case.opened_at(), tz));
     field("policy", header.policy_version.clone());
 
     text.push_str("clocks\n");
     let readings = clock::clocks(case, policy, now)?;
     for (reading, interval) in readings.iter().zip(update_intervals(&readings)) {
         let name = clock_name(reading, interval);
-        text.push_str(&format!("  {name:<24} {}\n", describe_clock(reading, now)));
+        text.push_str(&format!(
+            "  {name:<24} {}\n",
+            describe_clock(reading, now, zone)
+        ));
     }
     let gates = clock::gates(case, policy, now)?;
     text.push_str("gates\n");
     let gate =
-        |t: Option<DateTime<Utc>>, never: &str| t.map_or(never.to_string(), |t| local_time(t, tz));
+        |t: Option<DateTime<Utc>>, never: &str| t.map_or(never.to_string(), |t| zone.show(t, tz));
     text.push_str(&format!(
         "  {:<24} {}\n",
         "escalation from",
@@ -284,7 +293,7 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
             "  #{} {}: requested {} by {} ({}, {}): {}\n",
             index + 1,
             e.status(),
-            local_time(e.requested_at, tz),
+            zone.show(e.requested_at, tz),
             e.requester,
             e.role,
             e.channel,
@@ -317,7 +326,7 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
             };
             text.push_str(&format!(
                 "     ended {}: {}: {}\n",
-                local_time(*at, tz),
+                zone.show(*at, tz),
                 ending.label(),
                 detail.replace('\n', " ")
             ));
@@ -348,7 +357,7 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
         }
         text.push_str(&format!(
             "  {}  {} by {}{}\n",
-            event.at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+            zone.show(event.at, tz),
             event.kind.name(),
             event.by,
             if details.is_empty() {
@@ -362,9 +371,9 @@ fn show_text(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<String,
 }
 
 /// `running, due 2026-11-30 14:00 America/Toronto (in 2h30m)` and the like.
-pub fn describe_clock(reading: &ClockReading, now: DateTime<Utc>) -> String {
+pub fn describe_clock(reading: &ClockReading, now: DateTime<Utc>, zone: ShownZone) -> String {
     let tz = reading.time_zone;
-    let due = reading.due_at.map(|t| local_time(t, tz));
+    let due = reading.due_at.map(|t| zone.show(t, tz));
     match (reading.status, reading.due_at, reading.stopped_at) {
         (clock::ClockStatus::Waiting, ..) => "waiting (starts with the first phone contact)".into(),
         (status, Some(due_at), Some(stopped)) => {
@@ -372,7 +381,7 @@ pub fn describe_clock(reading: &ClockReading, now: DateTime<Utc>) -> String {
                 "{}, due {}, stopped {}",
                 status.as_str(),
                 due.unwrap_or_default(),
-                local_time(stopped, tz)
+                zone.show(stopped, tz)
             ) + &if stopped > due_at {
                 format!(" ({} late)", format_duration(stopped - due_at))
             } else {

@@ -134,6 +134,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let store = ctx.store()?;
     let now = args.as_of.unwrap_or(ctx.now);
     let filter = args.filter.resolve(ctx, policies.current())?;
+    let zone = ctx.zone();
     if args.status.contains(&"at-risk") && args.at_risk.is_none() {
         return Err(CommandError::usage(
             "--status at-risk needs --at-risk DURATION (how soon is at risk)",
@@ -379,7 +380,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
                     status.to_string(),
                     line.reading
                         .due_at
-                        .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
+                        .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
                     remaining_text(&line.reading, now),
                 ]);
             }

@@ -769,21 +769,21 @@ fn history_joins_events_with_the_commits_that_recorded_them() {
         lines[2..],
         [
             format!(
-                "2026-11-23 14:05 opened: Search is slow (sev2, plus, emea) alice {} alice {}",
+                "2026-11-23 14:05 GMT opened: Search is slow (sev2, plus, emea) alice {} alice {}",
                 &opened[..10],
                 dates[0]
             ),
             format!(
-                "2026-11-23 15:00 assigned to bob bob {} bob {}",
+                "2026-11-23 15:00 GMT assigned to bob bob {} bob {}",
                 &assigned_in_b[..10],
                 dates[1]
             ),
             format!(
-                "2026-11-23 15:30 note alice {} alice {}",
+                "2026-11-23 15:30 GMT note alice {} alice {}",
                 &noted[..10],
                 dates[2]
             ),
-            "2026-11-23 16:00 responded alice (uncommitted) - -".to_string(),
+            "2026-11-23 16:00 GMT responded alice (uncommitted) - -".to_string(),
         ]
     );
 

@@ -31,3 +31,4 @@ mod sla_rules;
 mod store_format;
 mod sweep;
 mod team;
+mod zones;

@@ -196,11 +196,11 @@ fn show_is_readable() {
         .stdout_has("state new")
         .stdout_has("owner (unowned)")
         .stdout_has("contacts Jane Doe <jane@acme.example>, Raj Patel <raj@acme.example>")
-        .stdout_has("opened 2026-11-23 09:05 America/Toronto")
+        .stdout_has("opened 2026-11-23 09:05 EST")
         .stdout_has("policy 2026.1")
-        .stdout_has("initial-response running, due 2026-11-23 11:05 America/Toronto (in 1h30m)")
-        .stdout_has("escalation from 2026-11-25 09:05 America/Toronto")
-        .stdout_has("2026-11-23 09:05 created by alice")
+        .stdout_has("initial-response running, due 2026-11-23 11:05 EST (in 1h30m)")
+        .stdout_has("escalation from 2026-11-25 09:05 EST")
+        .stdout_has("2026-11-23 09:05 EST created by alice")
         .stderr_empty();
 }
 
@@ -613,7 +613,7 @@ fn show_json_gates_of_a_case_waiting_on_the_customer() {
         .ok()
         .stdout_has("state waiting-on-customer")
         .stdout_has("owner bob")
-        .stdout_has("auto-close at 2026-11-30 10:00 America/Toronto");
+        .stdout_has("auto-close at 2026-11-30 10:00 EST");
 }
 
 #[test]
