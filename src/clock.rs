@@ -211,21 +211,69 @@ fn severity_before(history: &[Event], index: usize) -> Option<u8> {
 /// comes after the due instant, the clock is breached and keeps that due
 /// (a lowering never hides a breach). Returns the due and the severity that
 /// set it.
-fn retargeted_due(
-    level: u8,
-    changes: impl IntoIterator<Item = (DateTime<Utc>, u8)>,
-    mut due_for: impl FnMut(u8) -> Result<DateTime<Utc>, ClockError>,
-) -> Result<(DateTime<Utc>, u8), ClockError> {
+fn retargeted_due<T>(
+    level: T,
+    changes: impl IntoIterator<Item = (DateTime<Utc>, T)>,
+    mut due_for: impl FnMut(&T) -> Result<DateTime<Utc>, ClockError>,
+) -> Result<(DateTime<Utc>, T), ClockError> {
     let mut level = level;
-    let mut due = due_for(level)?;
+    let mut due = due_for(&level)?;
     for (at, to) in changes {
         if at > due {
             break;
         }
         level = to;
-        due = due_for(level)?;
+        due = due_for(&level)?;
     }
     Ok((due, level))
+}
+
+/// What a response clock's target depends on: severity, plan and region.
+#[derive(Debug, Clone)]
+struct Terms {
+    level: u8,
+    plan: String,
+    region: String,
+}
+
+/// The terms after each severity change and plan or region edit of
+/// `events`, starting from `terms`, as (instant, terms then in force).
+fn terms_changes(
+    terms: Terms,
+    events: &[Event],
+) -> impl Iterator<Item = (DateTime<Utc>, Terms)> + '_ {
+    events
+        .iter()
+        .scan(terms, |terms, event| {
+            let changed = match &event.kind {
+                EventKind::SeverityChanged { to, .. } => {
+                    terms.level = *to;
+                    true
+                }
+                EventKind::Edited {
+                    field, new_value, ..
+                } if field == "plan" => {
+                    terms.plan = new_value.clone();
+                    true
+                }
+                EventKind::Edited {
+                    field, new_value, ..
+                } if field == "region" => {
+                    terms.region = new_value.clone();
+                    true
+                }
+                _ => false,
+            };
+            Some(changed.then(|| (event.at, terms.clone())))
+        })
+        .flatten()
+}
+
+/// The value of editable header field `field` after the event at `index`:
+/// its last `edited` event up to there, else the opening facts.
+fn field_before(history: &[Event], index: usize, field: &str) -> Option<String> {
+    let end = (index + 1).min(history.len());
+    crate::case::field_at(&history[..end], field, DateTime::<Utc>::MAX_UTC)
 }
 
 /// The severity changes of `events` as (instant, new level).
@@ -288,7 +336,7 @@ pub fn clocks(
             .filter(|(at, _)| *at > escalation.requested_at && *at <= until);
         let (due, _) =
             retargeted_due(escalation.severity, changes, |level| {
-                let calendar = crate::escalation::follow_up_calendar(policy, level);
+                let calendar = crate::escalation::follow_up_calendar(policy, *level);
                 Ok(calendar
                     .add_business_duration(escalation.requested_at, policy.escalation.follow_up))
             })?;
@@ -399,17 +447,34 @@ fn response_clock(
     let ran_until = stop_index.unwrap_or(history.len()).max(start_index + 1);
     let ran = &history[start_index + 1..ran_until];
     let level = severity_before(history, start_index).unwrap_or(case.header().severity);
-    let plan = &case.header().plan;
-    let (due, _) = retargeted_due(level, severity_changes(ran), |level| {
-        let rule = rules.severity(case, level)?;
+    // The plan and region re-target it like the severity (`cases edit`):
+    // the terms in force at its start, then each change while it ran.
+    let terms = Terms {
+        level,
+        plan: field_before(history, start_index, "plan")
+            .unwrap_or_else(|| case.header().plan.clone()),
+        region: field_before(history, start_index, "region")
+            .unwrap_or_else(|| case.header().region.clone()),
+    };
+    let (due, _) = retargeted_due(terms.clone(), terms_changes(terms, ran), |terms| {
+        let rule = rules.severity(case, terms.level)?;
         let target = rule
-            .response_target(plan)
+            .response_target(&terms.plan)
             .ok_or_else(|| ClockError::UnknownPlan {
                 number: case.number(),
-                plan: plan.clone(),
+                plan: terms.plan.clone(),
             })?;
+        let region =
+            rules
+                .policy
+                .region(&terms.region)
+                .ok_or_else(|| ClockError::UnknownRegion {
+                    number: case.number(),
+                    region: terms.region.clone(),
+                })?;
         Ok(rules
-            .calendar(rule)
+            .policy
+            .severity_calendar(rule, region)
             .add_business_duration(started_at, target))
     })?;
     Ok(ClockReading {

@@ -16,7 +16,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{CloseReason, Contact, EventKind, Header, State};
-use crate::case::Event;
+use crate::case::{history_as_of, Event};
 
 /// Where a case's escalation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +87,16 @@ impl LifecycleError {
 pub enum Refusal {
     #[error("the history is empty; it must start with a created event")]
     EmptyHistory,
+    #[error("an edited event names field {field:?} (editable: {})", EDITABLE_FIELDS.join(", "))]
+    EditedUnknownField { field: String },
+    #[error("an edited event changes {field} from {from:?}, but it was {was:?}")]
+    EditedFromAnother {
+        field: String,
+        from: String,
+        was: String,
+    },
+    #[error("an edited event must give {field} a new, non-empty value")]
+    EditedToNothing { field: String },
     #[error("the history starts with {first}; it must start with created")]
     NotOpenedByCreated { first: &'static str },
     #[error("{event} at {} is earlier than the event before it ({}); events are recorded in time order", rfc3339(*at), rfc3339(*previous))]
@@ -231,6 +241,35 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// Applies one event after the first; the error says why it is refused.
+/// The header fields an `edited` event may change (`cases edit`). The
+/// severity has its own event (it needs the customer's agreement), the
+/// owner `assigned`, the contacts `contact-added`/`contact-removed`.
+pub const EDITABLE_FIELDS: [&str; 5] = ["title", "account", "plan", "region", "language"];
+
+/// The value of editable header field `field` in force at `instant`: the
+/// last `edited` event at or before it, else the opening facts.
+pub fn field_at(history: &[Event], field: &str, instant: DateTime<Utc>) -> Option<String> {
+    history_as_of(history, instant)
+        .iter()
+        .rev()
+        .find_map(|event| match &event.kind {
+            EventKind::Edited {
+                field: edited,
+                new_value,
+                ..
+            } if edited == field => Some(new_value.clone()),
+            EventKind::Created(intake) => match field {
+                "title" => Some(intake.title.clone()),
+                "account" => Some(intake.account.clone()),
+                "plan" => Some(intake.plan.clone()),
+                "region" => Some(intake.region.clone()),
+                "language" => Some(intake.language.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+}
+
 fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
     let header = &mut replayed.header;
     let number = header.number;
@@ -276,6 +315,37 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
             if state == State::WaitingOnCustomer {
                 header.state = State::Open;
             }
+        }
+        EventKind::Edited {
+            field,
+            old_value,
+            new_value,
+        } => {
+            let slot = match field.as_str() {
+                "title" => &mut header.title,
+                "account" => &mut header.account,
+                "plan" => &mut header.plan,
+                "region" => &mut header.region,
+                "language" => &mut header.language,
+                other => {
+                    return Err(Refusal::EditedUnknownField {
+                        field: other.to_string(),
+                    })
+                }
+            };
+            if slot != old_value {
+                return Err(Refusal::EditedFromAnother {
+                    field: field.clone(),
+                    from: old_value.clone(),
+                    was: slot.clone(),
+                });
+            }
+            if new_value.trim().is_empty() || new_value == old_value {
+                return Err(Refusal::EditedToNothing {
+                    field: field.clone(),
+                });
+            }
+            *slot = new_value.clone();
         }
         EventKind::SeverityChanged { from, to, .. } => {
             if *from != header.severity {

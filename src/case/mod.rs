@@ -13,7 +13,9 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use lifecycle::{replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed};
+pub use lifecycle::{
+    field_at, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed, EDITABLE_FIELDS,
+};
 
 /// A case's place in the lifecycle.
 #[derive(

@@ -95,6 +95,9 @@ macro_rules! with_events {
                 call: String,
                 note: String,
                 old_number: u64,
+                field: String,
+                old_value: String,
+                new_value: String,
             }
             kinds {
                 /// The case was opened with these facts.
@@ -196,6 +199,12 @@ macro_rules! with_events {
                 DeEscalated "de-escalated" {
                     reason: String,
                 } => "de-escalated".into(),
+                /// A header fact was corrected (`cases edit`): which, from what, to what.
+                Edited "edited" {
+                    field: String,
+                    old_value: String,
+                    new_value: String,
+                } => format!("{field} edited: {old_value} -> {new_value}"),
                 /// The case was given a new number after two clones opened the same one.
                 Renumbered "renumbered" {
                     old_number: u64,

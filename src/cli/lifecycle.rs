@@ -178,9 +178,23 @@ pub fn record_with(
     number: u64,
     build: impl FnOnce(&Case) -> Result<EventKind, CommandError>,
 ) -> Result<Case, CommandError> {
+    record_all_with(ctx, store, number, |case| {
+        build(case).map(|kind| vec![kind])
+    })
+}
+
+/// Like [`record_with`] for several events at once (`cases edit`), all at
+/// `ctx.now` in the order given: all are recorded, or none.
+pub fn record_all_with(
+    ctx: &Context,
+    store: &Store,
+    number: u64,
+    build: impl FnOnce(&Case) -> Result<Vec<EventKind>, CommandError>,
+) -> Result<Case, CommandError> {
     let by = ctx.actor()?;
     let at = ctx.now;
     let policies = ctx.policies()?;
+    let mut recorded = 0;
     let case = store.update_case(number, |case| {
         if let Some(last) = case.history().last().filter(|last| at < last.at) {
             let tz = of_case(&policies, case)?.time_zone_of(&case.header().region);
@@ -191,23 +205,31 @@ pub fn record_with(
                 local_time(last.at, tz)
             )));
         }
-        let kind = build(case)?;
-        // With a roster: the actor's role must allow this kind of event,
-        // and a case is owned by a product specialist on the team.
-        ctx.authorize(kind.name(), at, of_case(&policies, case)?)?;
-        if let (EventKind::Assigned { owner }, Some(roster)) = (&kind, ctx.roster()?) {
-            roster.check_owner(owner, at).map_err(|e| {
-                CommandError::refused(format!(
-                    "case {number} cannot be assigned to {owner}: {e} ({})",
-                    super::TEAM_FILE
-                ))
-            })?;
-        }
-        case.record(Event { at, by, kind })
+        let kinds = build(case)?;
+        recorded = kinds.len();
+        for kind in kinds {
+            // With a roster: the actor's role must allow this kind of event,
+            // and a case is owned by a product specialist on the team.
+            ctx.authorize(kind.name(), at, of_case(&policies, case)?)?;
+            if let (EventKind::Assigned { owner }, Some(roster)) = (&kind, ctx.roster()?) {
+                roster.check_owner(owner, at).map_err(|e| {
+                    CommandError::refused(format!(
+                        "case {number} cannot be assigned to {owner}: {e} ({})",
+                        super::TEAM_FILE
+                    ))
+                })?;
+            }
+            case.record(Event {
+                at,
+                by: by.clone(),
+                kind,
+            })
             .map_err(CommandError::from)?;
+        }
         evaluable(case, of_case(&policies, case)?, at)
     })??;
-    if let Some(event) = case.history().last() {
+    let history = case.history();
+    for event in &history[history.len().saturating_sub(recorded)..] {
         ctx.changed(
             store.path_of(number),
             format!("case {number}: {}", event.kind.summary()),

@@ -6,6 +6,7 @@
 mod check;
 mod completions;
 mod discover;
+mod edit;
 mod error;
 mod escalate;
 mod filter;
@@ -152,6 +153,8 @@ pub enum Command {
     FollowUp(lifecycle::MessageArgs),
     /// Record the customer's reply: a waiting case is open again.
     CustomerReply(lifecycle::MessageArgs),
+    /// Correct or change the title, account, plan, region or language (recorded, old -> new).
+    Edit(edit::EditArgs),
     /// Change the severity (needs the customer's agreement); clocks re-target.
     Severity(lifecycle::SeverityArgs),
     /// Development fixes: request one, or record that one is available.
@@ -232,6 +235,7 @@ impl Command {
             | Command::Close(_)
             | Command::Reopen(_)
             | Command::Contact(_)
+            | Command::Edit(_)
             | Command::Escalate(_) => CASE_FORMATS,
             Command::Init(_)
             | Command::GitSetup(_)
@@ -266,6 +270,7 @@ impl Command {
             Command::Close(_) => "close",
             Command::Reopen(_) => "reopen",
             Command::Contact(_) => "contact",
+            Command::Edit(_) => "edit",
             Command::Escalate(_) => "escalate",
             Command::Report(_) => "report",
             Command::Sweep(_) => "sweep",
@@ -631,6 +636,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::RequestInfo(args) => lifecycle::cmd_request_info(ctx, args),
         Command::FollowUp(args) => lifecycle::cmd_follow_up(ctx, args),
         Command::CustomerReply(args) => lifecycle::cmd_customer_reply(ctx, args),
+        Command::Edit(args) => edit::cmd_edit(ctx, args),
         Command::Severity(args) => lifecycle::cmd_severity(ctx, args),
         Command::Fix(command) => lifecycle::cmd_fix(ctx, command),
         Command::Close(args) => lifecycle::cmd_close(ctx, args),

@@ -97,6 +97,7 @@ pub const DEFAULT_PERMISSIONS: &[(&str, &[&str])] = {
         ("escalation-update", MANAGER),
         ("escalation-closed", MANAGER),
         ("de-escalated", MANAGER),
+        ("edited", STAFF),
         ("renumbered", STAFF),
         ("sweep", &["support-manager", "automation"]),
     ]

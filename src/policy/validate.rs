@@ -295,6 +295,24 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
                     }
                 }
             }
+            // Actions added after permission tables were first written: a
+            // table that omits one gets its default roles, so an existing
+            // policy stays valid (and means what it meant).
+            const LATER_ACTIONS: [&str; 1] = ["edited"];
+            let mut table = table.clone();
+            for action in LATER_ACTIONS {
+                if !table.contains_key(action) {
+                    if let Some((_, roles)) = super::DEFAULT_PERMISSIONS
+                        .iter()
+                        .find(|(a, _)| *a == action)
+                    {
+                        table.insert(
+                            action.to_string(),
+                            roles.iter().map(|r| r.to_string()).collect(),
+                        );
+                    }
+                }
+            }
             for action in &actions {
                 if !table.contains_key(*action) {
                     problem(

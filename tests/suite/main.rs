@@ -10,6 +10,7 @@ mod calendar;
 mod check;
 mod contract;
 mod discovery;
+mod edit;
 mod escalation;
 mod filters;
 mod git;

@@ -81,7 +81,7 @@ fn messages_keep_the_zone_name_and_say_which_fall_back_hour() {
             "--justification",
             "Down",
             "--resources",
-            "Ann Lee",
+            "Raj for logs",
         ])
         .now(now)
     };
