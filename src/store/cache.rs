@@ -73,7 +73,7 @@ fn remove_stale_temporaries(root: &Path) {
 /// The first line of a cache file: its format, bumped whenever the cached
 /// form of a case changes, and the version of `cases` that wrote it, since
 /// a new version may verify cases differently.
-const FORMAT: &[u8] = concat!("cases-cache-v004 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const FORMAT: &[u8] = concat!("cases-cache-v005 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
@@ -672,7 +672,7 @@ mod tests {
         let stale = store.root().join(".cache-killed.tmp");
         let recent = store.root().join(".cache-Run1ng.tmp");
         for path in [&stale, &recent] {
-            fs::write(path, b"cases-cache-v004 half").unwrap();
+            fs::write(path, b"cases-cache-v005 half").unwrap();
         }
         let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         fs::File::options()
