@@ -167,7 +167,7 @@ fn a_clock_past_due_at_a_lowering_stays_breached_with_its_due() {
     env.run(&["severity", "1001", "3", "--customer-agreed"])
         .now("2026-11-23T23:00:00Z")
         .ok()
-        .stderr_has("initial-response breached, due 2026-11-23 17:00 America/Toronto (overdue 1h)");
+        .stderr_has("initial-response breached, due 2026-11-23 17:00 EST (overdue 1h)");
     crate::common::assert_json_has(
         initial_response(&env.show(1001, "2026-11-23T23:30:00Z")),
         &json!({"due_at": "2026-11-23T22:00:00Z", "stopped_at": null, "status": "breached"}),
@@ -277,11 +277,13 @@ fn a_reopen_starts_a_reopen_response_clock_seen_in_show_sla_and_report() {
     env.run(&["show", "1001"])
         .now("2026-11-24T16:00:00Z")
         .ok()
-        .stdout_has("reopen-response #1 running, due 2026-11-24 12:00 America/Toronto (in 1h)");
+        .stdout_has("reopen-response #1 running, due 2026-11-24 12:00 EST (in 1h)");
     env.run(&["sla"])
         .now("2026-11-24T16:00:00Z")
         .ok()
-        .stdout_has("1001 2 premium north-america open reopen-response #1 running 2026-11-24 12:00 America/Toronto in 1h");
+        .stdout_has(
+        "1001 2 premium north-america open reopen-response #1 running 2026-11-24 12:00 EST in 1h",
+    );
     env.run(&["sla", "--check"])
         .now("2026-11-24T17:00:01Z")
         .code(1)
@@ -474,7 +476,7 @@ fn a_case_is_escalated_from_acceptance_and_a_pending_request_shows_as_requested(
     env.run(&["show", "1001"])
         .now("2026-11-25T15:10:00Z")
         .ok()
-        .stdout_has("  escalated  no: escalation requested 2026-11-25 10:00 America/Toronto\n");
+        .stdout_has("  escalated  no: escalation requested 2026-11-25 10:00 EST\n");
     env.run(&["list", "--escalated", "--format", "json"])
         .now("2026-11-25T15:10:00Z")
         .ok()
@@ -486,7 +488,7 @@ fn a_case_is_escalated_from_acceptance_and_a_pending_request_shows_as_requested(
     env.run(&["show", "1001"])
         .now("2026-11-25T15:40:00Z")
         .ok()
-        .stdout_has("  escalated  yes, since 2026-11-25 10:30 America/Toronto\n");
+        .stdout_has("  escalated  yes, since 2026-11-25 10:30 EST\n");
     let listed = env
         .run(&["list", "--escalated", "--format", "json"])
         .now("2026-11-25T15:40:00Z")
