@@ -74,6 +74,7 @@ Who may do what
  escalation-update     support-manager
  escalation-closed     support-manager
  de-escalated          support-manager
+ edited                product-specialist, support-manager
  renumbered            product-specialist, support-manager
  sweep                 support-manager, automation
 ";
