@@ -577,6 +577,13 @@ mod tests {
             },
             good[..good.len() - 3].to_vec(),
             b"cases-cache-v000".to_vec(),
+            // Written before the edited event kind (v005): the kinds after
+            // it were numbered one lower, so it must be rebuilt.
+            [
+                &b"cases-cache-v004 "[..],
+                &good[b"cases-cache-v005 ".len()..],
+            ]
+            .concat(),
             Vec::new(),
         ] {
             fs::write(&path, &broken).unwrap();
