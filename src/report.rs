@@ -30,6 +30,7 @@ pub enum Dimension {
     Plan,
     Region,
     Owner,
+    Label,
 }
 
 impl Dimension {
@@ -39,6 +40,16 @@ impl Dimension {
             Dimension::Plan => "plan",
             Dimension::Region => "region",
             Dimension::Owner => "owner",
+            Dimension::Label => "label",
+        }
+    }
+
+    /// How people read a group without a value: an unowned case's owner, an
+    /// unlabelled case's label.
+    pub fn absent_text(self) -> &'static str {
+        match self {
+            Dimension::Label => "(no label)",
+            _ => "(unowned)",
         }
     }
 
@@ -48,20 +59,51 @@ impl Dimension {
             "plan" => Dimension::Plan,
             "region" => Dimension::Region,
             "owner" => Dimension::Owner,
+            "label" => Dimension::Label,
             _ => return None,
         })
     }
 
-    /// The case's value of this dimension; `None` for an unowned case's owner.
-    fn value_of(self, case: &Case) -> Option<String> {
+    /// The case's values of this dimension: one, `None` for an unowned
+    /// case's owner; for labels each label (a case counts in the group of
+    /// every label it has), `None` for a case without one.
+    fn values_of(self, case: &Case) -> Vec<Option<String>> {
         let h = case.header();
         match self {
-            Dimension::Severity => Some(h.severity.to_string()),
-            Dimension::Plan => Some(h.plan.clone()),
-            Dimension::Region => Some(h.region.clone()),
-            Dimension::Owner => h.owner.clone(),
+            Dimension::Severity => vec![Some(h.severity.to_string())],
+            Dimension::Plan => vec![Some(h.plan.clone())],
+            Dimension::Region => vec![Some(h.region.clone())],
+            Dimension::Owner => vec![h.owner.clone()],
+            Dimension::Label => {
+                let labels = case.labels();
+                if labels.is_empty() {
+                    vec![None]
+                } else {
+                    labels.into_iter().map(Some).collect()
+                }
+            }
         }
     }
+}
+
+/// Every group a case counts in for `by`: one per combination of its
+/// values (more than one only when it has several labels).
+fn groups_of(by: &[Dimension], case: &Case) -> Vec<Vec<Option<String>>> {
+    let mut groups = vec![Vec::new()];
+    for dimension in by {
+        let values = dimension.values_of(case);
+        groups = groups
+            .iter()
+            .flat_map(|group| {
+                values.iter().map(move |value| {
+                    let mut group = group.clone();
+                    group.push(value.clone());
+                    group
+                })
+            })
+            .collect();
+    }
+    groups
 }
 
 /// What the report covers.
@@ -312,7 +354,7 @@ impl Tally {
             self.backlog_by_age[bucket] += 1;
         }
 
-        let group: Vec<Option<String>> = request.by.iter().map(|d| d.value_of(&case)).collect();
+        let groups = groups_of(&request.by, &case);
         let readings = clock::clocks(&case, policy, last)?;
         for reading in &readings {
             if let Some(due) = reading.due_at.filter(|due| *due < end) {
@@ -327,11 +369,14 @@ impl Tally {
                     request.in_period(started)
                 });
             if counted {
-                self.attainment
-                    .entry((reading.clock, group.clone()))
-                    .or_default()
-                    .add(reading.status);
-                if !group.is_empty() {
+                for group in &groups {
+                    self.attainment
+                        .entry((reading.clock, group.clone()))
+                        .or_default()
+                        .add(reading.status);
+                }
+                // The total counts each clock once, whatever its groups.
+                if !request.by.is_empty() {
                     self.attainment
                         .entry((reading.clock, Vec::new()))
                         .or_default()

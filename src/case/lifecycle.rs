@@ -45,6 +45,8 @@ pub struct Replayed {
     pub header: Header,
     /// The open escalation, if any.
     pub escalation: Option<EscalationStatus>,
+    /// The case's labels (`label-added` less `label-removed`), sorted.
+    pub labels: Vec<String>,
 }
 
 impl Replayed {
@@ -60,6 +62,7 @@ impl Replayed {
         Replayed {
             header: header.clone(),
             escalation: None,
+            labels: Vec::new(),
         }
     }
 }
@@ -130,6 +133,12 @@ pub enum Refusal {
     UnconfirmedClosing { number: u64 },
     #[error("case {number} is {state}; only a case waiting on the customer closes as no-response")]
     NoResponseNotWaiting { number: u64, state: State },
+    #[error("label {label:?} is not a label name: {}", LABEL_RULE)]
+    BadLabel { label: String },
+    #[error("case {number} already has label {label}")]
+    AlreadyLabelled { number: u64, label: String },
+    #[error("case {number} has no label {label}")]
+    NotLabelled { number: u64, label: String },
     #[error("{contact} is already a contact of case {number}")]
     AlreadyAContact { number: u64, contact: Contact },
     #[error("{contact} is not a contact of case {number}")]
@@ -219,6 +228,7 @@ pub fn replay(number: u64, history: &[Event]) -> Result<Replayed, LifecycleError
             policy_version: intake.policy_version.clone(),
         },
         escalation: None,
+        labels: Vec::new(),
     };
     let mut previous_at = first.at;
     for (index, event) in history.iter().enumerate().skip(1) {
@@ -240,7 +250,19 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Applies one event after the first; the error says why it is refused.
+/// What a label name is, for messages.
+pub const LABEL_RULE: &str =
+    "lower-case letters, digits and '-', starting with a letter, at most 40 characters, not \"none\" (such as indexing)";
+
+/// Whether `text` is a label name ([`LABEL_RULE`]).
+pub fn is_label(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && text.len() <= 40
+        && text != "none"
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// The header fields an `edited` event may change (`cases edit`). The
 /// severity has its own event (it needs the customer's agreement), the
 /// owner `assigned`, the contacts `contact-added`/`contact-removed`.
@@ -270,6 +292,7 @@ pub fn field_at(history: &[Event], field: &str, instant: DateTime<Utc>) -> Optio
         })
 }
 
+/// Applies one event after the first; the error says why it is refused.
 fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
     let header = &mut replayed.header;
     let number = header.number;
@@ -281,6 +304,35 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
     match &event.kind {
         EventKind::Created(_) => return Err(Refusal::SecondCreated { number }),
         EventKind::Note { .. } | EventKind::Renumbered { .. } => {}
+        // Labels group cases for the team (reports count closed cases
+        // too), so a closed case may be labelled.
+        EventKind::LabelAdded { label } => {
+            if !is_label(label) {
+                return Err(Refusal::BadLabel {
+                    label: label.clone(),
+                });
+            }
+            match replayed.labels.binary_search(label) {
+                Ok(_) => {
+                    return Err(Refusal::AlreadyLabelled {
+                        number,
+                        label: label.clone(),
+                    })
+                }
+                Err(at) => replayed.labels.insert(at, label.clone()),
+            }
+        }
+        EventKind::LabelRemoved { label } => match replayed.labels.binary_search(label) {
+            Ok(at) => {
+                replayed.labels.remove(at);
+            }
+            Err(_) => {
+                return Err(Refusal::NotLabelled {
+                    number,
+                    label: label.clone(),
+                })
+            }
+        },
         _ if state == State::Closed && !matches!(event.kind, EventKind::Reopened { .. }) => {
             return Err(closed_refusal())
         }

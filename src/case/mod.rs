@@ -14,7 +14,8 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 pub use lifecycle::{
-    field_at, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed, EDITABLE_FIELDS,
+    field_at, is_label, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed,
+    EDITABLE_FIELDS, LABEL_RULE,
 };
 
 /// A case's place in the lifecycle.
@@ -398,6 +399,11 @@ impl Case {
     /// When the case was opened (its `created` event).
     pub fn opened_at(&self) -> DateTime<Utc> {
         self.history[0].at
+    }
+
+    /// The case's labels, sorted (`cases label`).
+    pub fn labels(&self) -> Vec<String> {
+        self.replayed().labels
     }
 
     /// The lifecycle facts of the current history.

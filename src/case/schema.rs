@@ -98,6 +98,7 @@ macro_rules! with_events {
                 field: String,
                 old_value: String,
                 new_value: String,
+                label: String,
             }
             kinds {
                 /// The case was opened with these facts.
@@ -209,6 +210,15 @@ macro_rules! with_events {
                 Renumbered "renumbered" {
                     old_number: u64,
                 } => format!("renumbered from {old_number}"),
+                /// A label (a team's grouping, such as a product area) was put
+                /// on the case (`cases label N --add`).
+                LabelAdded "label-added" {
+                    label: String,
+                } => format!("label added: {label}"),
+                /// A label was taken off the case (`cases label N --remove`).
+                LabelRemoved "label-removed" {
+                    label: String,
+                } => format!("label removed: {label}"),
             }
         }
     };

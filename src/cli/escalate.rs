@@ -4,7 +4,8 @@
 
 use clap::Subcommand;
 
-use super::intake::{non_empty, one_line, optional_text};
+use super::input;
+use super::intake::{non_empty, one_line};
 use super::lifecycle::record_with;
 use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
@@ -148,8 +149,12 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
                 )));
             }
             let requester = one_line("--by", &requester)?;
-            let justification = non_empty("--justification", &justification)?;
-            let resources = non_empty("--resources", &resources)?;
+            let justification = non_empty(
+                "--justification",
+                &input::given_text(justification, "--justification")?,
+            )?;
+            let resources =
+                non_empty("--resources", &input::given_text(resources, "--resources")?)?;
             let kind = EventKind::EscalationRequested {
                 requester: requester.clone(),
                 role: role.clone(),
@@ -168,7 +173,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         EscalateCommand::Review { number, note } => (
             number,
             EventKind::EscalationReviewed {
-                note: optional_text(note),
+                note: input::optional_text(note, "--note", None)?,
             },
             "escalation reviewed".to_string(),
         ),
@@ -200,14 +205,17 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         } => (
             number,
             EventKind::EscalationDeclined {
-                explanation: non_empty("--explanation", &explanation)?,
+                explanation: non_empty(
+                    "--explanation",
+                    &input::given_text(explanation, "--explanation")?,
+                )?,
             },
             "escalation declined".to_string(),
         ),
         EscalateCommand::Update { number, message } => (
             number,
             EventKind::EscalationUpdate {
-                message: non_empty("--message", &message)?,
+                message: non_empty("--message", &input::given_text(message, "--message")?)?,
             },
             "escalation update recorded".to_string(),
         ),
@@ -227,7 +235,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
                         None => String::new(),
                     }),
                     outcome,
-                    summary: non_empty("--summary", &summary)?,
+                    summary: non_empty("--summary", &input::given_text(summary, "--summary")?)?,
                 },
                 what,
             )
@@ -235,7 +243,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         EscalateCommand::DeEscalate { number, reason } => (
             number,
             EventKind::DeEscalated {
-                reason: non_empty("--reason", &reason)?,
+                reason: non_empty("--reason", &input::given_text(reason, "--reason")?)?,
             },
             "de-escalated".to_string(),
         ),

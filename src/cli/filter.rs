@@ -45,6 +45,9 @@ pub struct CaseFilter {
     /// Only cases of these accounts (case-insensitive, whole name).
     #[arg(short, long, value_delimiter = ',', value_name = "ACCOUNT,...")]
     pub account: Vec<String>,
+    /// Only cases with one of these labels (cases label), "none" the unlabelled cases.
+    #[arg(short, long, value_delimiter = ',', value_name = "LABEL,...", value_parser = parse_label_filter)]
+    pub label: Vec<String>,
     /// Only escalated cases: an escalation accepted and not yet ended (a
     /// request not yet accepted does not count).
     #[arg(long)]
@@ -107,6 +110,15 @@ impl SortField {
     }
 }
 
+/// A `--label` value: a label name, or `none`.
+fn parse_label_filter(text: &str) -> Result<String, String> {
+    if text == "none" {
+        Ok(text.to_string())
+    } else {
+        super::label::parse_label(text)
+    }
+}
+
 fn parse_state(text: &str) -> Result<State, String> {
     State::parse(text).ok_or_else(|| {
         let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
@@ -126,6 +138,8 @@ pub struct Filter {
     owners: Vec<Option<String>>,
     /// Lower-cased.
     accounts: Vec<String>,
+    /// Labels, "none" for the unlabelled cases.
+    labels: Vec<String>,
     escalated: bool,
     /// Lower-cased.
     grep: Option<String>,
@@ -184,6 +198,7 @@ impl CaseFilter {
             regions: self.region.clone(),
             owners,
             accounts: self.account.iter().map(|a| a.to_lowercase()).collect(),
+            labels: self.label.clone(),
             escalated: self.escalated,
             grep,
             opened_since: self.opened_since,
@@ -211,6 +226,19 @@ impl Filter {
             && self.opened_until.is_none_or(|until| opened_at < until)
     }
 
+    /// Whether a case with these labels passes `--label` (a scan has them
+    /// without decoding the history; [`Filter::keeps_case`] checks them too).
+    pub fn keeps_labels(&self, labels: &[String]) -> bool {
+        self.labels.is_empty()
+            || self.labels.iter().any(|wanted| {
+                if wanted == "none" {
+                    labels.is_empty()
+                } else {
+                    labels.contains(wanted)
+                }
+            })
+    }
+
     /// Whether [`Filter::keeps_case`] must see the history.
     pub fn needs_history(&self) -> bool {
         self.escalated || self.grep.is_some()
@@ -219,7 +247,9 @@ impl Filter {
     /// Whether the case passes the filters that need its history (call it
     /// after [`Filter::keeps_header`]).
     pub fn keeps_case(&self, case: &Case) -> bool {
-        (!self.escalated || case.replayed().is_escalated())
+        let replayed = case.replayed();
+        (!self.escalated || replayed.is_escalated())
+            && self.keeps_labels(&replayed.labels)
             && self
                 .grep
                 .as_deref()

@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
-use super::intake::{non_empty, one_line, optional_text};
+use super::input;
+use super::intake::{non_empty, one_line};
 use super::policy::of_case;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{Case, CloseReason, Contact, Event, EventKind, PhoneCall, State};
@@ -22,8 +23,9 @@ pub struct MessageArgs {
     /// The case number.
     #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
-    /// What was said or sent.
-    #[arg(long)]
+    /// What was said or sent; `-` reads it from standard input; omitted on
+    /// a terminal, $VISUAL or $EDITOR opens for it (an empty text aborts).
+    #[arg(short, long)]
     pub message: Option<String>,
 }
 
@@ -38,7 +40,7 @@ pub struct PhoneArgs {
     /// the customer back and they spoke: a response).
     #[arg(long, value_name = "KIND", value_parser = parse_call)]
     pub call: PhoneCall,
-    /// What was said.
+    /// What was said; `-` reads it from standard input.
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -58,9 +60,11 @@ pub struct NoteArgs {
     /// The case number.
     #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
-    /// The note (internal; not sent to the customer).
-    #[arg(long)]
-    pub text: String,
+    /// The note (internal; not sent to the customer); `-` reads it from
+    /// standard input; omitted on a terminal, $VISUAL or $EDITOR opens for
+    /// it (an empty text aborts).
+    #[arg(short, long)]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -115,7 +119,7 @@ pub struct ReopenArgs {
     /// The case number.
     #[arg(value_parser = crate::cli::parse_case_number)]
     pub number: u64,
-    /// Why the customer asked to reopen.
+    /// Why the customer asked to reopen; `-` reads it from standard input.
     #[arg(long)]
     pub reason: Option<String>,
 }
@@ -288,7 +292,7 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
     let policies = ctx.policies()?;
     let kind = EventKind::PhoneContact {
         call: Some(args.call),
-        note: optional_text(args.note),
+        note: input::optional_text(args.note, "--note", None)?,
     };
     let what = format!("phone contact recorded ({})", args.call.as_str());
     let (case, mut message) = record_simple(ctx, args.number, kind, &what)?;
@@ -319,7 +323,11 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
 pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
     let kind = EventKind::Responded {
-        message: optional_text(args.message),
+        message: input::optional_text(
+            args.message,
+            "--message",
+            Some(&format!("the message for case {}", args.number)),
+        )?,
     };
     let (case, mut message) = record_simple(ctx, args.number, kind, "response recorded")?;
     for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
@@ -336,7 +344,11 @@ pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, Comm
 }
 
 pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandError> {
-    let text = non_empty("--text", &args.text)?;
+    let text = input::required_text(
+        args.text,
+        "--text",
+        Some(&format!("the note for case {}", args.number)),
+    )?;
     let (case, message) = record_simple(ctx, args.number, EventKind::Note { text }, "note added")?;
     recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
@@ -345,7 +357,11 @@ pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandErr
 pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
     let kind = EventKind::InfoRequested {
-        message: optional_text(args.message),
+        message: input::optional_text(
+            args.message,
+            "--message",
+            Some(&format!("the message for case {}", args.number)),
+        )?,
     };
     let (case, mut message) = record_simple(ctx, args.number, kind, "information requested")?;
     let policy = of_case(&policies, &case)?;
@@ -366,7 +382,11 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
 
 pub fn cmd_follow_up(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let kind = EventKind::FollowUp {
-        message: optional_text(args.message),
+        message: input::optional_text(
+            args.message,
+            "--message",
+            Some(&format!("the message for case {}", args.number)),
+        )?,
     };
     let (case, message) = record_simple(ctx, args.number, kind, "follow-up recorded")?;
     recorded(ctx, &case, &message)?;
@@ -375,7 +395,11 @@ pub fn cmd_follow_up(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, Co
 
 pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let kind = EventKind::CustomerReplied {
-        message: optional_text(args.message),
+        message: input::optional_text(
+            args.message,
+            "--message",
+            Some(&format!("the message for case {}", args.number)),
+        )?,
     };
     let (case, message) = record_simple(ctx, args.number, kind, "customer reply recorded")?;
     recorded(ctx, &case, &message)?;
@@ -531,7 +555,7 @@ pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, Comman
     let case = record_with(ctx, &store, number, |case| {
         reopen_gate(case, of_case(&policies, case)?, now)?;
         Ok(EventKind::Reopened {
-            reason: optional_text(args.reason),
+            reason: input::optional_text(args.reason, "--reason", None)?,
         })
     })?;
     let owner = case

@@ -12,7 +12,9 @@ mod escalate;
 mod filter;
 mod git;
 mod init;
+mod input;
 mod intake;
+mod label;
 mod lifecycle;
 mod output;
 mod policy;
@@ -155,6 +157,8 @@ pub enum Command {
     CustomerReply(lifecycle::MessageArgs),
     /// Correct or change the title, account, plan, region or language (recorded, old -> new).
     Edit(edit::EditArgs),
+    /// Put labels on a case or take them off (recorded): teams group cases by them.
+    Label(label::LabelArgs),
     /// Change the severity (needs the customer's agreement); clocks re-target.
     Severity(lifecycle::SeverityArgs),
     /// Development fixes: request one, or record that one is available.
@@ -236,6 +240,7 @@ impl Command {
             | Command::Reopen(_)
             | Command::Contact(_)
             | Command::Edit(_)
+            | Command::Label(_)
             | Command::Escalate(_) => CASE_FORMATS,
             Command::Init(_)
             | Command::GitSetup(_)
@@ -271,6 +276,7 @@ impl Command {
             Command::Reopen(_) => "reopen",
             Command::Contact(_) => "contact",
             Command::Edit(_) => "edit",
+            Command::Label(_) => "label",
             Command::Escalate(_) => "escalate",
             Command::Report(_) => "report",
             Command::Sweep(_) => "sweep",
@@ -637,6 +643,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::FollowUp(args) => lifecycle::cmd_follow_up(ctx, args),
         Command::CustomerReply(args) => lifecycle::cmd_customer_reply(ctx, args),
         Command::Edit(args) => edit::cmd_edit(ctx, args),
+        Command::Label(args) => label::cmd_label(ctx, args),
         Command::Severity(args) => lifecycle::cmd_severity(ctx, args),
         Command::Fix(command) => lifecycle::cmd_fix(ctx, command),
         Command::Close(args) => lifecycle::cmd_close(ctx, args),

@@ -227,6 +227,16 @@ pub fn json_rows(
                 .map(|field| match &item[*field] {
                     serde_json::Value::Null => String::new(),
                     serde_json::Value::String(text) => text.clone(),
+                    // A list (labels) is one cell, its values joined by ';'.
+                    serde_json::Value::Array(values) => values
+                        .iter()
+                        .map(|value| {
+                            value
+                                .as_str()
+                                .map_or_else(|| value.to_string(), str::to_string)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(";"),
                     other => other.to_string(),
                 })
                 .collect(),

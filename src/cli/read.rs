@@ -173,6 +173,7 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
         "owner": header.owner,
         "contacts": header.contacts.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
         "related": header.related,
+        "labels": replayed.labels,
         "policy_version": header.policy_version,
         "opened_at": format_instant(case.opened_at()),
         "escalation_eligible_at": instant_json(gates.escalation_eligible_at),
@@ -246,6 +247,10 @@ fn show_text(
     field("contacts", contacts.join(", "));
     if !related.is_empty() {
         field("related", related.join(", "));
+    }
+    let labels = case.labels();
+    if !labels.is_empty() {
+        field("labels", labels.join(", "));
     }
     field("opened", zone.show(case.opened_at(), tz));
     field("policy", header.policy_version.clone());
@@ -340,6 +345,9 @@ fn show_text(
     text.push_str("history\n");
     for event in case.history() {
         let mut details: Vec<String> = Vec::new();
+        // A text of several lines follows the event's line, indented, with
+        // its line breaks.
+        let mut blocks: Vec<(String, String)> = Vec::new();
         if let Value::Object(fields) = event_json(event) {
             for (key, value) in fields {
                 // The created event's facts are the header shown above.
@@ -352,7 +360,12 @@ fn show_text(
                     Value::String(s) => s,
                     other => other.to_string(),
                 };
-                details.push(format!("{key}: {}", value.replace('\n', " ")));
+                if value.trim_end().contains('\n') {
+                    details.push(format!("{key}: below"));
+                    blocks.push((key, value.trim_end().to_string()));
+                } else {
+                    details.push(format!("{key}: {value}"));
+                }
             }
         }
         text.push_str(&format!(
@@ -366,6 +379,12 @@ fn show_text(
                 format!(" ({})", details.join("; "))
             }
         ));
+        for (key, value) in blocks {
+            text.push_str(&format!("      {key}:\n"));
+            for line in value.lines() {
+                text.push_str(&format!("        {line}\n").replace("        \n", "\n"));
+            }
+        }
     }
     Ok(text)
 }
@@ -428,24 +447,31 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     // stops the listing rather than showing a header its history does not
     // explain. A case from the scan cache was verified when it was cached;
     // its history is decoded only for --escalated and --grep.
-    let mut matching: Vec<(crate::case::Header, DateTime<Utc>)> = scan(&store, |scanned| {
-        if !filter.keeps_header(scanned.header(), scanned.opened_at()) {
-            return Ok(None);
-        }
-        let listed = (scanned.header().clone(), scanned.opened_at());
-        if filter.needs_history() && !filter.keeps_case(&scanned.into_case()?) {
-            return Ok(None);
-        }
-        Ok(Some(listed))
-    })?;
-    args.order
-        .apply(&mut matching, LIST_SORT, |(header, opened_at)| SortView {
-            header,
-            opened_at: *opened_at,
-            due_at: None,
-            status: None,
+    let mut matching: Vec<(crate::case::Header, DateTime<Utc>, Vec<String>)> =
+        scan(&store, |scanned| {
+            if !filter.keeps_header(scanned.header(), scanned.opened_at()) {
+                return Ok(None);
+            }
+            let labels = scanned.labels();
+            if !filter.keeps_labels(&labels) {
+                return Ok(None);
+            }
+            let listed = (scanned.header().clone(), scanned.opened_at(), labels);
+            if filter.needs_history() && !filter.keeps_case(&scanned.into_case()?) {
+                return Ok(None);
+            }
+            Ok(Some(listed))
         })?;
-    let item = |h: &crate::case::Header, opened_at: DateTime<Utc>| {
+    args.order
+        .apply(&mut matching, LIST_SORT, |(header, opened_at, _)| {
+            SortView {
+                header,
+                opened_at: *opened_at,
+                due_at: None,
+                status: None,
+            }
+        })?;
+    let item = |(h, opened_at, labels): &(crate::case::Header, DateTime<Utc>, Vec<String>)| {
         json!({
             "number": h.number,
             "title": h.title,
@@ -455,23 +481,25 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             "severity": h.severity,
             "state": h.state.as_str(),
             "owner": h.owner,
-            "opened_at": format_instant(opened_at),
+            "labels": labels,
+            "opened_at": format_instant(*opened_at),
         })
     };
     match ctx.format() {
         Format::Json => {
-            let items: Vec<Value> = matching.iter().map(|(h, at)| item(h, *at)).collect();
+            let items: Vec<Value> = matching.iter().map(item).collect();
             ctx.out.push_str(&output::json(&Value::Array(items)));
         }
         Format::Csv => {
-            let rows = output::json_rows(&LIST_FIELDS, matching.iter().map(|(h, at)| item(h, *at)));
+            let rows = output::json_rows(&LIST_FIELDS, matching.iter().map(item));
             ctx.out.push_str(&rows.csv());
         }
         format => {
             let mut rows = Rows::new(vec![
-                "number", "severity", "plan", "region", "state", "owner", "account", "title",
+                "number", "severity", "plan", "region", "state", "owner", "account", "labels",
+                "title",
             ]);
-            for (h, _) in matching {
+            for (h, _, labels) in matching {
                 rows.push(vec![
                     h.number.to_string(),
                     h.severity.to_string(),
@@ -480,6 +508,11 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                     h.state.to_string(),
                     h.owner.unwrap_or_else(|| "-".into()),
                     h.account,
+                    if labels.is_empty() {
+                        "-".into()
+                    } else {
+                        labels.join(",")
+                    },
                     h.title,
                 ]);
             }
@@ -490,7 +523,7 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
 }
 
 /// The fields of a `list` item, in JSON order (CSV headers).
-const LIST_FIELDS: [&str; 9] = [
+const LIST_FIELDS: [&str; 10] = [
     "number",
     "title",
     "account",
@@ -499,6 +532,7 @@ const LIST_FIELDS: [&str; 9] = [
     "severity",
     "state",
     "owner",
+    "labels",
     "opened_at",
 ];
 

@@ -26,7 +26,8 @@ pub struct ReportArgs {
     /// End of the period: a date (through its end, UTC) or an RFC 3339 instant (exclusive) [default: now].
     #[arg(long, value_parser = parse_bound_end)]
     pub until: Option<DateTime<Utc>>,
-    /// Break attainment down by these, comma-separated: severity, plan, region, owner.
+    /// Break attainment down by these, comma-separated: severity, plan, region, owner, label
+    /// (a case with two labels counts in both groups, one without in "(no label)").
     #[arg(long, value_delimiter = ',', value_parser = parse_dimension, default_value = "severity,plan")]
     pub by: Vec<Dimension>,
     /// Evaluate everything as the store stood at this instant (RFC 3339).
@@ -64,7 +65,7 @@ pub(super) fn parse_bound_end(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 pub(super) fn parse_dimension(text: &str) -> Result<Dimension, String> {
-    Dimension::parse(text).ok_or_else(|| "allowed: severity, plan, region, owner".into())
+    Dimension::parse(text).ok_or_else(|| "allowed: severity, plan, region, owner, label".into())
 }
 
 /// The policy of `--what-if FILE`, with the name it is shown by.
@@ -191,7 +192,8 @@ fn attainment_rows(request: &ReportRequest, report: &Report, other: Option<&Repo
             row.extend(
                 group
                     .iter()
-                    .map(|v| v.clone().unwrap_or_else(|| "(unowned)".into())),
+                    .zip(&request.by)
+                    .map(|(v, d)| v.clone().unwrap_or_else(|| d.absent_text().into())),
             );
         }
         row.extend([

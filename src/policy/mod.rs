@@ -99,6 +99,8 @@ pub const DEFAULT_PERMISSIONS: &[(&str, &[&str])] = {
         ("de-escalated", MANAGER),
         ("edited", STAFF),
         ("renumbered", STAFF),
+        ("label-added", STAFF),
+        ("label-removed", STAFF),
         ("sweep", &["support-manager", "automation"]),
     ]
 };

@@ -298,7 +298,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             // Actions added after permission tables were first written: a
             // table that omits one gets its default roles, so an existing
             // policy stays valid (and means what it meant).
-            const LATER_ACTIONS: [&str; 1] = ["edited"];
+            const LATER_ACTIONS: [&str; 3] = ["edited", "label-added", "label-removed"];
             let mut table = table.clone();
             for action in LATER_ACTIONS {
                 if !table.contains_key(action) {

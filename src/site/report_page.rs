@@ -48,9 +48,10 @@ pub fn period_text(request: &ReportRequest, report: &Report) -> String {
     }
 }
 
-/// A group's value as people read it: `(unowned)` for an unowned case's owner.
-fn group_value(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or("(unowned)")
+/// A group's value as people read it: `(unowned)` for an unowned case's
+/// owner, `(no label)` for an unlabelled case.
+fn group_value(dimension: Dimension, value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or(dimension.absent_text())
 }
 
 /// The label of a group: `sev2 plus`.
@@ -61,8 +62,8 @@ pub fn group_label(by: &[Dimension], group: &[Option<String>]) -> String {
     by.iter()
         .zip(group)
         .map(|(dimension, value)| match dimension {
-            Dimension::Severity => format!("sev{}", group_value(value)),
-            _ => group_value(value).to_string(),
+            Dimension::Severity => format!("sev{}", group_value(*dimension, value)),
+            _ => group_value(*dimension, value).to_string(),
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -228,7 +229,7 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
                 for (dimension, value) in request.by.iter().zip(group.iter()) {
                     keys.push((
                         dimension.as_str().to_string(),
-                        group_value(value).to_string(),
+                        group_value(*dimension, value).to_string(),
                     ));
                 }
                 AttainmentBar {
@@ -259,8 +260,10 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
         text.push_str("<th scope=\"col\" class=\"num\">met</th><th scope=\"col\" class=\"num\">breached</th><th scope=\"col\" class=\"num\">running</th><th scope=\"col\" class=\"num\">waiting</th><th scope=\"col\" class=\"num\">attainment</th></tr></thead>\n<tbody>\n");
         for (group, a) in &rows {
             text.push_str("<tr>");
-            for index in 0..by.len() {
-                let value = group.get(index).map_or("(all)", group_value);
+            for (index, dimension) in request.by.iter().enumerate() {
+                let value = group
+                    .get(index)
+                    .map_or("(all)", |value| group_value(*dimension, value));
                 let _ = write!(text, "<td>{}</td>", escape(value));
             }
             let _ = writeln!(

@@ -73,7 +73,7 @@ fn remove_stale_temporaries(root: &Path) {
 /// The first line of a cache file: its format, bumped whenever the cached
 /// form of a case changes, and the version of `cases` that wrote it, since
 /// a new version may verify cases differently.
-const FORMAT: &[u8] = concat!("cases-cache-v005 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+const FORMAT: &[u8] = concat!("cases-cache-v006 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
@@ -155,6 +155,9 @@ struct CachedHeader {
     header: Header,
     #[serde(with = "chrono::serde::ts_seconds")]
     opened_at: DateTime<Utc>,
+    /// The case's labels (from its history), so that listings filter and
+    /// show them without decoding the history.
+    labels: Vec<String>,
 }
 
 /// A case served from the cache: its header, and its history still encoded.
@@ -163,6 +166,8 @@ pub struct CachedCase<'a> {
     pub header: Header,
     /// When the case was opened (its `created` event).
     pub opened_at: DateTime<Utc>,
+    /// Its labels, sorted.
+    pub labels: Vec<String>,
     history: &'a [u8],
     /// Cleared when the history turns out not to decode, so that the next
     /// cache drops the entry.
@@ -294,6 +299,7 @@ impl ScanCache {
         Some(CachedCase {
             header: cached.header,
             opened_at: cached.opened_at,
+            labels: cached.labels,
             history: &self.buffer[located.history.clone()],
             reused,
         })
@@ -311,6 +317,7 @@ impl ScanCache {
         let header = CachedHeader {
             header: case.header().clone(),
             opened_at: case.opened_at(),
+            labels: case.labels(),
         };
         let (Ok(header), Ok(history)) = (
             postcard::to_allocvec(&header),
@@ -581,7 +588,13 @@ mod tests {
             // it were numbered one lower, so it must be rebuilt.
             [
                 &b"cases-cache-v004 "[..],
-                &good[b"cases-cache-v005 ".len()..],
+                &good[b"cases-cache-v006 ".len()..],
+            ]
+            .concat(),
+            // Written before labels were cached beside the header (v006).
+            [
+                &b"cases-cache-v005 "[..],
+                &good[b"cases-cache-v006 ".len()..],
             ]
             .concat(),
             Vec::new(),
@@ -679,7 +692,7 @@ mod tests {
         let stale = store.root().join(".cache-killed.tmp");
         let recent = store.root().join(".cache-Run1ng.tmp");
         for path in [&stale, &recent] {
-            fs::write(path, b"cases-cache-v005 half").unwrap();
+            fs::write(path, b"cases-cache-v006 half").unwrap();
         }
         let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         fs::File::options()

@@ -40,6 +40,14 @@ impl Scanned<'_> {
         }
     }
 
+    /// The case's labels, sorted, without decoding a cached history.
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            Scanned::Read(case) => case.labels(),
+            Scanned::Cached { entry, .. } => entry.labels.clone(),
+        }
+    }
+
     /// The whole case. A cached history that does not decode (it was
     /// checksummed, so only a bug could cause that) is read from the file.
     pub fn into_case(self) -> Result<Case, StoreError> {

@@ -76,6 +76,8 @@ Who may do what
  de-escalated          support-manager
  edited                product-specialist, support-manager
  renumbered            product-specialist, support-manager
+ label-added           product-specialist, support-manager
+ label-removed         product-specialist, support-manager
  sweep                 support-manager, automation
 ";
 

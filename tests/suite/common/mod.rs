@@ -100,6 +100,37 @@ pub fn execute(command: &mut Command, shown: String) -> Output {
     }
 }
 
+/// Like [`execute`], writing `input` to the command's standard input.
+pub fn execute_with_stdin(command: &mut Command, shown: String, input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("`{shown}` does not start: {e}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("`{shown}`: {e}"));
+    writer.join().expect("stdin writer");
+    let text = |bytes: Vec<u8>, stream: &str| {
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| panic!("the {stream} of `{shown}` is not UTF-8: {e}"))
+    };
+    Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: text(output.stdout, "stdout"),
+        stderr: text(output.stderr, "stderr"),
+        command: shown,
+    }
+}
+
 /// The text file at `path`.
 pub fn read_text(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -216,6 +247,7 @@ impl Env {
             actor: Some(ACTOR.to_string()),
             vars: Vec::new(),
             cwd: None,
+            stdin: None,
         }
     }
 
@@ -397,6 +429,8 @@ pub struct Run<'a> {
     vars: Vec<(String, String)>,
     /// The current directory, relative to the working directory.
     cwd: Option<String>,
+    /// What the command reads on standard input (else nothing: it is closed).
+    stdin: Option<String>,
 }
 
 impl Run<'_> {
@@ -434,6 +468,12 @@ impl Run<'_> {
     /// Appends arguments.
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Gives the command `text` on standard input.
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_string());
         self
     }
 
@@ -476,7 +516,10 @@ impl Run<'_> {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        execute(&mut command, shown)
+        match &self.stdin {
+            Some(text) => execute_with_stdin(&mut command, shown, text),
+            None => execute(&mut command, shown),
+        }
     }
 
     /// Runs the command and asserts its exit code.
