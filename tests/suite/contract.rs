@@ -415,7 +415,7 @@ fn csv_instants_are_utc_and_durations_seconds() {
     env.run(&["list", "--format", "csv", "--owner", "none"])
         .ok()
         .stdout_is(
-            "number,title,account,plan,region,severity,state,owner,opened_at\n\
-             1002,Search is slow,acme,premium,north-america,2,new,,2026-11-23T14:05:00Z\n",
+            "number,title,account,plan,region,severity,state,owner,labels,opened_at\n\
+             1002,Search is slow,acme,premium,north-america,2,new,,,2026-11-23T14:05:00Z\n",
         );
 }

@@ -416,17 +416,17 @@ fn list_table() {
     let lines = out.stdout_lines();
     assert_eq!(
         lines[0],
-        "number severity plan region state owner account title"
+        "number severity plan region state owner account labels title"
     );
     assert!(lines[1].chars().all(|c| c == '-'), "{:?}", lines[1]);
     assert_eq!(
         &lines[2..],
         [
-            "1001 2 premium north-america new - acme Search is slow",
-            "1002 1 basic emea open bob globex Portal down",
-            "1003 4 plus north-america new - initech How do I sort?",
-            "1004 3 basic north-america open carol Acme Index browser blank",
-            "1005 2 premium emea new - globex Analytics gaps",
+            "1001 2 premium north-america new - acme - Search is slow",
+            "1002 1 basic emea open bob globex - Portal down",
+            "1003 4 plus north-america new - initech - How do I sort?",
+            "1004 3 basic north-america open carol Acme - Index browser blank",
+            "1005 2 premium emea new - globex - Analytics gaps",
         ]
     );
     env.run(&["list", "--state", "open", "--plan", "plus"])
@@ -440,9 +440,9 @@ fn list_csv() {
     env.run(&["list", "--format", "csv", "--region", "emea"])
         .ok()
         .stdout_is(
-            "number,title,account,plan,region,severity,state,owner,opened_at\n\
-             1002,Portal down,globex,basic,emea,1,open,bob,2026-11-23T14:05:00Z\n\
-             1005,Analytics gaps,globex,premium,emea,2,new,,2026-11-23T14:05:00Z\n",
+            "number,title,account,plan,region,severity,state,owner,labels,opened_at\n\
+             1002,Portal down,globex,basic,emea,1,open,bob,,2026-11-23T14:05:00Z\n\
+             1005,Analytics gaps,globex,premium,emea,2,new,,,2026-11-23T14:05:00Z\n",
         );
     // Commas and quotes are quoted.
     let env = Env::new();
@@ -451,8 +451,8 @@ fn list_csv() {
         ..NewCase::default()
     });
     env.run(&["list", "--format", "csv"]).ok().stdout_is(
-        "number,title,account,plan,region,severity,state,owner,opened_at\n\
-         1001,\"Sort, then \"\"filter\"\" fails\",acme,premium,north-america,2,new,,2026-11-23T14:05:00Z\n",
+        "number,title,account,plan,region,severity,state,owner,labels,opened_at\n\
+         1001,\"Sort, then \"\"filter\"\" fails\",acme,premium,north-america,2,new,,,2026-11-23T14:05:00Z\n",
     );
 }
 
@@ -464,7 +464,7 @@ fn list_of_an_empty_store() {
         .stdout_is("[]\n");
     env.run(&["list", "--format", "csv"])
         .ok()
-        .stdout_is("number,title,account,plan,region,severity,state,owner,opened_at\n");
+        .stdout_is("number,title,account,plan,region,severity,state,owner,labels,opened_at\n");
 }
 
 #[test]
