@@ -44,6 +44,29 @@ def median_of(runs, argv, cwd, env=None, before=None):
     return statistics.median(times), max(peaks)
 
 
+IMPORT_ROWS = 10000
+
+
+def write_import_rows(directory, policy):
+    """An empty store beside a copy of `policy` and IMPORT_ROWS rows to
+    import (CSV, every column, a quarter of them owned and answered)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(os.path.join(directory, "cases"))
+    shutil.copy(policy, os.path.join(directory, "policy.yaml"))
+    path = os.path.join(directory, "rows.csv")
+    plans, regions = ["basic", "plus", "premium"], ["north-america", "emea"]
+    with open(path, "w") as out:
+        out.write("title,account,plan,region,severity,channel,contacts,opened_at,owner,first_response_at\n")
+        for i in range(IMPORT_ROWS):
+            day, minute = 1 + i % 25, i % 600
+            opened = f"2026-11-{day:02d}T{8 + minute // 60:02d}:{minute % 60:02d}:00Z"
+            owned = i % 4 == 0
+            answered = f"2026-11-{day:02d}T{19 + minute // 300:02d}:{minute % 60:02d}:00Z" if owned else ""
+            out.write(f"Imported case {i},Account {i % 97},{plans[i % 3]},{regions[i % 2]},{2 + i % 3},"
+                      f"community,Contact {i} <c{i}@example.com>,{opened},{'alice' if owned else ''},{answered}\n")
+    return path
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
@@ -101,6 +124,21 @@ def main():
         ]:
             seconds, peak = median_of(args.runs, argv, store_dir, env)
             rows.append((label + " (single case)", seconds, None, peak))
+        # export streams every case with its clocks: its peak memory must
+        # not grow with the store.
+        seconds, peak = median_of(args.runs, [cases, "--now", NOW, "export"], store_dir, env)
+        rows.append(("export (every case)", seconds, seconds / cat_time, peak))
+        # import of IMPORT_ROWS rows (CSV) into an empty store, once per size.
+        import_dir = os.path.join(args.dir, f"import-{size}")
+        rows_file = write_import_rows(import_dir, os.path.join(store_dir, "policy.yaml"))
+
+        def empty_store():
+            shutil.rmtree(os.path.join(import_dir, "cases"), ignore_errors=True)
+            os.mkdir(os.path.join(import_dir, "cases"))
+
+        seconds, peak = median_of(args.runs, [cases, "--now", LATER, "import", rows_file],
+                                  import_dir, env, before=empty_store)
+        rows.append((f"import {IMPORT_ROWS:,} rows (CSV)", seconds, None, peak))
         results[size] = rows
         print(f"\n{size} cases ({len(files)} files, {sum(os.path.getsize(f) for f in files) / 1e6:.0f} MB)")
         print(f"  {'command':<32} {'median':>10} {'x cat':>7} {'peak RSS':>10}")

@@ -42,7 +42,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     // used by a case opened today.
     let policy = policies.in_force_at(ctx.now)?;
     let store = ctx.store()?;
-    let intake = validate(policy, args)?;
+    let intake = validate(policy, args, &|field| format!("--{field}"))?;
     ctx.authorize("created", ctx.now, policy)?;
     for &number in &intake.related {
         if !store.path_of(number).exists() {
@@ -57,24 +57,9 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     // clock and is the response).
     let logged_by_phone = intake.channel == PHONE_CHANNEL;
     let (at, by) = (ctx.now, ctx.actor()?);
-    let created = Event {
-        at,
-        by: by.clone(),
-        kind: EventKind::Created(intake),
-    };
     let now = ctx.now;
     let created = store.create_case(|number| {
-        let mut case = Case::open(number, created)?;
-        if logged_by_phone {
-            case.record(Event {
-                at,
-                by,
-                kind: EventKind::PhoneContact {
-                    call: Some(PhoneCall::Live),
-                    note: None,
-                },
-            })?;
-        }
+        let case = opened_case(number, intake, at, by)?;
         // Everything printed below is computed before the write.
         super::lifecycle::evaluable(&case, policy, now)?;
         case_json(&case, policy, now)?;
@@ -123,47 +108,88 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     Ok(Outcome::Success)
 }
 
+/// Case `number` as `new` opens it at `at`: the `created` event and, for a
+/// case logged by phone (logged during a call with the customer), that live
+/// call, which starts a severity 1 clock and is the response.
+pub(super) fn opened_case(
+    number: u64,
+    intake: Intake,
+    at: chrono::DateTime<chrono::Utc>,
+    by: String,
+) -> Result<Case, CommandError> {
+    let logged_by_phone = intake.channel == PHONE_CHANNEL;
+    let mut case = Case::open(
+        number,
+        Event {
+            at,
+            by: by.clone(),
+            kind: EventKind::Created(intake),
+        },
+    )?;
+    if logged_by_phone {
+        case.record(Event {
+            at,
+            by,
+            kind: EventKind::PhoneContact {
+                call: Some(PhoneCall::Live),
+                note: None,
+            },
+        })?;
+    }
+    Ok(case)
+}
+
 /// Checks every field of `new` against the policy; the error names the
-/// option and what is allowed.
-fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
+/// field as `name(field)` gives it (`--plan` for `new`, `line 3: plan`
+/// for `import`) and what is allowed.
+pub(super) fn validate(
+    policy: &Policy,
+    args: NewArgs,
+    name: &dyn Fn(&str) -> String,
+) -> Result<Intake, CommandError> {
     let allowed = |items: &[String]| items.join(", ");
     if policy.intake.refused.contains(&args.channel) {
         return Err(CommandError::refused(format!(
-            "--channel {}: {}",
-            args.channel, policy.intake.refused_message
+            "{} {}: {}",
+            name("channel"),
+            args.channel,
+            policy.intake.refused_message
         )));
     }
     if !policy.intake.channels.contains(&args.channel) {
         return Err(CommandError::usage(format!(
-            "--channel {:?} is not a channel (allowed: {})",
+            "{} {:?} is not a channel (allowed: {})",
+            name("channel"),
             args.channel,
             allowed(&policy.intake.channels)
         )));
     }
     policy
-        .plan_argument("--plan", &args.plan)
+        .plan_argument(&name("plan"), &args.plan)
         .map_err(CommandError::usage)?;
     let region = policy
-        .region_argument("--region", &args.region)
+        .region_argument(&name("region"), &args.region)
         .map_err(CommandError::usage)?;
     let severity = policy
-        .severity_argument("--severity", &args.severity)
+        .severity_argument(&name("severity"), &args.severity)
         .map_err(CommandError::usage)?;
     let language = args.language.unwrap_or_else(|| region.languages[0].clone());
     if !region.languages.contains(&language) {
         return Err(CommandError::usage(format!(
-            "--language {language:?} is not supported in {} (allowed: {})",
+            "{} {language:?} is not supported in {} (allowed: {})",
+            name("language"),
             region.name,
             allowed(&region.languages)
         )));
     }
-    let title = one_line("--title", &args.title)?;
-    let account = one_line("--account", &args.account)?;
+    let title = one_line(&name("title"), &args.title)?;
+    let account = one_line(&name("account"), &args.account)?;
     let mut contacts: Vec<Contact> = Vec::new();
     for text in &args.contacts {
         let contact = Contact::parse(text).ok_or_else(|| {
             CommandError::usage(format!(
-                "--contact {text:?} is not a contact (allowed: \"Name <email>\")"
+                "{} {text:?} is not a contact (allowed: \"Name <email>\")",
+                name("contact")
             ))
         })?;
         if contacts
@@ -171,7 +197,8 @@ fn validate(policy: &Policy, args: NewArgs) -> Result<Intake, CommandError> {
             .any(|c| c.email.eq_ignore_ascii_case(&contact.email))
         {
             return Err(CommandError::usage(format!(
-                "--contact {text:?} is given twice"
+                "{} {text:?} is given twice",
+                name("contact")
             )));
         }
         contacts.push(contact);

@@ -212,17 +212,7 @@ pub fn record_all_with(
         let kinds = build(case)?;
         recorded = kinds.len();
         for kind in kinds {
-            // With a roster: the actor's role must allow this kind of event,
-            // and a case is owned by a product specialist on the team.
-            ctx.authorize(kind.name(), at, of_case(&policies, case)?)?;
-            if let (EventKind::Assigned { owner }, Some(roster)) = (&kind, ctx.roster()?) {
-                roster.check_owner(owner, at).map_err(|e| {
-                    CommandError::refused(format!(
-                        "case {number} cannot be assigned to {owner}: {e} ({})",
-                        super::TEAM_FILE
-                    ))
-                })?;
-            }
+            permitted(ctx, number, &kind, at, of_case(&policies, case)?)?;
             case.record(Event {
                 at,
                 by: by.clone(),
@@ -240,6 +230,27 @@ pub fn record_all_with(
         );
     }
     Ok(case)
+}
+
+/// With a roster: the actor's role must allow recording `kind` at `at`,
+/// and a case is owned by a product specialist on the team (exit 3).
+pub(super) fn permitted(
+    ctx: &Context,
+    number: u64,
+    kind: &EventKind,
+    at: DateTime<Utc>,
+    policy: &Policy,
+) -> Result<(), CommandError> {
+    ctx.authorize(kind.name(), at, policy)?;
+    if let (EventKind::Assigned { owner }, Some(roster)) = (kind, ctx.roster()?) {
+        roster.check_owner(owner, at).map_err(|e| {
+            CommandError::refused(format!(
+                "case {number} cannot be assigned to {owner}: {e} ({})",
+                super::TEAM_FILE
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 /// Records `kind` on case `number`.

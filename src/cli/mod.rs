@@ -9,6 +9,7 @@ mod discover;
 mod edit;
 mod error;
 mod escalate;
+mod exchange;
 mod filter;
 mod git;
 mod init;
@@ -178,6 +179,10 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Apply the time-driven policy: auto-close, follow-ups due.
     Sweep(sweep::SweepArgs),
+    /// Every case with its header, history and clocks, one JSON object per line.
+    Export(exchange::ExportArgs),
+    /// Open cases from a CSV or JSON-lines file (from another helpdesk): every row checked first.
+    Import(exchange::ImportArgs),
     /// Build the dashboard: a static site of the store (index, case pages, report) in DIR.
     Site(site::SiteArgs),
     /// Set up git for this store: .gitattributes and the case-file merge driver.
@@ -211,6 +216,8 @@ impl Command {
             Command::Policy(policy::PolicyCommand::Show(_)) => {
                 &[Format::Table, Format::Json, Format::Markdown]
             }
+            Command::Export(_) => &[Format::Json],
+            Command::Import(_) => CASE_FORMATS,
             Command::Report(_) => &[
                 Format::Table,
                 Format::Json,
@@ -280,6 +287,8 @@ impl Command {
             Command::Escalate(_) => "escalate",
             Command::Report(_) => "report",
             Command::Sweep(_) => "sweep",
+            Command::Export(_) => "export",
+            Command::Import(_) => "import",
             Command::GitSetup(_) => "git-setup",
             Command::MergeFile(_) => "merge-file",
             Command::History(_) => "history",
@@ -652,6 +661,8 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Escalate(command) => escalate::cmd_escalate(ctx, command),
         Command::Report(args) => report::cmd_report(ctx, args),
         Command::Sweep(args) => sweep::cmd_sweep(ctx, args),
+        Command::Export(args) => exchange::cmd_export(ctx, args),
+        Command::Import(args) => exchange::cmd_import(ctx, args),
         Command::Policy(command) => policy::cmd_policy(ctx, command),
         Command::Site(args) => site::cmd_site(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),

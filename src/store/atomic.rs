@@ -6,7 +6,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::layout::{TEMP_PREFIX, TEMP_SUFFIX};
 use super::StoreError;
@@ -39,6 +39,60 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     sync_directory(directory)
 }
 
+/// Writes new files (an import), each atomically like [`write_atomically`]
+/// but with each directory synced once, after all its files, instead of
+/// after every file. Should one write fail, the files written before it
+/// are removed (and their directories synced): all or nothing.
+pub fn write_batch(files: &[(PathBuf, String)]) -> Result<(), StoreError> {
+    let mut written: Vec<&Path> = Vec::with_capacity(files.len());
+    let mut directories: Vec<&Path> = Vec::new();
+    let result = (|| {
+        for (path, text) in files {
+            let directory = path.parent().unwrap_or(Path::new("."));
+            if !directory.is_dir() {
+                fs::create_dir(directory).map_err(|e| StoreError::io(directory, e))?;
+                if let Some(parent) = directory.parent() {
+                    sync_directory(parent)?;
+                }
+            }
+            let mut builder = tempfile::Builder::new();
+            #[cfg(unix)]
+            builder.permissions(shared_file_permissions());
+            let mut temporary = builder
+                .prefix(TEMP_PREFIX)
+                .suffix(TEMP_SUFFIX)
+                .tempfile_in(directory)
+                .map_err(|e| StoreError::io(directory, e))?;
+            temporary
+                .write_all(text.as_bytes())
+                .and_then(|()| temporary.as_file().sync_all())
+                .map_err(|e| StoreError::io(temporary.path(), e))?;
+            // Never over an existing file: these are new cases.
+            temporary
+                .persist_noclobber(path)
+                .map_err(|e| StoreError::io(path, e.error))?;
+            written.push(path);
+            if directories.last() != Some(&directory) {
+                directories.push(directory);
+            }
+        }
+        directories.dedup();
+        for directory in &directories {
+            sync_directory(directory)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for path in &written {
+            let _ = fs::remove_file(path);
+        }
+        for directory in &directories {
+            let _ = sync_directory(directory);
+        }
+    }
+    result
+}
+
 /// fsyncs a directory so the entries just made or renamed in it last.
 pub fn sync_directory(directory: &Path) -> Result<(), StoreError> {
     let directory = if directory.as_os_str().is_empty() {
@@ -68,4 +122,33 @@ pub fn write_new_file(path: &Path, contents: &[u8]) -> io::Result<bool> {
 fn shared_file_permissions() -> fs::Permissions {
     use std::os::unix::fs::PermissionsExt;
     fs::Permissions::from_mode(0o666)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_that_fails_part_way_leaves_nothing_of_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join("001").join(name);
+        fs::create_dir(dir.path().join("001")).unwrap();
+        fs::write(at("1003.yaml"), "already here\n").unwrap();
+        let files: Vec<(PathBuf, String)> = ["1001.yaml", "1002.yaml", "1003.yaml"]
+            .iter()
+            .map(|name| (at(name), format!("{name}\n")))
+            .collect();
+        assert!(write_batch(&files).is_err());
+        assert!(!at("1001.yaml").exists());
+        assert!(!at("1002.yaml").exists());
+        assert_eq!(
+            fs::read_to_string(at("1003.yaml")).unwrap(),
+            "already here\n"
+        );
+        // No temporary left behind either.
+        assert_eq!(fs::read_dir(dir.path().join("001")).unwrap().count(), 1);
+        // And a batch that can be written is written whole.
+        assert!(write_batch(&files[..2]).is_ok());
+        assert_eq!(fs::read_to_string(at("1002.yaml")).unwrap(), "1002.yaml\n");
+    }
 }

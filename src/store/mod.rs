@@ -158,6 +158,15 @@ pub struct Created {
     pub ignored: Vec<PathBuf>,
 }
 
+/// What [`Store::create_cases`] wrote.
+#[derive(Debug)]
+pub struct CreatedMany {
+    /// In number order.
+    pub cases: Vec<Case>,
+    /// As in [`Created::ignored`].
+    pub ignored: Vec<PathBuf>,
+}
+
 impl Store {
     /// Opens an existing store directory. The directory itself is taken as
     /// named (`--store` may be any path, a link included), but it must be a
@@ -263,6 +272,31 @@ impl Store {
         };
         self.write(&case)?;
         Ok(Ok(Created { case, ignored }))
+    }
+
+    /// Allocates consecutive numbers from the next one, builds every case
+    /// with `build(first number)` and writes them all, under one lock (an
+    /// import). Every case is encoded and checked before the first write,
+    /// so nothing is written when one of them could not be; should a write
+    /// fail all the same (a full disk), the files already written are
+    /// removed and the store is as it was. Each file is written atomically;
+    /// each directory is synced once, after its last file.
+    pub fn create_cases<E>(
+        &self,
+        build: impl FnOnce(u64) -> Result<Vec<Case>, E>,
+    ) -> Result<Result<CreatedMany, E>, StoreError> {
+        let _lock = self.lock()?;
+        let (first, ignored) = self.next_number()?;
+        let cases = match build(first) {
+            Ok(cases) => cases,
+            Err(error) => return Ok(Err(error)),
+        };
+        let mut files = Vec::with_capacity(cases.len());
+        for case in &cases {
+            files.push((self.path_of(case.number()), writable(case)?));
+        }
+        atomic::write_batch(&files)?;
+        Ok(Ok(CreatedMany { cases, ignored }))
     }
 
     /// Reads case `number`, lets `change` modify it, and writes it back when

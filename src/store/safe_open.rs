@@ -50,6 +50,8 @@ pub enum Kind {
     Lock,
     /// The repository's `.gitattributes`: 1 MiB.
     Attributes,
+    /// The file `cases import FILE` reads: 256 MiB (about a million rows).
+    Import,
 }
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
     pub fn limit(self) -> u64 {
         match self {
             Kind::Cache => 1 << 30,
+            Kind::Import => 1 << 28,
             Kind::Lock => 0,
             Kind::Case | Kind::Policy | Kind::Roster | Kind::Attributes => 1 << 20,
         }
@@ -71,6 +74,7 @@ impl Kind {
             Kind::Cache => "scan cache",
             Kind::Lock => "lock file",
             Kind::Attributes => ".gitattributes file",
+            Kind::Import => "import file",
         }
     }
 
@@ -80,7 +84,7 @@ impl Kind {
             Kind::Case => "case files must be regular files inside the store",
             Kind::Cache => "the cache was ignored; delete it (the next scan rebuilds it)",
             Kind::Lock => "delete it; the store's lock file must be a regular file",
-            Kind::Policy | Kind::Roster | Kind::Attributes => {
+            Kind::Policy | Kind::Roster | Kind::Attributes | Kind::Import => {
                 "cases opens no link, which could point anywhere: replace it with a regular file"
             }
         }

@@ -12,6 +12,7 @@ mod contract;
 mod discovery;
 mod edit;
 mod escalation;
+mod exchange;
 mod filters;
 mod git;
 mod hardening;
