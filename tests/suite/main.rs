@@ -24,6 +24,7 @@ mod outputs;
 mod policy_show;
 mod policy_versions;
 mod queue;
+mod recipes;
 mod reliability;
 mod report;
 mod schemas;
