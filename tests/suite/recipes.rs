@@ -38,7 +38,10 @@ fn fenced_blocks(text: &str) -> Vec<(String, String)> {
             (None, None) => {}
         }
     }
-    assert!(open.is_none(), "an unclosed code block in the Scripting section");
+    assert!(
+        open.is_none(),
+        "an unclosed code block in the Scripting section"
+    );
     blocks
 }
 
@@ -52,7 +55,10 @@ fn recipes() -> Vec<(String, String)> {
         let (info, output) = blocks
             .next()
             .unwrap_or_else(|| panic!("no output block after the recipe:\n{script}"));
-        assert_eq!(info, "text", "the output of a recipe is a text block:\n{output}");
+        assert_eq!(
+            info, "text",
+            "the output of a recipe is a text block:\n{output}"
+        );
         recipes.push((script, output));
     }
     recipes
