@@ -606,7 +606,8 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
     format!("{} {}{which}", local.format("%Y-%m-%d %H:%M"), tz.name())
 }
 
-/// Where a case waiting on the customer stands against the auto-close rule.
+/// Where a case waiting on the customer stands against the auto-close rule
+/// (what the sweep does about it: [`crate::rules::auto_close`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoClose {
     /// The last information request, which started the wait.
@@ -624,26 +625,6 @@ pub struct AutoClose {
     pub autoclose_at: DateTime<Utc>,
     /// An open escalation, which keeps the case from closing (SPEC 4).
     pub open_escalation: Option<EscalationStatus>,
-}
-
-impl AutoClose {
-    /// True when the sweep closes the case at `now`.
-    pub fn closes_at(&self, now: DateTime<Utc>) -> bool {
-        now >= self.autoclose_at
-            && self.follow_ups_made >= self.follow_ups_required
-            && self.open_escalation.is_none()
-    }
-
-    /// True when the auto-close time passed but follow-ups are missing.
-    pub fn overdue_without_follow_ups(&self, now: DateTime<Utc>) -> bool {
-        now >= self.autoclose_at && self.follow_ups_made < self.follow_ups_required
-    }
-
-    /// The open escalation that keeps the case from closing now that its
-    /// auto-close time has come.
-    pub fn blocked_by_escalation(&self, now: DateTime<Utc>) -> Option<EscalationStatus> {
-        self.open_escalation.filter(|_| now >= self.autoclose_at)
-    }
 }
 
 /// The auto-close position of `case` at `now`; `None` unless it is waiting

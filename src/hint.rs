@@ -3,7 +3,7 @@
 //! typed [`Remedy`]; the edges (the store's decode messages, the command
 //! line's errors) word it here, in one place, as a command to run.
 
-use crate::case::{LifecycleError, Remedy};
+use crate::case::{EscalationStatus, LifecycleError, Remedy};
 use crate::merge::Conflict;
 
 /// The command that carries out `remedy`, with what it does.
@@ -43,5 +43,22 @@ pub fn merge_conflict(conflict: &Conflict) -> String {
             &[format!("resolve with: cases renumber {number}")],
         ),
         Conflict::Lifecycle(error) => format!("history[{}]: {}", error.index, lifecycle(error)),
+    }
+}
+
+/// How an open escalation of case `number` ends, as the commands to run:
+/// an accepted one is closed with an outcome agreed with the customer (one
+/// of `outcomes`, the policy's) or de-escalated; a request not yet
+/// accepted is declined or de-escalated.
+pub fn end_escalation(number: u64, status: EscalationStatus, outcomes: &[String]) -> String {
+    let de_escalate = format!("de-escalate it: cases escalate de-escalate {number} --reason TEXT");
+    match status {
+        EscalationStatus::Accepted => format!(
+            "first close the escalation with the outcome agreed with the customer: cases escalate close {number} --outcome {} --summary TEXT [--agreed-by CONTACT], or {de_escalate}",
+            outcomes.join("|")
+        ),
+        EscalationStatus::Requested | EscalationStatus::Reviewed => format!(
+            "first decline the request: cases escalate decline {number} --explanation TEXT, or {de_escalate}"
+        ),
     }
 }

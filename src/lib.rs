@@ -2,7 +2,7 @@
 //!
 //! The pure domain — [`calendar`] (business time), [`case`] (model and state
 //! machine) and [`clock`] (SLA clocks and gates) and
-//! [`escalation`] — takes "now" as a parameter
+//! [`escalation`] and [`rules`] (every "may this happen now" gate) — takes "now" as a parameter
 //! and never touches the file system. [`policy`] loads and validates
 //! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
 //! atomic writes, locking); [`site`] renders the dashboard (pages as
@@ -21,6 +21,7 @@ pub mod hint;
 pub mod merge;
 pub mod policy;
 pub mod report;
+pub mod rules;
 pub mod site;
 pub mod source_map;
 pub mod store;

@@ -6,7 +6,6 @@ use serde_json::json;
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::{Case, EventKind};
 use crate::gitops::{Git, Unmerged};
-use crate::policy::Policy;
 use crate::store::{Scanned, Store, StoreError};
 
 #[derive(Debug, clap::Args)]
@@ -55,7 +54,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
                     // cannot be found is a problem, never another version.
                     let messages = match super::policy::of_case(policies, &case) {
                         Ok(policy) => {
-                            let mut found = policy_problems(&case, policy, now);
+                            let mut found = crate::rules::against_policy(&case, policy, now);
                             // With a roster: every event by someone allowed then.
                             if let Some(roster) = &roster {
                                 found.extend(crate::team::event_problems(
@@ -346,40 +345,4 @@ fn leftover_temporaries(store: &Store, listed: &[std::path::PathBuf]) -> Vec<std
         .collect();
     store.unlock();
     leftovers
-}
-
-/// What in a valid case file the policy does not know.
-fn policy_problems(
-    case: &Case,
-    policy: &Policy,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<String> {
-    let h = case.header();
-    let mut problems = Vec::new();
-    if !policy.has_plan(&h.plan) {
-        problems.push(format!(
-            "plan {:?} is not in the policy (allowed: {})",
-            h.plan,
-            policy.plans.join(", ")
-        ));
-    }
-    match policy.region(&h.region) {
-        None => problems.push(format!("region {:?} is not in the policy", h.region)),
-        Some(region) if !region.languages.contains(&h.language) => problems.push(format!(
-            "language {:?} is not supported in {} (allowed: {})",
-            h.language,
-            region.name,
-            region.languages.join(", ")
-        )),
-        Some(_) => {}
-    }
-    if policy.severity(h.severity).is_none() {
-        problems.push(format!("severity {} is not in the policy", h.severity));
-    }
-    if problems.is_empty() {
-        if let Err(error) = crate::clock::clocks(case, policy, now) {
-            problems.push(error.to_string());
-        }
-    }
-    problems
 }

@@ -132,3 +132,39 @@ impl Outcome {
         }
     }
 }
+
+/// A gate's refusal ([`crate::rules`]) as the command line prints it: the
+/// facts, then what to run to make the action allowed (under `policy`,
+/// the case's policy version). Refusals of a value the command was given
+/// are usage errors naming the option.
+pub fn rule_refused(
+    refusal: crate::rules::Refusal,
+    policy: &crate::policy::Policy,
+) -> CommandError {
+    use crate::rules::Refusal;
+    match &refusal {
+        Refusal::ChannelRefused { channel, message } => {
+            CommandError::refused(format!("--channel {channel}: {message}"))
+        }
+        Refusal::NoOwner { number } => CommandError::refused(format!(
+            "{refusal}; assign it first: cases assign {number} --to NAME (or cases take {number})"
+        )),
+        Refusal::EscalatedToIneligible { number, status, .. }
+        | Refusal::CloseWhileEscalated { number, status } => CommandError::refused(format!(
+            "{refusal}: {}",
+            crate::hint::end_escalation(*number, *status, &policy.escalation.closing_outcomes)
+        )),
+        Refusal::ReopenWindowEnded { number, .. } => CommandError::refused(format!(
+            "{refusal}; open a new case that refers to it: cases new --related {number} ..."
+        )),
+        Refusal::EscalationChannel { .. } | Refusal::UnknownOutcome { .. } => {
+            let option = match refusal {
+                Refusal::EscalationChannel { .. } => "--channel",
+                _ => "--outcome",
+            };
+            CommandError::usage(format!("{option} {refusal}"))
+        }
+        Refusal::Clock(error) => error.clone().into(),
+        _ => CommandError::refused(refusal.to_string()),
+    }
+}

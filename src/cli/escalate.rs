@@ -4,15 +4,15 @@
 
 use clap::Subcommand;
 
+use super::error::rule_refused;
 use super::input;
 use super::intake::{non_empty, one_line};
 use super::lifecycle::record_with;
 use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
-use crate::case::{EscalationStatus, EventKind};
+use crate::case::EventKind;
 use crate::clock::{self, local_time, ClockKind};
 use crate::escalation;
-use crate::policy::Policy;
 
 #[derive(Debug, Subcommand)]
 pub enum EscalateCommand {
@@ -112,22 +112,6 @@ pub enum EscalateCommand {
     },
 }
 
-/// How an open escalation of case `number` ends, as the commands to run:
-/// an accepted one is closed with the outcome agreed with the customer or
-/// de-escalated; a request not yet accepted is declined or de-escalated.
-pub(super) fn how_to_end(number: u64, status: EscalationStatus, policy: &Policy) -> String {
-    let de_escalate = format!("de-escalate it: cases escalate de-escalate {number} --reason TEXT");
-    match status {
-        EscalationStatus::Accepted => format!(
-            "first close the escalation with the outcome agreed with the customer: cases escalate close {number} --outcome {} --summary TEXT [--agreed-by CONTACT], or {de_escalate}",
-            policy.escalation.closing_outcomes.join("|")
-        ),
-        EscalationStatus::Requested | EscalationStatus::Reviewed => format!(
-            "first decline the request: cases escalate decline {number} --explanation TEXT, or {de_escalate}"
-        ),
-    }
-}
-
 pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
     let store = ctx.store()?;
@@ -143,11 +127,9 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             customer_success_manager,
             customer_manager,
         } => {
-            if !["phone", "community"].contains(&channel.as_str()) {
-                return Err(CommandError::usage(format!(
-                    "--channel {channel:?} is not an escalation channel (allowed: phone, community)"
-                )));
-            }
+            // The channel first: a usage error, before the case is read.
+            crate::rules::escalation_channel(&channel)
+                .map_err(|refusal| rule_refused(refusal, policies.current()))?;
             let requester = one_line("--by", &requester)?;
             let justification = non_empty(
                 "--justification",
@@ -255,25 +237,20 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         let policy = of_case(&policies, case)?;
         match &mut kind {
             EventKind::EscalationRequested { role, channel, .. } => {
-                escalation::request_gate(case, policy, now, role, channel)
-                    .map_err(|refusal| CommandError::refused(refusal.to_string()))?;
-            }
-            EventKind::EscalationClosed { outcome, .. }
-                if !policy.escalation.closing_outcomes.contains(outcome) =>
-            {
-                return Err(CommandError::usage(format!(
-                    "--outcome {outcome:?} is not an escalation outcome (allowed: {})",
-                    policy.escalation.closing_outcomes.join(", ")
-                )));
+                crate::rules::escalation_request(case, policy, now, role, channel)
+                    .map_err(|refusal| rule_refused(refusal, policy))?;
             }
             EventKind::EscalationClosed {
-                agreed_by: Some(text),
-                ..
+                outcome, agreed_by, ..
             } => {
-                *text = if text.is_empty() {
-                    case.header().contacts[0].to_string()
-                } else {
-                    super::lifecycle::find_contact(case, text)?.to_string()
+                crate::rules::escalation_close(policy, outcome)
+                    .map_err(|refusal| rule_refused(refusal, policy))?;
+                if let Some(text) = agreed_by {
+                    *text = if text.is_empty() {
+                        case.header().contacts[0].to_string()
+                    } else {
+                        super::lifecycle::find_contact(case, text)?.to_string()
+                    }
                 }
             }
             _ => {}

@@ -148,15 +148,11 @@ pub(super) fn validate(
     name: &dyn Fn(&str) -> String,
 ) -> Result<Intake, CommandError> {
     let allowed = |items: &[String]| items.join(", ");
-    if policy.intake.refused.contains(&args.channel) {
-        return Err(CommandError::refused(format!(
-            "{} {}: {}",
-            name("channel"),
-            args.channel,
-            policy.intake.refused_message
-        )));
-    }
-    if !policy.intake.channels.contains(&args.channel) {
+    // The policy's rule; the words name the option (or the import field).
+    let known = crate::rules::intake_channel(policy, &args.channel).map_err(|refusal| {
+        CommandError::refused(format!("{} {}: {refusal}", name("channel"), args.channel))
+    })?;
+    if !known {
         return Err(CommandError::usage(format!(
             "{} {:?} is not a channel (allowed: {})",
             name("channel"),

@@ -9,11 +9,12 @@
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
+use super::error::rule_refused;
 use super::input;
 use super::intake::{non_empty, one_line};
 use super::policy::of_case;
 use super::{CommandError, Context, Format, Outcome};
-use crate::case::{Case, CloseReason, Contact, Event, EventKind, PhoneCall, State};
+use crate::case::{Case, CloseReason, Contact, Event, EventKind, PhoneCall};
 use crate::clock::{self, local_time};
 use crate::policy::Policy;
 use crate::store::Store;
@@ -432,20 +433,8 @@ pub fn cmd_severity(ctx: &mut Context, args: SeverityArgs) -> Result<Outcome, Co
         )));
     }
     let case = record_with(ctx, &store, number, |case| {
-        if case.header().owner.is_none() {
-            return Err(CommandError::refused(format!(
-                "case {number} has no owner: its severity changes only after a product specialist has assessed it; assign it first: cases assign {number} --to NAME (or cases take {number})"
-            )));
-        }
-        if let Some(status) = case.replayed().escalation {
-            if rule.escalation_after == crate::policy::Wait::Never {
-                return Err(CommandError::refused(format!(
-                    "case {number} has an open escalation ({}) and severity {to} ({}) is not eligible for escalation: {}",
-                    status.as_str(),
-                    rule.name,
-                    super::escalate::how_to_end(number, status, of_case(&policies, case)?)
-                )));
-            }
+        if let Err(refusal) = crate::rules::severity_change(case, rule) {
+            return Err(rule_refused(refusal, of_case(&policies, case)?));
         }
         let agreed_by = match &args.agreed_by {
             None => case.header().contacts.first().ok_or_else(|| {
@@ -536,13 +525,8 @@ pub fn cmd_close(ctx: &mut Context, args: CloseArgs) -> Result<Outcome, CommandE
         )));
     };
     let case = record_with(ctx, &store, number, |case| {
-        if let Some(status) = case.replayed().escalation {
-            return Err(CommandError::refused(format!(
-                "case {number} has an open escalation ({}); a case is not closed while it is escalated: {}",
-                status.as_str(),
-                super::escalate::how_to_end(number, status, of_case(&policies, case)?)
-            )));
-        }
+        let policy = of_case(&policies, case)?;
+        crate::rules::close(case).map_err(|refusal| rule_refused(refusal, policy))?;
         let contact = find_contact(case, &text)?;
         Ok(EventKind::Closed {
             reason: CloseReason::CustomerConfirmed,
@@ -564,7 +548,8 @@ pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, Comman
     let number = args.number;
     let now = ctx.now;
     let case = record_with(ctx, &store, number, |case| {
-        reopen_gate(case, of_case(&policies, case)?, now)?;
+        let policy = of_case(&policies, case)?;
+        crate::rules::reopen(case, policy, now).map_err(|refusal| rule_refused(refusal, policy))?;
         Ok(EventKind::Reopened {
             reason: input::optional_text(args.reason, "--reason", None)?,
         })
@@ -580,32 +565,6 @@ pub fn cmd_reopen(ctx: &mut Context, args: ReopenArgs) -> Result<Outcome, Comman
     );
     recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
-}
-
-/// A closed case reopens until `reopen_until` (inclusive); after that the
-/// refusal says how to open a related case.
-fn reopen_gate(
-    case: &Case,
-    policy: &Policy,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), CommandError> {
-    let number = case.number();
-    if case.header().state != State::Closed {
-        return Err(CommandError::refused(format!(
-            "case {number} is {}; only a closed case can be reopened",
-            case.header().state
-        )));
-    }
-    let gates = clock::gates(case, policy, now)?;
-    let tz = policy.time_zone_of(&case.header().region);
-    match gates.reopen_until {
-        Some(until) if now > until => Err(CommandError::refused(format!(
-            "case {number} can no longer be reopened: the window ended {} ({} after closing); open a new case that refers to it: cases new --related {number} ...",
-            local_time(until, tz),
-            crate::policy::format_duration(policy.reopen_window),
-        ))),
-        _ => Ok(()),
-    }
 }
 
 pub fn cmd_contact(ctx: &mut Context, command: ContactCommand) -> Result<Outcome, CommandError> {

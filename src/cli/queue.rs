@@ -14,7 +14,7 @@ use super::policy::of_case;
 use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
 use crate::case::{Case, EscalationStatus, EventKind, State};
-use crate::clock::{self, ClockKind};
+use crate::clock;
 use crate::policy::PolicySet;
 use crate::store::format_instant;
 use crate::store::Store;
@@ -83,40 +83,17 @@ fn queue(
         let policy = of_case(policies, &case)?;
         let time_zone = policy.time_zone_of(&case.header().region);
         // The response the case waits for: after a reopen, the reopen's.
-        let reading = clock::clocks(&case, policy, now)?
-            .into_iter()
-            .rev()
-            .find(|r| {
-                matches!(
-                    r.clock,
-                    ClockKind::InitialResponse | ClockKind::ReopenResponse
-                )
-            });
+        let readings = clock::clocks(&case, policy, now)?;
+        let reading = crate::rules::awaited_response(&readings);
         Ok(Some(Queued {
-            due_at: reading.as_ref().and_then(|r| r.due_at),
+            due_at: reading.and_then(|r| r.due_at),
             stopped_at: reading.and_then(|r| r.stopped_at),
             time_zone,
             case,
         }))
     })?;
-    queued.sort_by_key(|q| taking_key(&q.case, q.due_at));
+    queued.sort_by_key(|q| crate::rules::taking_key(&q.case, q.due_at));
     Ok(queued)
-}
-
-/// The place of an unowned case in the queue (smaller is taken first):
-/// severity, then the initial-response due time (none sorts last), then
-/// the opening, then the number.
-pub(super) fn taking_key(
-    case: &Case,
-    due_at: Option<DateTime<Utc>>,
-) -> (u8, bool, Option<DateTime<Utc>>, DateTime<Utc>, u64) {
-    (
-        case.header().severity,
-        due_at.is_none(),
-        due_at,
-        case.opened_at(),
-        case.number(),
-    )
 }
 
 pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandError> {

@@ -13,7 +13,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use super::report::{parse_bound_end, parse_bound_start, parse_dimension, read_what_if};
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::State;
-use crate::clock::ClockKind;
 use crate::policy::format_duration;
 use crate::report::{Dimension, ReportRequest, Tally};
 use crate::site::{self, report_page::ReportView, CaseFacts, SiteFile, SiteInput};
@@ -168,12 +167,8 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         .filter(|f| f.case.header().state == State::New)
         .collect();
     queued.sort_by_key(|f| {
-        let due = f
-            .clocks
-            .iter()
-            .find(|r| r.clock == ClockKind::InitialResponse)
-            .and_then(|r| r.due_at);
-        super::queue::taking_key(&f.case, due)
+        let due = crate::rules::awaited_response(&f.clocks).and_then(|r| r.due_at);
+        crate::rules::taking_key(&f.case, due)
     });
     let queue: Vec<u64> = queued.iter().map(|f| f.case.number()).collect();
 

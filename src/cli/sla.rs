@@ -16,7 +16,7 @@ use super::policy::of_case;
 use super::read::{clock_json, clock_name, remaining, remaining_seconds, scan, update_intervals};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
-use crate::clock::{self, local_time, ClockKind, ClockReading, ClockStatus};
+use crate::clock::{self, local_time, ClockReading, ClockStatus};
 use crate::policy::format_duration;
 
 #[derive(Debug, clap::Args)]
@@ -190,18 +190,11 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             );
         }
         // An update interval followed by another and met is history, not SLA.
-        let superseded = |index: usize, reading: &ClockReading| {
-            reading.clock == ClockKind::EscalationUpdate
-                && reading.status == ClockStatus::Met
-                && readings[index + 1..].iter().any(|later| {
-                    later.clock == ClockKind::EscalationUpdate
-                        && later.escalation == reading.escalation
-                })
-        };
+        let superseded = crate::rules::superseded_updates(&readings);
         let lines = readings
             .iter()
             .enumerate()
-            .filter(|(index, reading)| !superseded(*index, reading))
+            .filter(|(index, _)| !superseded[*index])
             .map(|(index, reading)| Line {
                 at_risk: reading.status == ClockStatus::Running
                     && args

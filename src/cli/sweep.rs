@@ -11,8 +11,9 @@ use super::policy::of_case;
 use super::read::scan;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{CloseReason, Event, EventKind};
-use crate::clock::{self, local_time};
+use crate::clock::local_time;
 use crate::policy::{Policy, Wait};
+use crate::rules::AutoCloseVerdict;
 use crate::store::format_instant;
 
 /// The actor of events the policy itself records.
@@ -56,7 +57,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
     })?;
     for case in waiting {
         let policy = of_case(&policies, &case)?;
-        let Some(plan) = clock::auto_close(&case, policy, now)? else {
+        let Some((plan, verdict)) = crate::rules::auto_close(&case, policy, now)? else {
             continue;
         };
         let number = case.number();
@@ -72,7 +73,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             continue;
         }
         let tz = policy.time_zone_of(&case.header().region);
-        if plan.closes_at(now) {
+        if verdict == AutoCloseVerdict::Close {
             let mut closed = args.dry_run;
             if !args.dry_run {
                 let closing = Event {
@@ -86,8 +87,8 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 };
                 store.update_case(number, |fresh| {
                     // Re-check under the lock: a reply may have come in.
-                    match clock::auto_close(fresh, policy, now) {
-                        Ok(Some(fresh_plan)) if fresh_plan.closes_at(now) => {
+                    match crate::rules::auto_close(fresh, policy, now) {
+                        Ok(Some((_, AutoCloseVerdict::Close))) => {
                             closed = true;
                             fresh.record(closing).map_err(CommandError::from)?;
                             super::lifecycle::evaluable(fresh, policy, now)
@@ -120,16 +121,16 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 "detail": format!("no-response; waiting since {}, {} follow-ups, auto-close at {}",
                     local_time(plan.waiting_since, tz), plan.follow_ups_made, local_time(plan.autoclose_at, tz)),
             }));
-        } else if let Some(status) = plan.blocked_by_escalation(now) {
+        } else if let AutoCloseVerdict::BlockedByEscalation(status) = verdict {
             actions.push(json!({
                 "number": number,
                 "action": "autoclose-blocked",
                 "due_at": format_instant(plan.autoclose_at),
                 "detail": format!("auto-close time {} reached but the escalation is {}: a case is not closed while it is escalated; {}",
                     local_time(plan.autoclose_at, tz), status.as_str(),
-                    super::escalate::how_to_end(number, status, policy)),
+                    crate::hint::end_escalation(number, status, &policy.escalation.closing_outcomes)),
             }));
-        } else if plan.overdue_without_follow_ups(now) {
+        } else if verdict == AutoCloseVerdict::MissingFollowUps {
             actions.push(json!({
                 "number": number,
                 "action": "autoclose-blocked",
@@ -137,7 +138,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
                 "detail": format!("auto-close time {} reached with {} of {} follow-ups made; make the follow-ups first",
                     local_time(plan.autoclose_at, tz), plan.follow_ups_made, plan.follow_ups_required),
             }));
-        } else if let Some((k, due)) = plan.next_follow_up.filter(|(_, due)| *due <= now) {
+        } else if let AutoCloseVerdict::FollowUpDue { k, due } = verdict {
             actions.push(json!({
                 "number": number,
                 "action": "follow-up-due",
