@@ -129,17 +129,7 @@ pub enum ClockError {
     UnknownPlan { number: u64, plan: String },
 }
 
-/// The severity in force at `instant`: the last change at or before it.
-pub fn severity_at(history: &[Event], instant: DateTime<Utc>) -> Option<u8> {
-    history_as_of(history, instant)
-        .iter()
-        .rev()
-        .find_map(|event| match &event.kind {
-            EventKind::SeverityChanged { to, .. } => Some(*to),
-            EventKind::Created(intake) => Some(intake.severity),
-            _ => None,
-        })
-}
+pub use crate::case::severity_at;
 
 /// A case's view of the policy: its region's calendar and severity rules.
 struct CaseRules<'a> {

@@ -1,6 +1,9 @@
 //! The escalation process (SPEC sections 1, 3 and 4): who may ask, when a
 //! case becomes eligible, the escalation desk's hours, and each escalation's
-//! story read back from the case history. Pure: no clock, no I/O.
+//! story read back from the case history. Pure: no clock, no I/O. The
+//! gates of a request are in [`crate::rules`]; this module depends on no
+//! clock (the clocks of an escalation, in [`crate::clock`], read it back
+//! from here).
 //!
 //! An escalation is requested, reviewed by the support manager (the
 //! follow-up with the customer, within 60 minutes of desk time; round the
@@ -13,12 +16,10 @@
 //! an open escalation still ends it (`case-closed`), as it did then.
 
 use chrono::{DateTime, Duration, Utc};
-use chrono_tz::Tz;
 
 use crate::calendar::Calendar;
-use crate::case::{Case, EventKind};
-use crate::clock::{local_time, severity_at, ClockError};
-use crate::policy::{FollowUpCalendar, Policy, Wait};
+use crate::case::{severity_at, Case, EventKind};
+use crate::policy::Policy;
 
 /// How an escalation ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,111 +205,6 @@ pub fn follow_up_calendar(policy: &Policy, level: u8) -> Calendar {
         || Calendar::Business(policy.escalation.desk.clone()),
         |rule| policy.follow_up_calendar(rule),
     )
-}
-
-/// Why the policy refuses an escalation request, as facts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Refusal {
-    #[error("case {number}: severity {severity} is not in the policy")]
-    UnknownSeverity { number: u64, severity: u8 },
-    /// The severity's `escalation_after` is `never`.
-    #[error("case {number} is severity {level} ({name}): not eligible for escalation; requests and enhancements go to product management")]
-    NotEligible {
-        number: u64,
-        level: u8,
-        name: String,
-    },
-    #[error("role {role:?} may not request an escalation (allowed: {})", allowed.join(", "))]
-    RoleNotAllowed { role: String, allowed: Vec<String> },
-    #[error(transparent)]
-    Clock(#[from] ClockError),
-    #[error("case {number} is not eligible for escalation until {} (sev{level}: {})", local_time(*eligible_at, *time_zone), after_opening(*after))]
-    TooEarly {
-        number: u64,
-        eligible_at: DateTime<Utc>,
-        /// The case's region's time zone, which the instant is shown in.
-        time_zone: Tz,
-        level: u8,
-        after: Wait,
-    },
-    /// A phone request while the escalation desk is closed.
-    #[error("escalations by phone are taken during escalation desk hours ({desk_hours}); the desk opens {}; request through the community at any time", local_time(*opens_at, *time_zone))]
-    OutsideDeskHours {
-        desk_hours: String,
-        opens_at: DateTime<Utc>,
-        /// The desk's time zone.
-        time_zone: Tz,
-    },
-}
-
-/// `24h after opening`, `2 business days after opening`.
-fn after_opening(wait: Wait) -> String {
-    match wait {
-        Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
-        Wait::BusinessDays(days) => format!(
-            "{days} business day{} after opening",
-            if days == 1 { "" } else { "s" }
-        ),
-        Wait::Never => String::new(),
-    }
-}
-
-/// Checks the policy's gates for an escalation request on `case` at `now`
-/// by someone in `role` through `channel` (the lifecycle checks the rest:
-/// closed case, escalation already open).
-pub fn request_gate(
-    case: &Case,
-    policy: &Policy,
-    now: DateTime<Utc>,
-    role: &str,
-    channel: &str,
-) -> Result<(), Refusal> {
-    let number = case.number();
-    let header = case.header();
-    let tz = policy.time_zone_of(&header.region);
-    let Some(rule) = policy.severity(header.severity) else {
-        return Err(Refusal::UnknownSeverity {
-            number,
-            severity: header.severity,
-        });
-    };
-    if rule.escalation_after == Wait::Never {
-        return Err(Refusal::NotEligible {
-            number,
-            level: rule.level,
-            name: rule.name.clone(),
-        });
-    }
-    if !policy.escalation.roles.iter().any(|r| r == role) {
-        return Err(Refusal::RoleNotAllowed {
-            role: role.to_string(),
-            allowed: policy.escalation.roles.clone(),
-        });
-    }
-    let gates = crate::clock::gates(case, policy, now)?;
-    if let Some(eligible) = gates.escalation_eligible_at {
-        if now < eligible {
-            return Err(Refusal::TooEarly {
-                number,
-                eligible_at: eligible,
-                time_zone: tz,
-                level: rule.level,
-                after: rule.escalation_after,
-            });
-        }
-    }
-    if channel == "phone" && rule.escalation_follow_up_clock == FollowUpCalendar::Desk {
-        let desk = Calendar::Business(policy.escalation.desk.clone());
-        if !desk.is_covered(now) {
-            return Err(Refusal::OutsideDeskHours {
-                desk_hours: desk_hours(policy),
-                opens_at: desk.next_covered_instant(now),
-                time_zone: policy.escalation.desk.time_zone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The desk's hours, e.g. `mon-fri 08:00-17:00 America/Toronto`.

@@ -62,9 +62,35 @@ pub enum Refusal {
     /// An escalation request through a channel escalations do not come in by.
     #[error("{channel:?} is not an escalation channel (allowed: {})", ESCALATION_CHANNELS.join(", "))]
     EscalationChannel { channel: String },
-    /// The policy's gates for an escalation request.
-    #[error(transparent)]
-    Escalation(#[from] crate::escalation::Refusal),
+    // The policy's gates for an escalation request.
+    #[error("case {number}: severity {severity} is not in the policy")]
+    UnknownSeverity { number: u64, severity: u8 },
+    /// The severity's `escalation_after` is `never`.
+    #[error("case {number} is severity {level} ({name}): not eligible for escalation; requests and enhancements go to product management")]
+    NotEligible {
+        number: u64,
+        level: u8,
+        name: String,
+    },
+    #[error("role {role:?} may not request an escalation (allowed: {})", allowed.join(", "))]
+    RoleNotAllowed { role: String, allowed: Vec<String> },
+    #[error("case {number} is not eligible for escalation until {} (sev{level}: {})", local_time(*eligible_at, *time_zone), after_opening(*after))]
+    TooEarly {
+        number: u64,
+        eligible_at: DateTime<Utc>,
+        /// The case's region's time zone, which the instant is shown in.
+        time_zone: Tz,
+        level: u8,
+        after: Wait,
+    },
+    /// A phone request while the escalation desk is closed.
+    #[error("escalations by phone are taken during escalation desk hours ({desk_hours}); the desk opens {}; request through the community at any time", local_time(*opens_at, *time_zone))]
+    OutsideDeskHours {
+        desk_hours: String,
+        opens_at: DateTime<Utc>,
+        /// The desk's time zone.
+        time_zone: Tz,
+    },
     /// An escalation closed with an outcome the policy does not list.
     #[error("{outcome:?} is not an escalation outcome (allowed: {})", allowed.join(", "))]
     UnknownOutcome {
@@ -164,7 +190,77 @@ pub fn escalation_request(
     channel: &str,
 ) -> Result<(), Refusal> {
     escalation_channel(channel)?;
-    crate::escalation::request_gate(case, policy, now, role, channel)?;
+    request_gate(case, policy, now, role, channel)
+}
+
+/// `24h after opening`, `2 business days after opening`.
+fn after_opening(wait: Wait) -> String {
+    match wait {
+        Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
+        Wait::BusinessDays(days) => format!(
+            "{days} business day{} after opening",
+            if days == 1 { "" } else { "s" }
+        ),
+        Wait::Never => String::new(),
+    }
+}
+
+/// The policy's gates for an escalation request on `case` at `now` by
+/// someone in `role` through `channel`: eligibility, role, the wait after
+/// opening, desk hours.
+fn request_gate(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    role: &str,
+    channel: &str,
+) -> Result<(), Refusal> {
+    let number = case.number();
+    let header = case.header();
+    let tz = policy.time_zone_of(&header.region);
+    let Some(rule) = policy.severity(header.severity) else {
+        return Err(Refusal::UnknownSeverity {
+            number,
+            severity: header.severity,
+        });
+    };
+    if rule.escalation_after == Wait::Never {
+        return Err(Refusal::NotEligible {
+            number,
+            level: rule.level,
+            name: rule.name.clone(),
+        });
+    }
+    if !policy.escalation.roles.iter().any(|r| r == role) {
+        return Err(Refusal::RoleNotAllowed {
+            role: role.to_string(),
+            allowed: policy.escalation.roles.clone(),
+        });
+    }
+    let gates = crate::clock::gates(case, policy, now)?;
+    if let Some(eligible) = gates.escalation_eligible_at {
+        if now < eligible {
+            return Err(Refusal::TooEarly {
+                number,
+                eligible_at: eligible,
+                time_zone: tz,
+                level: rule.level,
+                after: rule.escalation_after,
+            });
+        }
+    }
+    if channel == "phone"
+        && rule.escalation_follow_up_clock == crate::policy::FollowUpCalendar::Desk
+    {
+        let desk = crate::calendar::Calendar::Business(policy.escalation.desk.clone());
+        if !desk.is_covered(now) {
+            return Err(Refusal::OutsideDeskHours {
+                desk_hours: crate::escalation::desk_hours(policy),
+                opens_at: desk.next_covered_instant(now),
+                time_zone: policy.escalation.desk.time_zone(),
+            });
+        }
+    }
     Ok(())
 }
 
@@ -515,9 +611,7 @@ mod tests {
         ));
         assert!(matches!(
             escalation_request(&sev4, &policy, now, "primary-contact", "community"),
-            Err(Refusal::Escalation(
-                crate::escalation::Refusal::NotEligible { level: 4, .. }
-            ))
+            Err(Refusal::NotEligible { level: 4, .. })
         ));
     }
 

@@ -450,6 +450,18 @@ pub fn history_as_of(history: &[Event], instant: DateTime<Utc>) -> &[Event] {
     &history[..end]
 }
 
+/// The severity in force at `instant`: the last change at or before it.
+pub fn severity_at(history: &[Event], instant: DateTime<Utc>) -> Option<u8> {
+    history_as_of(history, instant)
+        .iter()
+        .rev()
+        .find_map(|event| match &event.kind {
+            EventKind::SeverityChanged { to, .. } => Some(*to),
+            EventKind::Created(intake) => Some(intake.severity),
+            _ => None,
+        })
+}
+
 /// Why a stored case cannot be trusted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseDefect {
