@@ -184,14 +184,7 @@ pub fn is_customer_facing_contact(kind: &EventKind) -> bool {
 /// The severity in force at the event at `index` (the last change before
 /// it, or the opening severity).
 fn severity_before(history: &[Event], index: usize) -> Option<u8> {
-    history[..=index.min(history.len().saturating_sub(1))]
-        .iter()
-        .rev()
-        .find_map(|event| match &event.kind {
-            EventKind::SeverityChanged { to, .. } => Some(*to),
-            EventKind::Created(intake) => Some(intake.severity),
-            _ => None,
-        })
+    crate::case::severity_after(&history[..(index + 1).min(history.len())])
 }
 
 /// The due instant of a clock that started at `started` with severity

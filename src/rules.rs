@@ -190,31 +190,6 @@ pub fn escalation_request(
     channel: &str,
 ) -> Result<(), Refusal> {
     escalation_channel(channel)?;
-    request_gate(case, policy, now, role, channel)
-}
-
-/// `24h after opening`, `2 business days after opening`.
-fn after_opening(wait: Wait) -> String {
-    match wait {
-        Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
-        Wait::BusinessDays(days) => format!(
-            "{days} business day{} after opening",
-            if days == 1 { "" } else { "s" }
-        ),
-        Wait::Never => String::new(),
-    }
-}
-
-/// The policy's gates for an escalation request on `case` at `now` by
-/// someone in `role` through `channel`: eligibility, role, the wait after
-/// opening, desk hours.
-fn request_gate(
-    case: &Case,
-    policy: &Policy,
-    now: DateTime<Utc>,
-    role: &str,
-    channel: &str,
-) -> Result<(), Refusal> {
     let number = case.number();
     let header = case.header();
     let tz = policy.time_zone_of(&header.region);
@@ -262,6 +237,18 @@ fn request_gate(
         }
     }
     Ok(())
+}
+
+/// `24h after opening`, `2 business days after opening`.
+fn after_opening(wait: Wait) -> String {
+    match wait {
+        Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
+        Wait::BusinessDays(days) => format!(
+            "{days} business day{} after opening",
+            if days == 1 { "" } else { "s" }
+        ),
+        Wait::Never => String::new(),
+    }
 }
 
 /// May an escalation close with `outcome`? Only with one of the policy's

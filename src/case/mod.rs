@@ -452,14 +452,17 @@ pub fn history_as_of(history: &[Event], instant: DateTime<Utc>) -> &[Event] {
 
 /// The severity in force at `instant`: the last change at or before it.
 pub fn severity_at(history: &[Event], instant: DateTime<Utc>) -> Option<u8> {
-    history_as_of(history, instant)
-        .iter()
-        .rev()
-        .find_map(|event| match &event.kind {
-            EventKind::SeverityChanged { to, .. } => Some(*to),
-            EventKind::Created(intake) => Some(intake.severity),
-            _ => None,
-        })
+    severity_after(history_as_of(history, instant))
+}
+
+/// The severity `events` leave in force: the last change among them, or
+/// the opening severity; `None` when they hold neither.
+pub fn severity_after(events: &[Event]) -> Option<u8> {
+    events.iter().rev().find_map(|event| match &event.kind {
+        EventKind::SeverityChanged { to, .. } => Some(*to),
+        EventKind::Created(intake) => Some(intake.severity),
+        _ => None,
+    })
 }
 
 /// Why a stored case cannot be trusted.
