@@ -245,10 +245,8 @@ pub(super) fn permitted(
     ctx.authorize(kind.name(), at, policy)?;
     if let (EventKind::Assigned { owner }, Some(roster)) = (kind, ctx.roster()?) {
         roster.check_owner(owner, at).map_err(|e| {
-            CommandError::refused(format!(
-                "case {number} cannot be assigned to {owner}: {e} ({})",
-                super::TEAM_FILE
-            ))
+            CommandError::refused(format!("case {number} cannot be assigned to {owner}: {e}"))
+                .with_hint(super::TEAM_FILE)
         })?;
     }
     Ok(())

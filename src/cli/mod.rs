@@ -528,7 +528,7 @@ impl Context {
         roster
             .authorize(&actor, action, policy.allowed_roles(action), at)
             .map(|_| ())
-            .map_err(|refusal| CommandError::refused(format!("{refusal} ({TEAM_FILE})")))
+            .map_err(|refusal| CommandError::refused(refusal.to_string()).with_hint(TEAM_FILE))
     }
 
     fn read_policy(&self) -> Result<Policy, PolicyUnusable> {

@@ -20,6 +20,20 @@ use crate::store::{format_instant, Scanned};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Evaluate everything as the store stood at this instant (RFC 3339).
+    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// Also report under this policy, side by side with the differences.
+    #[arg(long, value_name = "FILE")]
+    pub what_if: Option<PathBuf>,
+}
+
+/// The period a report covers and how it is broken down: `cases report`
+/// and `cases site` take the same options.
+#[derive(Debug, clap::Args)]
+pub struct PeriodArgs {
     /// Start of the period: a date (from its 00:00 UTC) or an RFC 3339 instant.
     #[arg(long, value_parser = parse_bound_start)]
     pub since: Option<DateTime<Utc>>,
@@ -30,12 +44,6 @@ pub struct ReportArgs {
     /// (a case with two labels counts in both groups, one without in "(no label)").
     #[arg(long, value_delimiter = ',', value_parser = parse_dimension, default_value = "severity,plan")]
     pub by: Vec<Dimension>,
-    /// Evaluate everything as the store stood at this instant (RFC 3339).
-    #[arg(long, value_name = "RFC3339", value_parser = parse_instant)]
-    pub as_of: Option<DateTime<Utc>>,
-    /// Also report under this policy, side by side with the differences.
-    #[arg(long, value_name = "FILE")]
-    pub what_if: Option<PathBuf>,
 }
 
 /// A date `YYYY-MM-DD` (years 0000-9999, like every instant).
@@ -81,8 +89,11 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     let policies = ctx.policies()?;
     let store = ctx.store()?;
     // Without --until the period runs through now, included.
-    let until = args.until.unwrap_or(ctx.now + chrono::Duration::seconds(1));
-    if let Some(since) = args.since {
+    let until = args
+        .period
+        .until
+        .unwrap_or(ctx.now + chrono::Duration::seconds(1));
+    if let Some(since) = args.period.since {
         if since >= until {
             return Err(CommandError::usage(format!(
                 "--since {} is not before --until {}",
@@ -92,10 +103,10 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
         }
     }
     let request = ReportRequest {
-        since: args.since,
+        since: args.period.since,
         until,
         as_of: Some(args.as_of.unwrap_or(ctx.now)),
-        by: args.by.clone(),
+        by: args.period.by.clone(),
     };
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     // One pass over the store on all cores, tallying under both policies.
@@ -146,7 +157,12 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
         (name.clone(), report)
     });
     let text = match ctx.format() {
-        Format::Json => output::json(&report_json(&request, args.until, &current, other.as_ref())),
+        Format::Json => output::json(&report_json(
+            &request,
+            args.period.until,
+            &current,
+            other.as_ref(),
+        )),
         Format::Csv => attainment_csv(&request, &current, other.as_ref().map(|(_, r)| r)).csv(),
         Format::Markdown => markdown(&request, &current, other.as_ref()),
         Format::Html => crate::site::report_page::standalone(&ReportView {

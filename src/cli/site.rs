@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
-use super::report::{parse_bound_end, parse_bound_start, parse_dimension, read_what_if};
+use super::report::{read_what_if, PeriodArgs};
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::State;
 use crate::policy::format_duration;
-use crate::report::{Dimension, ReportRequest, Tally};
+use crate::report::{ReportRequest, Tally};
 use crate::site::{self, report_page::ReportView, CaseFacts, SiteFile, SiteInput};
 use crate::store::{format_instant, Scanned};
 
@@ -23,19 +23,14 @@ use crate::store::{format_instant, Scanned};
 pub const SITE_MARKER: &str = ".cases-site";
 
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("since", |arg| arg.help("Start of the report period: a date (from its 00:00 UTC) or an RFC 3339 instant [default: Monday 00:00 UTC twelve weeks before this week's, i.e. 13 weeks]")))]
+#[command(mut_arg("by", |arg| arg.help("Break attainment down by these on the report page, comma-separated: severity, plan, region, owner")))]
 pub struct SiteArgs {
     /// The directory to write the site into. It is replaced as a whole, so
     /// it must be new, empty, or a site written by an earlier `cases site`.
     pub dir: PathBuf,
-    /// Start of the report period: a date (from its 00:00 UTC) or an RFC 3339 instant [default: Monday 00:00 UTC twelve weeks before this week's, i.e. 13 weeks].
-    #[arg(long, value_parser = parse_bound_start)]
-    pub since: Option<DateTime<Utc>>,
-    /// End of the report period: a date (through its end, UTC) or an RFC 3339 instant (exclusive) [default: now].
-    #[arg(long, value_parser = parse_bound_end)]
-    pub until: Option<DateTime<Utc>>,
-    /// Break attainment down by these on the report page, comma-separated: severity, plan, region, owner.
-    #[arg(long, value_delimiter = ',', value_parser = parse_dimension, default_value = "severity,plan")]
-    pub by: Vec<Dimension>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// Also build a what-if page: the report under this policy, side by side.
     #[arg(long, value_name = "FILE")]
     pub what_if: Option<PathBuf>,
@@ -77,8 +72,8 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
     let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
-    let until = args.until.unwrap_or(now + Duration::seconds(1));
-    let since = args.since.unwrap_or_else(|| default_since(now));
+    let until = args.period.until.unwrap_or(now + Duration::seconds(1));
+    let since = args.period.since.unwrap_or_else(|| default_since(now));
     if since >= until {
         return Err(CommandError::usage(format!(
             "--since {} is not before --until {}",
@@ -93,7 +88,7 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         since: Some(since),
         until,
         as_of: Some(now),
-        by: args.by.clone(),
+        by: args.period.by.clone(),
     };
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     let other_policy = what_if.as_ref().map(|(_, p)| p);
