@@ -10,14 +10,15 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-use super::filter::{CaseFilter, Order, SortField, SortView};
+use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::output::{self, Rows};
 use super::policy::of_case;
 use super::read::{clock_json, clock_name, remaining, remaining_seconds, scan, update_intervals};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
 use crate::clock::{self, local_time, ClockReading, ClockStatus};
-use crate::policy::format_duration;
+use crate::policy::{format_duration, PolicySet};
+use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = SLA_EXAMPLES)]
@@ -134,21 +135,313 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let store = ctx.store()?;
     let now = args.as_of.unwrap_or(ctx.now);
     let filter = args.filter.resolve(ctx, policies.current())?;
-    let zone = ctx.zone();
     if args.status.contains(&"at-risk") && args.at_risk.is_none() {
         return Err(CommandError::usage(
             "--status at-risk needs --at-risk DURATION (how soon is at risk)",
         ));
     }
     let since = args.since.map(|since| since.start(now));
-    // Each case keeps its header and its clock lines; the rest of the case
-    // is dropped where it was read. Open cases are listed; a closed one is
-    // read only for `--check --since`, and keeps only the clocks that became
-    // breached in the window (they fail the check, they are not listed).
-    // Without --as-of or --since only open cases count, and the header says
-    // which they are: the others' histories are never decoded. A case
-    // opened after `now` (a past --now) did not exist yet.
-    let looked: Vec<(Header, DateTime<Utc>, Vec<Line>)> = scan(&store, |scanned| {
+    // Open cases are listed; a closed one is read only for `--check
+    // --since` (its clocks fail the check, they are not listed).
+    let looked = read_lines(&store, &policies, &args, &filter, now, since)?;
+    let (per_case, closed): (Vec<_>, Vec<_>) = looked
+        .into_iter()
+        .partition(|(header, ..)| header.state.is_open());
+    let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
+        .iter()
+        .flat_map(|(header, opened_at, lines)| {
+            lines.iter().map(move |line| (header, *opened_at, line))
+        })
+        .collect();
+    lines.sort_by_key(|(header, _, line)| {
+        (
+            line.reading.due_at.is_none(),
+            line.reading.due_at,
+            header.number,
+        )
+    });
+    args.order
+        .apply(&mut lines, SLA_SORT, |(header, opened_at, line)| SortView {
+            header,
+            opened_at: *opened_at,
+            due_at: line.reading.due_at,
+            status: Some(line.status()),
+        })?;
+    let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
+    // JSON lists the cases (in number order, or in the order of --sort)
+    // with the clocks --status and --limit kept.
+    let json_cases = cases_of_lines(&per_case, &lines, &args);
+    let open_cases = json_cases.len();
+    let breached = lines
+        .iter()
+        .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
+        .count();
+    let at_risk = lines.iter().filter(|(_, l)| l.at_risk).count();
+    let failing = failing_lines(&lines, &closed, &args, since);
+    let summary = format!(
+        "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" },
+        open_cases,
+        if open_cases == 1 { "" } else { "s" },
+        crate::store::format_instant(now),
+    );
+    match ctx.format() {
+        Format::Json => print_json(ctx, &json_cases, now),
+        Format::Csv => print_csv(ctx, &lines, now),
+        format => print_table(ctx, format, &lines, &failing, &summary, now),
+    }
+    if !args.check {
+        return Ok(Outcome::Success);
+    }
+    Ok(print_failing(ctx, &failing, now))
+}
+
+/// A case and the clock lines of it that are shown.
+type CaseLines<'a> = (&'a Header, Vec<&'a Line>);
+
+/// The cases JSON lists, each with its shown lines: every listed case in
+/// number order, or with --status, --sort or --limit the cases of the
+/// lines kept, in number order or in the order of --sort.
+fn cases_of_lines<'a>(
+    per_case: &'a [Looked],
+    lines: &[(&'a Header, &'a Line)],
+    args: &SlaArgs,
+) -> Vec<CaseLines<'a>> {
+    let json_cases: Vec<CaseLines<'a>> =
+        if args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none() {
+            per_case
+                .iter()
+                .map(|(header, _, lines)| (header, lines.iter().collect()))
+                .collect()
+        } else {
+            let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
+            let mut index: std::collections::HashMap<u64, usize> = Default::default();
+            for (header, line) in lines {
+                let at = *index.entry(header.number).or_insert_with(|| {
+                    cases.push((header, Vec::new()));
+                    cases.len() - 1
+                });
+                cases[at].1.push(line);
+            }
+            if args.order.sort.is_none() {
+                cases.sort_by_key(|(h, _)| h.number);
+            }
+            cases
+        };
+    json_cases
+}
+
+/// What --check fails on: a clock overdue now, one that became breached in
+/// the --since window (on a listed case, then on a case closed since), and
+/// with --fail-on-risk a clock at risk.
+fn failing_lines<'a>(
+    lines: &[(&'a Header, &'a Line)],
+    closed: &'a [Looked],
+    args: &SlaArgs,
+    since: Option<DateTime<Utc>>,
+) -> Vec<(&'a Header, &'a Line)> {
+    lines
+        .iter()
+        .copied()
+        .filter(|(_, l)| {
+            l.reading.is_overdue()
+                || breached_in_window(&l.reading, since)
+                || (args.fail_on_risk && l.at_risk)
+        })
+        .chain(
+            closed
+                .iter()
+                .flat_map(|(header, _, lines)| lines.iter().map(move |line| (header, line))),
+        )
+        .collect()
+}
+
+/// `sla --format json`: the cases, each with its clocks.
+fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
+    let items: Vec<Value> = cases
+        .iter()
+        .map(|(h, lines)| {
+            let clocks: Vec<Value> = lines.iter().map(|line| line_json(line, now)).collect();
+            json!({
+                "number": h.number,
+                "severity": h.severity,
+                "plan": h.plan,
+                "region": h.region,
+                "state": h.state.as_str(),
+                "clocks": clocks,
+            })
+        })
+        .collect();
+    ctx.out.push_str(&output::json(&Value::Array(items)));
+}
+
+/// `sla --format csv`: the JSON fields, one row per clock, for machines.
+fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) {
+    let mut rows = Rows::new(vec![
+        "number",
+        "severity",
+        "plan",
+        "region",
+        "state",
+        "clock",
+        "escalation",
+        "interval",
+        "started_at",
+        "due_at",
+        "stopped_at",
+        "status",
+        "at_risk",
+        "remaining_seconds",
+    ]);
+    for (h, line) in lines {
+        let r = &line.reading;
+        rows.push(vec![
+            h.number.to_string(),
+            h.severity.to_string(),
+            h.plan.clone(),
+            h.region.clone(),
+            h.state.as_str().to_string(),
+            r.clock.as_str().to_string(),
+            output::cell(r.escalation),
+            output::cell(line.interval),
+            output::instant_cell(r.started_at),
+            output::instant_cell(r.due_at),
+            output::instant_cell(r.stopped_at),
+            r.status.as_str().to_string(),
+            line.at_risk.to_string(),
+            output::cell(remaining_seconds(r, now)),
+        ]);
+    }
+    ctx.out.push_str(&rows.csv());
+}
+
+/// `sla` as a table for people, or as Markdown (a CI step summary) with
+/// the verdict and the summary first.
+fn print_table(
+    ctx: &mut Context,
+    format: Format,
+    lines: &[(&Header, &Line)],
+    failing: &[(&Header, &Line)],
+    summary: &str,
+    now: DateTime<Utc>,
+) {
+    let zone = ctx.zone();
+    let mut rows = Rows::new(vec![
+        "number",
+        "severity",
+        "plan",
+        "region",
+        "state",
+        "clock",
+        "status",
+        "due",
+        "remaining",
+    ]);
+    for (h, line) in lines {
+        let status = line.status();
+        rows.push(vec![
+            h.number.to_string(),
+            h.severity.to_string(),
+            h.plan.clone(),
+            h.region.clone(),
+            h.state.to_string(),
+            clock_name(&line.reading, line.interval),
+            status.to_string(),
+            line.reading
+                .due_at
+                .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
+            remaining_text(&line.reading, now),
+        ]);
+    }
+    if format == Format::Markdown {
+        let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
+            "SLA breached"
+        } else {
+            "SLA met"
+        };
+        ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
+        ctx.out.push_str(&rows.markdown());
+    } else {
+        ctx.out.push_str(&rows.table());
+        ctx.out.push_str(&format!("{summary}\n"));
+    }
+}
+
+/// `sla --check`: one line per failing clock on standard error; findings
+/// when there is any.
+fn print_failing(ctx: &mut Context, failing: &[(&Header, &Line)], now: DateTime<Utc>) -> Outcome {
+    for (h, line) in failing {
+        let what = if line.reading.status == ClockStatus::Breached {
+            "breached"
+        } else {
+            "at risk"
+        };
+        ctx.err.push_str(&format!(
+            "cases: {what}: case {} {} due {} ({})\n",
+            h.number,
+            clock_name(&line.reading, line.interval),
+            line.reading
+                .due_at
+                .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
+            remaining_text(&line.reading, now),
+        ));
+    }
+    if failing.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    }
+}
+
+/// True when `reading` became breached within the window that starts at
+/// `since`: it is breached from just after its due instant, so a due at or
+/// after `since` means the breach began in the window (a run at `since`
+/// itself still saw it running).
+fn breached_in_window(reading: &ClockReading, since: Option<DateTime<Utc>>) -> bool {
+    since.is_some_and(|since| reading.breached_after().is_some_and(|due| due >= since))
+}
+
+/// How much time is left, how late it is, or how it ended.
+fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
+    match (reading.due_at, reading.stopped_at) {
+        (None, _) => "-".into(),
+        (Some(due), Some(stopped)) if stopped > due => {
+            format!("late {}", format_duration(stopped - due))
+        }
+        (Some(_), Some(_)) => "stopped".into(),
+        (Some(due), None) => remaining(due, now),
+    }
+}
+
+/// A clock line as JSON: the clock's fields, `at_risk` (within the
+/// `--at-risk` window; always `false` without it) and `remaining_seconds`.
+fn line_json(line: &Line, now: DateTime<Utc>) -> Value {
+    let mut value = clock_json(&line.reading, line.interval);
+    value["at_risk"] = Value::Bool(line.at_risk);
+    value["remaining_seconds"] = json!(remaining_seconds(&line.reading, now));
+    value
+}
+
+/// A case `sla` looked at: its header, opening and clock lines.
+type Looked = (Header, DateTime<Utc>, Vec<Line>);
+
+/// Every case `sla` reports on at `now`, with its clock lines: open cases
+/// the filters keep, and (for `--check --since`) closed ones with only the
+/// clocks that became breached in the window. Each case keeps its header
+/// and its clock lines; the rest of the case is dropped where it was read.
+/// Without --as-of or --since only open cases count, and the header says
+/// which they are: the others' histories are never decoded. A case opened
+/// after `now` (a past --now) did not exist yet.
+fn read_lines(
+    store: &Store,
+    policies: &PolicySet,
+    args: &SlaArgs,
+    filter: &Filter,
+    now: DateTime<Utc>,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Looked>, CommandError> {
+    scan(store, |scanned| {
         if args.as_of.is_none()
             && ((since.is_none() && !scanned.header().state.is_open())
                 || scanned.opened_at() > now
@@ -171,7 +464,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         {
             return Ok(None);
         }
-        let policy = of_case(&policies, &case)?;
+        let policy = of_case(policies, &case)?;
         let readings = clock::clocks(&case, policy, now)?;
         let intervals = update_intervals(&readings);
         if !case.header().state.is_open() {
@@ -210,239 +503,5 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             return Ok(None);
         }
         Ok(Some((case.header().clone(), case.opened_at(), lines)))
-    })?;
-    let (per_case, closed): (Vec<_>, Vec<_>) = looked
-        .into_iter()
-        .partition(|(header, ..)| header.state.is_open());
-    let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
-        .iter()
-        .flat_map(|(header, opened_at, lines)| {
-            lines.iter().map(move |line| (header, *opened_at, line))
-        })
-        .collect();
-    lines.sort_by_key(|(header, _, line)| {
-        (
-            line.reading.due_at.is_none(),
-            line.reading.due_at,
-            header.number,
-        )
-    });
-    args.order
-        .apply(&mut lines, SLA_SORT, |(header, opened_at, line)| SortView {
-            header,
-            opened_at: *opened_at,
-            due_at: line.reading.due_at,
-            status: Some(line.status()),
-        })?;
-    let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
-    // JSON lists the cases (in number order, or in the order of --sort)
-    // with the clocks --status and --limit kept.
-    let json_cases: Vec<(&Header, Vec<&Line>)> =
-        if args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none() {
-            per_case
-                .iter()
-                .map(|(header, _, lines)| (header, lines.iter().collect()))
-                .collect()
-        } else {
-            let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
-            let mut index: std::collections::HashMap<u64, usize> = Default::default();
-            for (header, line) in &lines {
-                let at = *index.entry(header.number).or_insert_with(|| {
-                    cases.push((header, Vec::new()));
-                    cases.len() - 1
-                });
-                cases[at].1.push(line);
-            }
-            if args.order.sort.is_none() {
-                cases.sort_by_key(|(h, _)| h.number);
-            }
-            cases
-        };
-    let open_cases = json_cases.len();
-
-    let breached = lines
-        .iter()
-        .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
-        .count();
-    let at_risk = lines.iter().filter(|(_, l)| l.at_risk).count();
-    // What --check fails on: a clock overdue now, one that became breached
-    // in the --since window (on a listed case, then on a case closed since),
-    // and with --fail-on-risk a clock at risk.
-    let failing: Vec<(&Header, &Line)> = lines
-        .iter()
-        .copied()
-        .filter(|(_, l)| {
-            l.reading.is_overdue()
-                || breached_in_window(&l.reading, since)
-                || (args.fail_on_risk && l.at_risk)
-        })
-        .chain(
-            closed
-                .iter()
-                .flat_map(|(header, _, lines)| lines.iter().map(move |line| (header, line))),
-        )
-        .collect();
-    let summary = format!(
-        "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
-        lines.len(),
-        if lines.len() == 1 { "" } else { "s" },
-        open_cases,
-        if open_cases == 1 { "" } else { "s" },
-        crate::store::format_instant(now),
-    );
-
-    match ctx.format() {
-        Format::Json => {
-            let items: Vec<Value> = json_cases
-                .iter()
-                .map(|(h, lines)| {
-                    let clocks: Vec<Value> =
-                        lines.iter().map(|line| line_json(line, now)).collect();
-                    json!({
-                        "number": h.number,
-                        "severity": h.severity,
-                        "plan": h.plan,
-                        "region": h.region,
-                        "state": h.state.as_str(),
-                        "clocks": clocks,
-                    })
-                })
-                .collect();
-            ctx.out.push_str(&output::json(&Value::Array(items)));
-        }
-        Format::Csv => {
-            // The JSON fields, one row per clock, for machines.
-            let mut rows = Rows::new(vec![
-                "number",
-                "severity",
-                "plan",
-                "region",
-                "state",
-                "clock",
-                "escalation",
-                "interval",
-                "started_at",
-                "due_at",
-                "stopped_at",
-                "status",
-                "at_risk",
-                "remaining_seconds",
-            ]);
-            for (h, line) in &lines {
-                let r = &line.reading;
-                rows.push(vec![
-                    h.number.to_string(),
-                    h.severity.to_string(),
-                    h.plan.clone(),
-                    h.region.clone(),
-                    h.state.as_str().to_string(),
-                    r.clock.as_str().to_string(),
-                    output::cell(r.escalation),
-                    output::cell(line.interval),
-                    output::instant_cell(r.started_at),
-                    output::instant_cell(r.due_at),
-                    output::instant_cell(r.stopped_at),
-                    r.status.as_str().to_string(),
-                    line.at_risk.to_string(),
-                    output::cell(remaining_seconds(r, now)),
-                ]);
-            }
-            ctx.out.push_str(&rows.csv());
-        }
-        format => {
-            let mut rows = Rows::new(vec![
-                "number",
-                "severity",
-                "plan",
-                "region",
-                "state",
-                "clock",
-                "status",
-                "due",
-                "remaining",
-            ]);
-            for (h, line) in &lines {
-                let status = line.status();
-                rows.push(vec![
-                    h.number.to_string(),
-                    h.severity.to_string(),
-                    h.plan.clone(),
-                    h.region.clone(),
-                    h.state.to_string(),
-                    clock_name(&line.reading, line.interval),
-                    status.to_string(),
-                    line.reading
-                        .due_at
-                        .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
-                    remaining_text(&line.reading, now),
-                ]);
-            }
-            if format == Format::Markdown {
-                let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
-                    "SLA breached"
-                } else {
-                    "SLA met"
-                };
-                ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
-                ctx.out.push_str(&rows.markdown());
-            } else {
-                ctx.out.push_str(&rows.table());
-                ctx.out.push_str(&format!("{summary}\n"));
-            }
-        }
-    }
-
-    if !args.check {
-        return Ok(Outcome::Success);
-    }
-    for (h, line) in &failing {
-        let what = if line.reading.status == ClockStatus::Breached {
-            "breached"
-        } else {
-            "at risk"
-        };
-        ctx.err.push_str(&format!(
-            "cases: {what}: case {} {} due {} ({})\n",
-            h.number,
-            clock_name(&line.reading, line.interval),
-            line.reading
-                .due_at
-                .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
-            remaining_text(&line.reading, now),
-        ));
-    }
-    Ok(if !failing.is_empty() {
-        Outcome::Findings
-    } else {
-        Outcome::Success
     })
-}
-
-/// True when `reading` became breached within the window that starts at
-/// `since`: it is breached from just after its due instant, so a due at or
-/// after `since` means the breach began in the window (a run at `since`
-/// itself still saw it running).
-fn breached_in_window(reading: &ClockReading, since: Option<DateTime<Utc>>) -> bool {
-    since.is_some_and(|since| reading.breached_after().is_some_and(|due| due >= since))
-}
-
-/// How much time is left, how late it is, or how it ended.
-fn remaining_text(reading: &ClockReading, now: DateTime<Utc>) -> String {
-    match (reading.due_at, reading.stopped_at) {
-        (None, _) => "-".into(),
-        (Some(due), Some(stopped)) if stopped > due => {
-            format!("late {}", format_duration(stopped - due))
-        }
-        (Some(_), Some(_)) => "stopped".into(),
-        (Some(due), None) => remaining(due, now),
-    }
-}
-
-/// A clock line as JSON: the clock's fields, `at_risk` (within the
-/// `--at-risk` window; always `false` without it) and `remaining_seconds`.
-fn line_json(line: &Line, now: DateTime<Utc>) -> Value {
-    let mut value = clock_json(&line.reading, line.interval);
-    value["at_risk"] = Value::Bool(line.at_risk);
-    value["remaining_seconds"] = json!(remaining_seconds(&line.reading, now));
-    value
 }
