@@ -278,12 +278,7 @@ fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
 
 /// `sla --format csv`: the JSON fields, one row per clock, for machines.
 fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) {
-    let mut rows = Rows::new(vec![
-        "number",
-        "severity",
-        "plan",
-        "region",
-        "state",
+    let mut rows = Rows::new(with_case_columns([
         "clock",
         "escalation",
         "interval",
@@ -293,25 +288,23 @@ fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) 
         "status",
         "at_risk",
         "remaining_seconds",
-    ]);
+    ]));
     for (h, line) in lines {
         let r = &line.reading;
-        rows.push(vec![
-            h.number.to_string(),
-            h.severity.to_string(),
-            h.plan.clone(),
-            h.region.clone(),
-            h.state.as_str().to_string(),
-            r.clock.as_str().to_string(),
-            output::cell(r.escalation),
-            output::cell(line.interval),
-            output::instant_cell(r.started_at),
-            output::instant_cell(r.due_at),
-            output::instant_cell(r.stopped_at),
-            r.status.as_str().to_string(),
-            line.at_risk.to_string(),
-            output::cell(remaining_seconds(r, now)),
-        ]);
+        rows.push(with_case_cells(
+            h,
+            [
+                r.clock.as_str().to_string(),
+                output::cell(r.escalation),
+                output::cell(line.interval),
+                output::instant_cell(r.started_at),
+                output::instant_cell(r.due_at),
+                output::instant_cell(r.stopped_at),
+                r.status.as_str().to_string(),
+                line.at_risk.to_string(),
+                output::cell(remaining_seconds(r, now)),
+            ],
+        ));
     }
     ctx.out.push_str(&rows.csv());
 }
@@ -327,32 +320,20 @@ fn print_table(
     now: DateTime<Utc>,
 ) {
     let zone = ctx.zone();
-    let mut rows = Rows::new(vec![
-        "number",
-        "severity",
-        "plan",
-        "region",
-        "state",
-        "clock",
-        "status",
-        "due",
-        "remaining",
-    ]);
+    let mut rows = Rows::new(with_case_columns(["clock", "status", "due", "remaining"]));
     for (h, line) in lines {
         let status = line.status();
-        rows.push(vec![
-            h.number.to_string(),
-            h.severity.to_string(),
-            h.plan.clone(),
-            h.region.clone(),
-            h.state.to_string(),
-            clock_name(&line.reading, line.interval),
-            status.to_string(),
-            line.reading
-                .due_at
-                .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
-            remaining_text(&line.reading, now),
-        ]);
+        rows.push(with_case_cells(
+            h,
+            [
+                clock_name(&line.reading, line.interval),
+                status.to_string(),
+                line.reading
+                    .due_at
+                    .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
+                remaining_text(&line.reading, now),
+            ],
+        ));
     }
     if format == Format::Markdown {
         let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
@@ -504,4 +485,26 @@ fn read_lines(
         }
         Ok(Some((case.header().clone(), case.opened_at(), lines)))
     })
+}
+
+/// The columns every `sla` row starts with: the case's.
+const CASE_COLUMNS: [&str; 5] = ["number", "severity", "plan", "region", "state"];
+
+/// [`CASE_COLUMNS`], then `more`.
+fn with_case_columns<const N: usize>(more: [&'static str; N]) -> Vec<&'static str> {
+    CASE_COLUMNS.iter().copied().chain(more).collect()
+}
+
+/// The cells of [`CASE_COLUMNS`] for `h`, then `more`.
+fn with_case_cells<const N: usize>(h: &Header, more: [String; N]) -> Vec<String> {
+    [
+        h.number.to_string(),
+        h.severity.to_string(),
+        h.plan.clone(),
+        h.region.clone(),
+        h.state.to_string(),
+    ]
+    .into_iter()
+    .chain(more)
+    .collect()
 }
