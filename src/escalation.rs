@@ -1,9 +1,9 @@
-//! The escalation process (SPEC sections 1, 3 and 4): who may ask, when a
-//! case becomes eligible, the escalation desk's hours, and each escalation's
-//! story read back from the case history. Pure: no clock, no I/O. The
-//! gates of a request are in [`crate::rules`]; this module depends on no
-//! clock (the clocks of an escalation, in [`crate::clock`], read it back
-//! from here).
+//! The escalation process (SPEC sections 1, 3 and 4): the escalation
+//! desk's hours, who hears about an escalation, and each escalation's story
+//! read back from the case history. Pure: no clock, no I/O. Who may ask and
+//! when (the gates of a request) are in [`crate::rules`]; this module
+//! depends on no clock (the clocks of an escalation, in [`crate::clock`],
+//! read it back from here).
 //!
 //! An escalation is requested, reviewed by the support manager (the
 //! follow-up with the customer, within 60 minutes of desk time; round the
