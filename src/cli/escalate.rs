@@ -2,6 +2,7 @@
 //! the escalation process with every gate enforced. A refusal exits 3,
 //! writes nothing, and says why with what is allowed.
 
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 use super::error::rule_refused;
@@ -10,9 +11,10 @@ use super::intake::{non_empty, one_line};
 use super::lifecycle::record_with;
 use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
-use crate::case::EventKind;
+use crate::case::{Case, EventKind};
 use crate::clock::{self, local_time, ClockKind};
 use crate::escalation;
+use crate::policy::{Policy, PolicySet};
 
 #[derive(Debug, Subcommand)]
 pub enum EscalateCommand {
@@ -116,7 +118,25 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
     let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
-    let (number, kind, what) = match command {
+    let (number, mut kind, what) = event_of(command, &policies)?;
+    let is_request = matches!(kind, EventKind::EscalationRequested { .. });
+    let case = record_with(ctx, &store, number, |case| {
+        // Under the lock, on the case as it is now, under its policy version.
+        gate(case, of_case(&policies, case)?, now, &mut kind)?;
+        Ok(kind)
+    })?;
+    let message = recorded_message(&case, of_case(&policies, &case)?, now, &what, is_request)?;
+    super::lifecycle::recorded(ctx, &case, &message)?;
+    Ok(Outcome::Success)
+}
+
+/// The case number, the event and what it does (for the message), from
+/// the command line; the options are checked, the case is not read yet.
+fn event_of(
+    command: EscalateCommand,
+    policies: &PolicySet,
+) -> Result<(u64, EventKind, String), CommandError> {
+    Ok(match command {
         EscalateCommand::Request {
             number,
             requester,
@@ -229,36 +249,53 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             },
             "de-escalated".to_string(),
         ),
-    };
-    let is_request = matches!(kind, EventKind::EscalationRequested { .. });
-    let mut kind = kind;
-    let case = record_with(ctx, &store, number, |case| {
-        // Under the lock, on the case as it is now, under its policy version.
-        let policy = of_case(&policies, case)?;
-        match &mut kind {
-            EventKind::EscalationRequested { role, channel, .. } => {
-                crate::rules::escalation_request(case, policy, now, role, channel)
-                    .map_err(|refusal| rule_refused(refusal, policy))?;
-            }
-            EventKind::EscalationClosed {
-                outcome, agreed_by, ..
-            } => {
-                crate::rules::escalation_close(policy, outcome)
-                    .map_err(|refusal| rule_refused(refusal, policy))?;
-                if let Some(text) = agreed_by {
-                    *text = if text.is_empty() {
-                        case.header().contacts[0].to_string()
-                    } else {
-                        super::lifecycle::find_contact(case, text)?.to_string()
-                    }
+    })
+}
+
+/// The policy's gates for `kind` on `case` at `now` (a request's, a
+/// closing outcome's), and a closing's agreeing contact resolved to the
+/// case's (its first contact when none was named).
+fn gate(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    kind: &mut EventKind,
+) -> Result<(), CommandError> {
+    match kind {
+        EventKind::EscalationRequested { role, channel, .. } => {
+            crate::rules::escalation_request(case, policy, now, role, channel)
+                .map_err(|refusal| rule_refused(refusal, policy))?;
+        }
+        EventKind::EscalationClosed {
+            outcome, agreed_by, ..
+        } => {
+            crate::rules::escalation_close(policy, outcome)
+                .map_err(|refusal| rule_refused(refusal, policy))?;
+            if let Some(text) = agreed_by {
+                *text = if text.is_empty() {
+                    case.header().contacts[0].to_string()
+                } else {
+                    super::lifecycle::find_contact(case, text)?.to_string()
                 }
             }
-            _ => {}
         }
-        Ok(kind)
-    })?;
+        _ => {}
+    }
+    Ok(())
+}
+
+/// What `escalate` says after recording: what was done, what the customer
+/// committed when a de-escalation refers to it, and what is due next.
+fn recorded_message(
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    what: &str,
+    is_request: bool,
+) -> Result<String, CommandError> {
+    let number = case.number();
     let mut message = format!("case {number}: {what}\n");
-    if let Some(e) = escalation::escalations(&case).last() {
+    if let Some(e) = escalation::escalations(case).last() {
         let de_escalated = matches!(
             e.ended,
             Some((at, escalation::Ending::DeEscalated { .. })) if at == now
@@ -273,7 +310,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
         }
     }
     // Say what is due next.
-    for reading in clock::clocks(&case, of_case(&policies, &case)?, now)? {
+    for reading in clock::clocks(case, policy, now)? {
         let next = match reading.clock {
             ClockKind::EscalationFollowUp if is_request => "manager's follow-up due",
             ClockKind::EscalationUpdate if reading.started_at == Some(now) => "next update due",
@@ -285,6 +322,5 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
             }
         }
     }
-    super::lifecycle::recorded(ctx, &case, &message)?;
-    Ok(Outcome::Success)
+    Ok(message)
 }
