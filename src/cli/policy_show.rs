@@ -343,7 +343,9 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
 }
 
 fn policy_json(policy: &Policy, year: i32) -> Value {
-    let duration_minutes = |d: Duration| d.num_minutes();
+    // Durations in seconds, as in every JSON output (business time where
+    // the clock is business hours); `target` is the policy's own spelling.
+    let duration_seconds = |d: Duration| d.num_seconds();
     json!({
         "version": policy.version,
         "effective": policy.effective.map(crate::store::format_instant),
@@ -358,7 +360,7 @@ fn policy_json(policy: &Policy, year: i32) -> Value {
             "response_targets": policy.plans.iter().map(|plan| json!({
                 "plan": plan,
                 "target": rule.response_target(plan).map(target_text),
-                "target_minutes": rule.response_target(plan).map(duration_minutes),
+                "target_seconds": rule.response_target(plan).map(duration_seconds),
             })).collect::<Vec<_>>(),
             "escalation_after": wait_text(rule.escalation_after),
         })).collect::<Vec<_>>(),
@@ -378,7 +380,7 @@ fn policy_json(policy: &Policy, year: i32) -> Value {
                 "time_zone": policy.escalation.desk.time_zone().name(),
                 "hours": hours(&policy.escalation.desk, year).into_iter().map(|(local, utc)| json!({"local": local, "utc": utc})).collect::<Vec<_>>(),
             },
-            "follow_up_minutes": duration_minutes(policy.escalation.follow_up),
+            "follow_up_seconds": duration_seconds(policy.escalation.follow_up),
             "roles": policy.escalation.roles,
             "closing_outcomes": policy.escalation.closing_outcomes,
         },

@@ -107,7 +107,7 @@ fn markdown_and_json_carry_the_same_policy() {
     assert_eq!(json["version"], "2026.1");
     assert_eq!(
         json["severities"][1]["response_targets"][2],
-        serde_json::json!({"plan": "premium", "target": "2h", "target_minutes": 120})
+        serde_json::json!({"plan": "premium", "target": "2h", "target_seconds": 7200})
     );
     assert_eq!(
         json["regions"][1]["hours"],
@@ -120,7 +120,7 @@ fn markdown_and_json_carry_the_same_policy() {
             {"date": "2027-09-06", "name": "Labour Day"},
             {"date": "2027-12-25", "name": "Christmas Day"}]})
     );
-    assert_eq!(json["escalation"]["follow_up_minutes"], 60);
+    assert_eq!(json["escalation"]["follow_up_seconds"], 3600);
     assert_eq!(
         json["permissions"][17],
         serde_json::json!({"action": "escalation-accepted", "roles": ["support-manager"]})
