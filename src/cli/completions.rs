@@ -1,9 +1,8 @@
 //! `cases completions SHELL`: shell completion scripts from the clap definition.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, CommandError, Context, Outcome};
+use super::{CommandError, Context, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
@@ -13,7 +12,12 @@ pub struct CompletionsArgs {
 
 pub fn cmd_completions(ctx: &mut Context, args: CompletionsArgs) -> Result<Outcome, CommandError> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "cases", &mut script);
+    clap_complete::generate(
+        args.shell,
+        &mut super::help::command(),
+        "cases",
+        &mut script,
+    );
     ctx.out.push_str(&String::from_utf8_lossy(&script));
     Ok(Outcome::Success)
 }

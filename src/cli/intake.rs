@@ -8,28 +8,33 @@ use crate::policy::{Policy, ResponseStart};
 #[derive(Debug, clap::Args)]
 pub struct NewArgs {
     /// One line saying what is wrong.
-    #[arg(long)]
+    #[arg(short = 't', long)]
     pub title: String,
     /// The customer account.
-    #[arg(long)]
+    #[arg(short = 'a', long)]
     pub account: String,
     /// The account's support plan (basic, plus, premium in the default policy).
-    #[arg(long)]
+    #[arg(short = 'p', long)]
     pub plan: String,
     /// The support region (north-america, emea in the default policy).
-    #[arg(long)]
+    #[arg(short = 'r', long)]
     pub region: String,
     /// Severity level or name: 1/critical, 2/major, 3/minor, 4/request.
-    #[arg(long)]
+    #[arg(short = 's', long)]
     pub severity: String,
     /// How the case came in: community or phone (email is refused).
     #[arg(long)]
     pub channel: String,
     /// A customer contact, "Name <email>"; repeat for more.
-    #[arg(long = "contact", required = true, value_name = "NAME <EMAIL>")]
+    #[arg(
+        short = 'c',
+        long = "contact",
+        required = true,
+        value_name = "NAME <EMAIL>"
+    )]
     pub contacts: Vec<String>,
     /// The case language [default: the region's first language].
-    #[arg(long)]
+    #[arg(short = 'l', long)]
     pub language: Option<String>,
     /// An earlier case this one refers to (e.g. one closed too long ago to reopen).
     #[arg(value_parser = crate::cli::parse_case_number, long = "related", value_name = "N")]

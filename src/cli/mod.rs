@@ -12,6 +12,7 @@ mod escalate;
 mod exchange;
 mod filter;
 mod git;
+mod help;
 mod init;
 mod input;
 mod intake;
@@ -25,6 +26,7 @@ mod report;
 mod site;
 mod sla;
 mod sweep;
+mod term;
 mod zone;
 
 use std::cell::RefCell;
@@ -58,8 +60,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (under their own heading in every help).
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The case store directory [default: the first cases/ found from here
     /// upwards, beside its policy.yaml, as git finds its repository].
@@ -76,7 +79,7 @@ pub struct GlobalArgs {
     pub actor: Option<String>,
     /// Output format for data [default: table; JSON lines for export]. A
     /// command refuses a format it cannot print (exit 2).
-    #[arg(long, global = true, value_enum)]
+    #[arg(short, long, global = true, value_enum)]
     pub format: Option<Format>,
     /// Commit the case files a command changes, one commit per command
     /// (also on when git config cases.commit is true). CASES_COMMIT takes
@@ -95,6 +98,16 @@ pub struct GlobalArgs {
     /// machine's zone (TZ), or in an IANA zone such as Europe/Paris.
     #[arg(long, global = true, env = "CASES_TZ", value_name = "region|utc|local|ZONE", default_value = "region", value_parser = zone::parse_tz)]
     pub tz: zone::ShownZone,
+    /// Colour statuses in tables (breached red, at risk yellow, met
+    /// green): auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: term::ColorChoice,
 }
 
 /// Parses an RFC 3339 instant, truncated to whole seconds; an instant no
@@ -196,8 +209,10 @@ pub enum Command {
     /// The policy's versions: start the next one from the current one.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
-    /// Print a shell completion script.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Write the man pages: cases.1 and one page per command, into DIR.
+    Man(help::ManArgs),
 }
 
 /// Formats of commands that print rows of data.
@@ -255,7 +270,8 @@ impl Command {
             | Command::Renumber(_)
             | Command::Policy(policy::PolicyCommand::NewVersion(_))
             | Command::Site(_)
-            | Command::Completions(_) => TEXT_FORMATS,
+            | Command::Completions(_)
+            | Command::Man(_) => TEXT_FORMATS,
         }
     }
 
@@ -296,6 +312,7 @@ impl Command {
             Command::Policy(_) => "policy",
             Command::Site(_) => "site",
             Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }
@@ -666,6 +683,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Policy(command) => policy::cmd_policy(ctx, command),
         Command::Site(args) => site::cmd_site(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
+        Command::Man(args) => help::cmd_man(ctx, args),
         Command::GitSetup(args) => git::cmd_git_setup(ctx, args),
         Command::MergeFile(args) => git::cmd_merge_file(ctx, args),
         Command::History(args) => git::cmd_history(ctx, args),
@@ -684,13 +702,17 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
 
 /// The whole program: parse, run, print, exit with the documented code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    term::init(cli.global.color);
     let mut ctx = Context::new(cli.global, Utc::now());
     let result = run(cli.command, &mut ctx);
     // Every byte for a terminal goes through one filter: a hostile case

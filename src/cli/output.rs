@@ -4,6 +4,8 @@
 use clap::ValueEnum;
 use unicode_width::UnicodeWidthStr;
 
+use super::term;
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -43,8 +45,131 @@ impl Rows {
         self.rows.push(row);
     }
 
-    /// A plain table with a header rule; no borders, no wrapping.
+    /// A table for people. On a terminal (see [`term`]) it is fitted to
+    /// the terminal's width by comfy-table, long cells (titles first) cut
+    /// with an ellipsis, every row on one line; piped, it is the plain
+    /// full-width table ([`Rows::plain`]), never wrapped. Status cells are
+    /// coloured when colour is on.
     pub fn table(&self) -> String {
+        let style = term::style();
+        match style.fit {
+            Some(width) => self.fitted(width, style.color),
+            None => self.plain(style.color),
+        }
+    }
+
+    /// The column whose cells are coloured by status.
+    fn status_column(&self) -> Option<usize> {
+        self.headers.iter().position(|h| *h == "status")
+    }
+
+    /// The table fitted to `width` columns by comfy-table: no borders, a
+    /// header rule, one line per row; the title column gives way first,
+    /// then, if that is not enough, every column (cut with "…").
+    fn fitted(&self, width: u16, color: bool) -> String {
+        use comfy_table::{
+            presets, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Row, Table,
+        };
+        let mut header: Row = self
+            .headers
+            .iter()
+            .map(|h| Cell::new(h).set_alignment(CellAlignment::Left))
+            .collect::<Vec<_>>()
+            .into();
+        header.max_height(1);
+        let mut table = Table::new();
+        table
+            .load_style(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_truncation_indicator("…")
+            .set_header(header);
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        let status = self.status_column().filter(|_| color);
+        for row in &self.rows {
+            let mut cells = Row::new();
+            cells.max_height(1);
+            for (column, text) in row.iter().enumerate() {
+                let mut cell = Cell::new(text.replace('\n', " "));
+                if let Some(paint) = term::status_color(text).filter(|_| status == Some(column)) {
+                    cell = cell.fg(paint);
+                }
+                cells.add_cell(cell);
+            }
+            table.add_row(cells);
+        }
+        // Every column keeps its content's width but the title, when the
+        // others fit with room for a shortened title.
+        if let Some(title) = self.headers.iter().position(|h| *h == "title") {
+            let content: Vec<usize> = (0..self.headers.len())
+                .map(|column| {
+                    std::iter::once(self.headers[column].width())
+                        .chain(self.rows.iter().map(|row| row[column].width()))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            let others: usize = content
+                .iter()
+                .enumerate()
+                .filter(|(column, _)| *column != title)
+                .map(|(_, w)| w + 2)
+                .sum();
+            if others + 10 <= usize::from(width) {
+                for (column, constraint) in table.column_iter_mut().enumerate() {
+                    if column != title {
+                        constraint.set_constraint(ColumnConstraint::ContentWidth);
+                    }
+                }
+            }
+        }
+        let lines: Vec<String> = table
+            .lines()
+            .map(|line| line.trim_end().to_string())
+            .collect();
+        // The rule under the header spans the widest line (colour codes
+        // aside).
+        let rule = self
+            .plain_widths()
+            .iter()
+            .map(|w| w + 2)
+            .sum::<usize>()
+            .min(usize::from(width));
+        let mut text = String::new();
+        for (index, line) in lines.iter().enumerate() {
+            text.push_str(line);
+            text.push('\n');
+            if index == 0 {
+                text.push_str(&"-".repeat(rule.saturating_sub(1)));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// Each column's widest cell (header included), in display columns.
+    fn plain_widths(&self) -> Vec<usize> {
+        (0..self.headers.len())
+            .map(|column| {
+                std::iter::once(self.headers[column].width())
+                    .chain(
+                        self.rows
+                            .iter()
+                            .map(|row| row[column].replace('\n', " ").width()),
+                    )
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
+    /// The plain table with a header rule; no borders, no wrapping: the
+    /// fast path for piped output (see README, Performance).
+    fn plain(&self, color: bool) -> String {
         // Display widths (wide characters count double), one space of padding
         // on each side of every cell, trailing spaces trimmed.
         let cells =
@@ -59,12 +184,16 @@ impl Rows {
                 *width = (*width).max(cell.width());
             }
         }
+        let status = self.status_column().filter(|_| color);
         let mut text = String::new();
         for (index, row) in rows.iter().enumerate() {
             let mut line = String::new();
-            for (cell, width) in row.iter().zip(&widths) {
+            for (column, (cell, width)) in row.iter().zip(&widths).enumerate() {
                 line.push(' ');
-                line.push_str(cell);
+                match term::status_color(cell).filter(|_| index > 0 && status == Some(column)) {
+                    Some(color) => line.push_str(&term::paint(cell, color)),
+                    None => line.push_str(cell),
+                }
                 line.extend(std::iter::repeat_n(' ', width - cell.width() + 1));
             }
             let line = line.trim_end();
@@ -137,6 +266,46 @@ pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
 /// newline (CSV's line ends). What `cases` prints on stdout and stderr
 /// goes through here once, in [`super::main`].
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if term::style().color && text.contains('\x1b') {
+        return std::borrow::Cow::Owned(keeping_colours(text));
+    }
+    escaped(text)
+}
+
+/// [`terminal_safe`] when colour is on: colour sequences (SGR, `ESC [
+/// digits;... m`, which change how text looks and nothing else) pass; every
+/// other control character is escaped. (Every table cell was escaped when
+/// it was pushed, so the sequences that remain are the tables' own.)
+fn keeping_colours(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&escaped(&rest[..at]));
+        let tail = &rest[at..];
+        let parameters = tail.strip_prefix("\x1b[").map(|after| {
+            after
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b';')
+                .count()
+        });
+        match parameters.filter(|n| tail.as_bytes().get(2 + n) == Some(&b'm')) {
+            Some(n) => {
+                out.push_str(&tail[..n + 3]);
+                rest = &tail[n + 3..];
+            }
+            None => {
+                out.push_str(&escaped(&tail[..1]));
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(&escaped(rest));
+    out
+}
+
+/// Every control character of `text` (but newline, tab, CR before LF) as
+/// an escape.
+fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     // Fast path (a whole `list` goes through here): every unsafe character
     // starts with a byte below 0x20, 0x7f, or 0xc2 (U+0080-U+00BF).
