@@ -15,12 +15,28 @@ use super::StoreError;
 /// directory is created, and the parent fsynced, when it is missing.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let directory = path.parent().unwrap_or(Path::new("."));
+    make_durable_directory(directory)?;
+    synced_temporary(directory, bytes)?
+        .persist(path)
+        .map_err(|e| StoreError::io(path, e.error))?;
+    sync_directory(directory)
+}
+
+/// Creates `directory` when it is missing and fsyncs its parent, so the
+/// new directory entry lasts before any file is written into it.
+fn make_durable_directory(directory: &Path) -> Result<(), StoreError> {
     if !directory.is_dir() {
         fs::create_dir(directory).map_err(|e| StoreError::io(directory, e))?;
         if let Some(parent) = directory.parent() {
             sync_directory(parent)?;
         }
     }
+    Ok(())
+}
+
+/// A temporary file in `directory` holding `bytes`, written and fsynced;
+/// dropped unpersisted, it deletes itself.
+fn synced_temporary(directory: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, StoreError> {
     let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
     builder.permissions(shared_file_permissions());
@@ -33,10 +49,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .write_all(bytes)
         .and_then(|()| temporary.as_file().sync_all())
         .map_err(|e| StoreError::io(temporary.path(), e))?;
-    temporary
-        .persist(path)
-        .map_err(|e| StoreError::io(path, e.error))?;
-    sync_directory(directory)
+    Ok(temporary)
 }
 
 /// Writes new files (an import), each atomically like [`write_atomically`]:
@@ -52,12 +65,7 @@ pub fn write_batch(files: &[(PathBuf, String)]) -> Result<(), StoreError> {
     for (path, _) in files {
         let directory = path.parent().unwrap_or(Path::new("."));
         if directories.last() != Some(&directory) && !directories.contains(&directory) {
-            if !directory.is_dir() {
-                fs::create_dir(directory).map_err(|e| StoreError::io(directory, e))?;
-                if let Some(parent) = directory.parent() {
-                    sync_directory(parent)?;
-                }
-            }
+            make_durable_directory(directory)?;
             directories.push(directory);
         }
     }
@@ -66,18 +74,7 @@ pub fn write_batch(files: &[(PathBuf, String)]) -> Result<(), StoreError> {
         .par_iter()
         .map(|(path, text)| {
             let directory = path.parent().unwrap_or(Path::new("."));
-            let mut builder = tempfile::Builder::new();
-            #[cfg(unix)]
-            builder.permissions(shared_file_permissions());
-            let mut temporary = builder
-                .prefix(TEMP_PREFIX)
-                .suffix(TEMP_SUFFIX)
-                .tempfile_in(directory)
-                .map_err(|e| StoreError::io(directory, e))?;
-            temporary
-                .write_all(text.as_bytes())
-                .and_then(|()| temporary.as_file().sync_all())
-                .map_err(|e| StoreError::io(temporary.path(), e))?;
+            let temporary = synced_temporary(directory, text.as_bytes())?;
             // Closed here (a batch may hold more files than a process may
             // keep open); the path still deletes the file when dropped.
             Ok(temporary.into_temp_path())
