@@ -30,6 +30,15 @@ pub struct MessageArgs {
     pub message: Option<String>,
 }
 
+impl MessageArgs {
+    /// The message as given: `--message`, standard input for `-`, or the
+    /// editor on a terminal (see [`input::optional_text`]).
+    fn text(self) -> Result<Option<String>, CommandError> {
+        let editor_title = format!("the message for case {}", self.number);
+        input::optional_text(self.message, "--message", Some(&editor_title))
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct PhoneArgs {
     /// The case number.
@@ -332,14 +341,11 @@ pub fn cmd_phone(ctx: &mut Context, args: PhoneArgs) -> Result<Outcome, CommandE
 
 pub fn cmd_respond(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
+    let number = args.number;
     let kind = EventKind::Responded {
-        message: input::optional_text(
-            args.message,
-            "--message",
-            Some(&format!("the message for case {}", args.number)),
-        )?,
+        message: args.text()?,
     };
-    let (case, mut message) = record_simple(ctx, args.number, kind, "response recorded")?;
+    let (case, mut message) = record_simple(ctx, number, kind, "response recorded")?;
     for reading in clock::clocks(&case, of_case(&policies, &case)?, ctx.now)? {
         if reading.stopped_at == Some(ctx.now) {
             message.push_str(&format!(
@@ -366,14 +372,11 @@ pub fn cmd_note(ctx: &mut Context, args: NoteArgs) -> Result<Outcome, CommandErr
 
 pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
     let policies = ctx.policies()?;
+    let number = args.number;
     let kind = EventKind::InfoRequested {
-        message: input::optional_text(
-            args.message,
-            "--message",
-            Some(&format!("the message for case {}", args.number)),
-        )?,
+        message: args.text()?,
     };
-    let (case, mut message) = record_simple(ctx, args.number, kind, "information requested")?;
+    let (case, mut message) = record_simple(ctx, number, kind, "information requested")?;
     let policy = of_case(&policies, &case)?;
     if let Some(plan) = clock::auto_close(&case, policy, ctx.now)? {
         let tz = policy.time_zone_of(&case.header().region);
@@ -391,27 +394,21 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
 }
 
 pub fn cmd_follow_up(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
+    let number = args.number;
     let kind = EventKind::FollowUp {
-        message: input::optional_text(
-            args.message,
-            "--message",
-            Some(&format!("the message for case {}", args.number)),
-        )?,
+        message: args.text()?,
     };
-    let (case, message) = record_simple(ctx, args.number, kind, "follow-up recorded")?;
+    let (case, message) = record_simple(ctx, number, kind, "follow-up recorded")?;
     recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
 
 pub fn cmd_customer_reply(ctx: &mut Context, args: MessageArgs) -> Result<Outcome, CommandError> {
+    let number = args.number;
     let kind = EventKind::CustomerReplied {
-        message: input::optional_text(
-            args.message,
-            "--message",
-            Some(&format!("the message for case {}", args.number)),
-        )?,
+        message: args.text()?,
     };
-    let (case, message) = record_simple(ctx, args.number, kind, "customer reply recorded")?;
+    let (case, message) = record_simple(ctx, number, kind, "customer reply recorded")?;
     recorded(ctx, &case, &message)?;
     Ok(Outcome::Success)
 }
