@@ -198,6 +198,14 @@ fn act(env: &Env, now: &str, args: &[&str]) {
     env.run(args).now(now).ok();
 }
 
+/// Runs `cases escalate SUB NUMBER extra...` at `now` (see [`act`]).
+fn escalate(env: &Env, number: u64, sub: &str, now: &str, extra: &[&str]) {
+    let number = number.to_string();
+    let mut args = vec!["escalate", sub, number.as_str()];
+    args.extend(extra);
+    act(env, now, &args);
+}
+
 /// A store exercising every optional field of the outputs, read at
 /// [`RICH_NOW`]:
 ///
@@ -226,12 +234,6 @@ pub fn rich() -> Env {
         ..NewCase::default()
     };
     let a = open(sev1.clone(), "2026-11-23T14:05:00Z");
-    let esc = |sub: &str, at: &str, extra: &[&str]| {
-        let number = a.to_string();
-        let mut args = vec!["escalate", sub, number.as_str()];
-        args.extend(extra);
-        act(&env, at, &args);
-    };
     act(
         &env,
         "2026-11-23T14:10:00Z",
@@ -242,7 +244,9 @@ pub fn rich() -> Env {
         "2026-11-23T14:20:00Z",
         &["assign", "1001", "--to", "alice"],
     );
-    esc(
+    escalate(
+        &env,
+        a,
         "request",
         "2026-11-24T15:00:00Z",
         &[
@@ -258,18 +262,24 @@ pub fn rich() -> Env {
             "Raj for logs",
         ],
     );
-    esc("review", "2026-11-24T15:20:00Z", &[]);
-    esc(
+    escalate(&env, a, "review", "2026-11-24T15:20:00Z", &[]);
+    escalate(
+        &env,
+        a,
         "accept",
         "2026-11-24T15:30:00Z",
         &["--manager", "Mona", "--update-every", "4h"],
     );
-    esc(
+    escalate(
+        &env,
+        a,
         "update",
         "2026-11-24T18:00:00Z",
         &["--message", "Patch in test"],
     );
-    esc(
+    escalate(
+        &env,
+        a,
         "close",
         "2026-11-25T12:00:00Z",
         &[
@@ -314,11 +324,6 @@ pub fn rich() -> Env {
     open(sev1, "2026-11-30T14:00:00Z");
 
     open(NewCase::default(), "2026-11-23T15:00:00Z");
-    let e = |sub: &str, at: &str, extra: &[&str]| {
-        let mut args = vec!["escalate", sub, "1005"];
-        args.extend(extra);
-        act(&env, at, &args);
-    };
     act(
         &env,
         "2026-11-23T15:10:00Z",
@@ -390,20 +395,26 @@ pub fn rich() -> Env {
         "--resources",
         "Jane",
     ];
-    e("request", "2026-11-24T16:00:00Z", &request);
-    e(
+    escalate(&env, 1005, "request", "2026-11-24T16:00:00Z", &request);
+    escalate(
+        &env,
+        1005,
         "decline",
         "2026-11-24T16:30:00Z",
         &["--explanation", "Fix available"],
     );
-    e("request", "2026-11-24T17:00:00Z", &request);
-    e("review", "2026-11-24T17:10:00Z", &[]);
-    e(
+    escalate(&env, 1005, "request", "2026-11-24T17:00:00Z", &request);
+    escalate(&env, 1005, "review", "2026-11-24T17:10:00Z", &[]);
+    escalate(
+        &env,
+        1005,
         "accept",
         "2026-11-24T17:20:00Z",
         &["--manager", "Mona", "--update-every", "1d"],
     );
-    e(
+    escalate(
+        &env,
+        1005,
         "de-escalate",
         "2026-11-24T18:00:00Z",
         &["--reason", "Customer is fine"],
