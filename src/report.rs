@@ -87,11 +87,21 @@ impl Dimension {
 }
 
 /// Every group a case counts in for `by`: one per combination of its
-/// values (more than one only when it has several labels).
+/// values (more than one only when it has several labels). Single-valued
+/// dimensions are pushed onto every group in place, so a case without
+/// labels costs one vector and its values, not a vector per dimension.
 fn groups_of(by: &[Dimension], case: &Case) -> Vec<Vec<Option<String>>> {
-    let mut groups = vec![Vec::new()];
+    let mut groups = vec![Vec::with_capacity(by.len())];
     for dimension in by {
-        let values = dimension.values_of(case);
+        let mut values = dimension.values_of(case);
+        if values.len() == 1 {
+            let value = values.pop().flatten();
+            match groups.as_mut_slice() {
+                [group] => group.push(value),
+                many => many.iter_mut().for_each(|group| group.push(value.clone())),
+            }
+            continue;
+        }
         groups = groups
             .iter()
             .flat_map(|group| {
@@ -292,7 +302,9 @@ pub struct Tally {
     counts: Counts,
     backlog_by_state: BTreeMap<State, usize>,
     backlog_by_age: [usize; AGE_BUCKETS.len()],
-    attainment: BTreeMap<(ClockKind, Vec<Option<String>>), Attainment>,
+    /// Clock -> group -> attainment: nested so that a reading finds its
+    /// group by reference ([`Tally::attainment_of`]).
+    attainment: BTreeMap<ClockKind, BTreeMap<Vec<Option<String>>, Attainment>>,
     business_times: Vec<Duration>,
     wall_times: Vec<Duration>,
     escalation_outcomes: BTreeMap<String, usize>,
@@ -370,17 +382,11 @@ impl Tally {
                 });
             if counted {
                 for group in &groups {
-                    self.attainment
-                        .entry((reading.clock, group.clone()))
-                        .or_default()
-                        .add(reading.status);
+                    self.attainment_of(reading.clock, group).add(reading.status);
                 }
                 // The total counts each clock once, whatever its groups.
                 if !request.by.is_empty() {
-                    self.attainment
-                        .entry((reading.clock, Vec::new()))
-                        .or_default()
-                        .add(reading.status);
+                    self.attainment_of(reading.clock, &[]).add(reading.status);
                 }
             }
         }
@@ -443,6 +449,16 @@ impl Tally {
         Ok(())
     }
 
+    /// The attainment of `clock` in `group`. The group is copied only the
+    /// first time it is seen: nearly every reading lands in a known group.
+    fn attainment_of(&mut self, clock: ClockKind, group: &[Option<String>]) -> &mut Attainment {
+        let groups = self.attainment.entry(clock).or_default();
+        if !groups.contains_key(group) {
+            groups.insert(group.to_vec(), Attainment::default());
+        }
+        groups.get_mut(group).expect("inserted above when missing")
+    }
+
     fn week(&mut self, start: DateTime<Utc>) -> &mut Week {
         self.weeks.entry(start).or_insert(Week {
             start,
@@ -466,8 +482,17 @@ impl Tally {
         for (mine, theirs) in self.backlog_by_age.iter_mut().zip(other.backlog_by_age) {
             *mine += theirs;
         }
-        for (key, a) in other.attainment {
-            let mine = self.attainment.entry(key).or_default();
+        for (clock, group, a) in other
+            .attainment
+            .into_iter()
+            .flat_map(|(clock, groups)| groups.into_iter().map(move |(g, a)| (clock, g, a)))
+        {
+            let mine = self
+                .attainment
+                .entry(clock)
+                .or_default()
+                .entry(group)
+                .or_default();
             mine.met += a.met;
             mine.breached += a.breached;
             mine.running += a.running;
@@ -495,7 +520,11 @@ impl Tally {
     /// outcomes it lists first, in that order (see [`outcome_order`]).
     pub fn finish(self, request: &ReportRequest, closing_outcomes: &[String]) -> Report {
         let end = request.end();
-        let mut attainment = self.attainment;
+        let mut attainment: BTreeMap<_, _> = self
+            .attainment
+            .into_iter()
+            .flat_map(|(clock, groups)| groups.into_iter().map(move |(g, a)| ((clock, g), a)))
+            .collect();
         // Every clock has a total row, even with nothing to count.
         for clock in ClockKind::ALL {
             attainment.entry((clock, Vec::new())).or_default();
