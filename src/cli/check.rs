@@ -116,11 +116,17 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         Some(FileChecked { problems, opening })
     })?;
-    let (per_file, openings): (Vec<_>, Vec<_>) = per_file
-        .into_iter()
-        .map(|checked| (checked.problems, checked.opening))
-        .unzip();
-    problems.extend(duplicate_copies(&store, openings.into_iter().flatten()));
+    // One pass keeps the problems and the openings (the openings are one
+    // small record per case, the problems few), without a copy of both.
+    let mut openings = Vec::with_capacity(per_file.len());
+    let mut per_file_problems = Vec::new();
+    for checked in per_file {
+        openings.extend(checked.opening);
+        if !checked.problems.is_empty() {
+            per_file_problems.push(checked.problems);
+        }
+    }
+    problems.extend(duplicate_copies(&store, openings));
     let git = Git::at(store.root());
     for (path, how) in git.unmerged().unwrap_or_default() {
         problems.push(Problem {
@@ -148,7 +154,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
             message: stray.reason,
         });
     }
-    problems.extend(per_file.into_iter().flatten());
+    problems.extend(per_file_problems.into_iter().flatten());
     let cases_checked = listing.cases.len();
     let items: Vec<_> = problems
         .iter()
@@ -237,20 +243,15 @@ impl Opening {
 /// submission is the team's call). Confirmed by reading both files and
 /// comparing the whole opening events: a hash match alone is never
 /// reported.
-fn duplicate_copies(store: &Store, openings: impl Iterator<Item = Opening>) -> Vec<Problem> {
-    let mut by_fingerprint: std::collections::HashMap<u64, Vec<Opening>> = Default::default();
-    for opening in openings {
-        by_fingerprint
-            .entry(opening.fingerprint)
-            .or_default()
-            .push(opening);
-    }
+fn duplicate_copies(store: &Store, mut openings: Vec<Opening>) -> Vec<Problem> {
+    // Sorted in place, the openings with one fingerprint are neighbours: no
+    // map of every case, and each group is in number order.
+    openings.sort_unstable_by_key(|o| (o.fingerprint, o.number));
     let mut problems = Vec::new();
-    for group in by_fingerprint.values_mut() {
+    for group in openings.chunk_by(|a, b| a.fingerprint == b.fingerprint) {
         if group.len() < 2 || !group.iter().any(|o| o.renumbered) {
             continue;
         }
-        group.sort_unstable_by_key(|o| o.number);
         let read: Vec<_> = group
             .iter()
             .filter_map(|o| Some((store.read(o.number).ok()?, o.renumbered)))
