@@ -12,7 +12,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use cases::case::{Case, CloseReason, Contact, Event, EventKind, Intake, State};
+use cases::case::{Case, CloseReason, Contact, Event, EventKind, Facts, Intake, State};
 use cases::policy::{Policy, DEFAULT_POLICY_YAML};
 use cases::store::{encode, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -93,11 +93,13 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
         email: format!("c{}@example.com", rng.random_range(1..10_000)),
     };
     let intake = Intake {
-        title: TITLES[rng.random_range(0..TITLES.len())].to_string(),
-        account: ACCOUNTS[rng.random_range(0..ACCOUNTS.len())].to_string(),
-        plan,
-        region: region.name.clone(),
-        language: region.languages[0].clone(),
+        facts: Facts {
+            title: TITLES[rng.random_range(0..TITLES.len())].to_string(),
+            account: ACCOUNTS[rng.random_range(0..ACCOUNTS.len())].to_string(),
+            plan,
+            region: region.name.clone(),
+            language: region.languages[0].clone(),
+        },
         severity,
         channel: "community".into(),
         contacts: vec![contact],

@@ -140,12 +140,13 @@ struct CaseRules<'a> {
 impl<'a> CaseRules<'a> {
     fn of(case: &Case, policy: &'a Policy) -> Result<Self, ClockError> {
         let header = case.header();
-        let region = policy
-            .region(&header.region)
-            .ok_or_else(|| ClockError::UnknownRegion {
-                number: header.number,
-                region: header.region.clone(),
-            })?;
+        let region =
+            policy
+                .region(&header.facts.region)
+                .ok_or_else(|| ClockError::UnknownRegion {
+                    number: header.number,
+                    region: header.facts.region.clone(),
+                })?;
         Ok(CaseRules { policy, region })
     }
 
@@ -435,9 +436,9 @@ fn response_clock(
     let terms = Terms {
         level,
         plan: field_before(history, start_index, "plan")
-            .unwrap_or_else(|| case.header().plan.clone()),
+            .unwrap_or_else(|| case.header().facts.plan.clone()),
         region: field_before(history, start_index, "region")
-            .unwrap_or_else(|| case.header().region.clone()),
+            .unwrap_or_else(|| case.header().facts.region.clone()),
     };
     let (due, _) = retargeted_due(terms.clone(), terms_changes(terms, ran), |terms| {
         let rule = rules.severity(case, terms.level)?;

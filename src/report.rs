@@ -71,8 +71,8 @@ impl Dimension {
         let h = case.header();
         match self {
             Dimension::Severity => vec![Some(h.severity.to_string())],
-            Dimension::Plan => vec![Some(h.plan.clone())],
-            Dimension::Region => vec![Some(h.region.clone())],
+            Dimension::Plan => vec![Some(h.facts.plan.clone())],
+            Dimension::Region => vec![Some(h.facts.region.clone())],
             Dimension::Owner => vec![h.owner.clone()],
             Dimension::Label => {
                 let labels = case.labels();

@@ -157,7 +157,7 @@ pub fn reopen(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<(), Re
         Some(until) if now > until => Err(Refusal::ReopenWindowEnded {
             number,
             ended_at: until,
-            time_zone: policy.time_zone_of(&case.header().region),
+            time_zone: policy.time_zone_of(&case.header().facts.region),
             window: policy.reopen_window,
         }),
         _ => Ok(()),
@@ -192,7 +192,7 @@ pub fn escalation_request(
     escalation_channel(channel)?;
     let number = case.number();
     let header = case.header();
-    let tz = policy.time_zone_of(&header.region);
+    let tz = policy.time_zone_of(&header.facts.region);
     let Some(rule) = policy.severity(header.severity) else {
         return Err(Refusal::UnknownSeverity {
             number,
@@ -382,19 +382,19 @@ pub enum Unknown {
 /// know, in that order.
 pub fn header_against_policy(header: &Header, policy: &Policy) -> Vec<Unknown> {
     let mut unknown = Vec::new();
-    if !policy.has_plan(&header.plan) {
+    if !policy.has_plan(&header.facts.plan) {
         unknown.push(Unknown::Plan {
-            plan: header.plan.clone(),
+            plan: header.facts.plan.clone(),
             allowed: policy.plans.clone(),
         });
     }
-    match policy.region(&header.region) {
+    match policy.region(&header.facts.region) {
         None => unknown.push(Unknown::Region {
-            region: header.region.clone(),
+            region: header.facts.region.clone(),
         }),
-        Some(region) if !region.languages.contains(&header.language) => {
+        Some(region) if !region.languages.contains(&header.facts.language) => {
             unknown.push(Unknown::Language {
-                language: header.language.clone(),
+                language: header.facts.language.clone(),
                 region: region.name.clone(),
                 allowed: region.languages.clone(),
             })
@@ -426,7 +426,7 @@ pub fn against_policy(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{CloseReason, Contact, Event, EventKind, Intake};
+    use crate::case::{CloseReason, Event, EventKind, Intake};
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
@@ -446,16 +446,8 @@ mod tests {
                 at: opened,
                 by: "Jane".into(),
                 kind: EventKind::Created(Intake {
-                    title: "Login fails".into(),
-                    account: "Acme".into(),
-                    plan: "plus".into(),
-                    region: "emea".into(),
-                    language: "en".into(),
                     severity,
-                    channel: "community".into(),
-                    contacts: vec![Contact::parse("Jane Doe <jane@acme.example>").unwrap()],
-                    related: vec![],
-                    policy_version: "2026.1".into(),
+                    ..Intake::sample("Login fails")
                 }),
             },
         )
@@ -697,8 +689,8 @@ mod tests {
         let policy = policy();
         let mut header = case(2, vec![]).header().clone();
         assert_eq!(header_against_policy(&header, &policy), vec![]);
-        header.plan = "gold".into();
-        header.language = "xx".into();
+        header.facts.plan = "gold".into();
+        header.facts.language = "xx".into();
         header.severity = 9;
         let found: Vec<String> = header_against_policy(&header, &policy)
             .iter()
@@ -718,7 +710,7 @@ mod tests {
                 "severity 9 is not in the policy".to_string(),
             ]
         );
-        header.region = "mars".into();
+        header.facts.region = "mars".into();
         assert_eq!(
             header_against_policy(&header, &policy)[1],
             Unknown::Region {

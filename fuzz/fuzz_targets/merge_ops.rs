@@ -9,7 +9,7 @@
 //! result does not depend on which side is "ours".
 #![no_main]
 
-use cases::case::{Case, CloseReason, Contact, Event, EventKind, Intake};
+use cases::case::{Case, CloseReason, Contact, Event, EventKind, Facts, Intake};
 use cases::merge::{merge, Merged};
 use chrono::{DateTime, Duration, Utc};
 use libfuzzer_sys::fuzz_target;
@@ -52,11 +52,13 @@ fn opened() -> Case {
             at,
             by: "Jane Doe".into(),
             kind: EventKind::Created(Intake {
-                title: "Search is slow".into(),
-                account: "acme".into(),
-                plan: "premium".into(),
-                region: "north-america".into(),
-                language: "en".into(),
+                facts: Facts {
+                    title: "Search is slow".into(),
+                    account: "acme".into(),
+                    plan: "premium".into(),
+                    region: "north-america".into(),
+                    language: "en".into(),
+                },
                 severity: 2,
                 channel: "community".into(),
                 contacts: vec![contact(0)],

@@ -7,7 +7,7 @@
 //! `auto_close.follow_ups` of 4294967295 divided by zero) is found.
 #![no_main]
 
-use cases::case::{Case, Contact, Event, EventKind, Intake};
+use cases::case::{Case, Contact, Event, EventKind, Facts, Intake};
 use cases::policy::Policy;
 use chrono::{DateTime, Duration, Utc};
 use libfuzzer_sys::fuzz_target;
@@ -24,11 +24,13 @@ fn case_under(policy: &Policy) -> Option<Case> {
             at,
             by: "alice".into(),
             kind: EventKind::Created(Intake {
-                title: "Search is slow".into(),
-                account: "acme".into(),
-                plan: policy.plans.first()?.clone(),
-                region: region.name.clone(),
-                language: region.languages.first()?.clone(),
+                facts: Facts {
+                    title: "Search is slow".into(),
+                    account: "acme".into(),
+                    plan: policy.plans.first()?.clone(),
+                    region: region.name.clone(),
+                    language: region.languages.first()?.clone(),
+                },
                 severity,
                 channel: "phone".into(),
                 contacts: vec![Contact::parse("Jane Doe <jane@acme.example>")?],

@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{CloseReason, Contact, EventKind, Header, State};
+use super::{CloseReason, Contact, EventKind, Facts, Header, State};
 use crate::case::{history_as_of, Event};
 
 /// Where a case's escalation stands.
@@ -90,7 +90,7 @@ impl LifecycleError {
 pub enum Refusal {
     #[error("the history is empty; it must start with a created event")]
     EmptyHistory,
-    #[error("an edited event names field {field:?} (editable: {})", EDITABLE_FIELDS.join(", "))]
+    #[error("an edited event names field {field:?} (editable: {})", Facts::NAMES.join(", "))]
     EditedUnknownField { field: String },
     #[error("an edited event changes {field} from {from:?}, but it was {was:?}")]
     EditedFromAnother {
@@ -215,11 +215,7 @@ pub fn replay(number: u64, history: &[Event]) -> Result<Replayed, LifecycleError
     let mut replayed = Replayed {
         header: Header {
             number,
-            title: intake.title.clone(),
-            account: intake.account.clone(),
-            plan: intake.plan.clone(),
-            region: intake.region.clone(),
-            language: intake.language.clone(),
+            facts: intake.facts.clone(),
             severity: intake.severity,
             state: State::New,
             owner: None,
@@ -263,11 +259,6 @@ pub fn is_label(text: &str) -> bool {
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The header fields an `edited` event may change (`cases edit`). The
-/// severity has its own event (it needs the customer's agreement), the
-/// owner `assigned`, the contacts `contact-added`/`contact-removed`.
-pub const EDITABLE_FIELDS: [&str; 5] = ["title", "account", "plan", "region", "language"];
-
 /// The value of editable header field `field` in force at `instant`: the
 /// last `edited` event at or before it, else the opening facts.
 pub fn field_at(history: &[Event], field: &str, instant: DateTime<Utc>) -> Option<String> {
@@ -280,14 +271,7 @@ pub fn field_at(history: &[Event], field: &str, instant: DateTime<Utc>) -> Optio
                 new_value,
                 ..
             } if edited == field => Some(new_value.clone()),
-            EventKind::Created(intake) => match field {
-                "title" => Some(intake.title.clone()),
-                "account" => Some(intake.account.clone()),
-                "plan" => Some(intake.plan.clone()),
-                "region" => Some(intake.region.clone()),
-                "language" => Some(intake.language.clone()),
-                _ => None,
-            },
+            EventKind::Created(intake) => intake.facts.get(field).cloned(),
             _ => None,
         })
 }
@@ -373,17 +357,10 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
             old_value,
             new_value,
         } => {
-            let slot = match field.as_str() {
-                "title" => &mut header.title,
-                "account" => &mut header.account,
-                "plan" => &mut header.plan,
-                "region" => &mut header.region,
-                "language" => &mut header.language,
-                other => {
-                    return Err(Refusal::EditedUnknownField {
-                        field: other.to_string(),
-                    })
-                }
+            let Some(slot) = header.facts.get_mut(field) else {
+                return Err(Refusal::EditedUnknownField {
+                    field: field.clone(),
+                });
             };
             if slot != old_value {
                 return Err(Refusal::EditedFromAnother {

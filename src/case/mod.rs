@@ -15,15 +15,26 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use lifecycle::{
     field_at, is_label, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed,
-    EDITABLE_FIELDS, LABEL_RULE,
+    LABEL_RULE,
 };
 
 /// A case's place in the lifecycle.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub enum State {
-    /// Queued, no owner.
+    /// Queued, no owner: where every case starts.
+    #[default]
     New,
     /// Owned by a product specialist.
     Open,
@@ -211,8 +222,8 @@ macro_rules! declare_events {
         fields { $($written:ident : $written_type:ty),* $(,)? }
         kinds { $(
             $(#[$meta:meta])*
-            $variant:ident $(($wrapper:ident))? $name:literal {
-                $( $(#[$field_meta:meta])* $field:ident : $type:ty ),* $(,)?
+            $variant:ident $(($wrapper:ident))? $name:literal by $roles:ident $(if $unlisted:ident)? {
+                $( $(#[$field_meta:meta])* $field:ident : $type:ty $([in $group:ident])? ),* $(,)?
             } => $summary:expr
         ),* $(,)? }
     ) => {
@@ -220,18 +231,29 @@ macro_rules! declare_events {
             $(#[$meta])* $variant $(($wrapper))? { $( $(#[$field_meta])* $field: $type, )* }
         )*);
         $( declare_events!(@struct [$(#[$meta])*] $($wrapper)? {
-            $( $(#[$field_meta])* $field: $type, )*
+            $( $(#[$field_meta])* $field: $type $([in $group])?, )*
         }); )*
 
         impl EventKind {
             /// Every event name a case file may hold, in declaration order.
             pub const NAMES: &'static [&'static str] = &[$($name),*];
 
+            /// Each event name with the staff roles allowed to record it
+            /// when the policy has no `permissions` table.
+            pub const DEFAULT_ROLES: &'static [(&'static str, &'static [&'static str])] =
+                &[$(($name, schema::$roles)),*];
+
+            /// The event names a policy's `permissions` table may leave out
+            /// (they were added after such tables were first written); one
+            /// left out has its [`EventKind::DEFAULT_ROLES`].
+            pub const MAY_BE_UNLISTED: &'static [&'static str] =
+                &[$($( declare_events!(@$unlisted $name), )?)*];
+
             /// The event's name as written in case files (`escalation-accepted`).
             #[allow(unused_variables)]
             pub fn name(&self) -> &'static str {
                 match self {
-                    $( schema::event_shape!($variant $(($wrapper))? { $($field),* }) => $name, )*
+                    $( schema::event_pattern!($variant $(($wrapper))? { $($field),* } as whole) => $name, )*
                 }
             }
 
@@ -239,11 +261,14 @@ macro_rules! declare_events {
             #[allow(unused_variables)]
             pub fn summary(&self) -> String {
                 match self {
-                    $( schema::event_shape!($variant $(($wrapper))? { $($field),* }) => $summary, )*
+                    $( schema::event_pattern!($variant $(($wrapper))? { $($field),* } as whole) => schema::event_bind!(
+                        whole, $variant $(($wrapper))? { $($field $([in $group])?),* } => $summary
+                    ), )*
                 }
             }
         }
     };
+    (@unlisted $name:literal) => { $name };
     (@enum [$($done:tt)*]) => {
         /// What happened, with the fields of that kind of event.
         #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -255,15 +280,39 @@ macro_rules! declare_events {
     (@enum [$($done:tt)*] $(#[$meta:meta])* $variant:ident { $($fields:tt)* } $($rest:tt)*) => {
         declare_events!(@enum [$($done)* $(#[$meta])* $variant { $($fields)* },] $($rest)*);
     };
-    (@struct [$(#[$meta:meta])*] $wrapper:ident { $( $(#[$field_meta:meta])* $field:ident : $type:ty, )* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub struct $wrapper { $( $(#[$field_meta])* pub $field: $type, )* }
+    (@struct [$(#[$meta:meta])*] $wrapper:ident { $($fields:tt)* }) => {
+        schema::struct_with_facts!([
+            $(#[$meta])*
+            #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        ] $wrapper [] [] $($fields)*);
     };
     (@struct [$(#[$meta:meta])*] { $($fields:tt)* }) => {};
 }
 
 schema::with_events!(declare_events);
+
+#[cfg(test)]
+impl Intake {
+    /// An opening for unit tests: `title`, severity 2 on the plus plan in
+    /// emea, in English, through the community, with one contact (Jane Doe)
+    /// and nothing related, under policy 2026.1.
+    pub(crate) fn sample(title: &str) -> Intake {
+        Intake {
+            facts: Facts {
+                title: title.into(),
+                account: "Acme".into(),
+                plan: "plus".into(),
+                region: "emea".into(),
+                language: "en".into(),
+            },
+            severity: 2,
+            channel: "community".into(),
+            contacts: vec![Contact::parse("Jane Doe <jane@acme.example>").unwrap()],
+            related: vec![],
+            policy_version: "2026.1".into(),
+        }
+    }
+}
 
 /// One entry of a case's history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -279,20 +328,72 @@ pub struct Event {
 /// Generates [`Header`] and the comparison of a stored header with the
 /// replayed one from the header table of [`schema`].
 macro_rules! declare_header {
-    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
-        /// The header fields of a case: exactly what replaying its history gives.
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        pub struct Header { $( $(#[$meta])* pub $field: $type, )* }
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty $([in $group:ident])? ),* $(,)?) => {
+        schema::struct_with_facts!([
+            /// The header fields of a case: exactly what replaying its history gives.
+            #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        ] Header [] [] $( $(#[$meta])* $field: $type $([in $group])?, )*);
 
         /// The fields of `stored` that differ from `replayed`: `(field, stored, replayed)`.
         fn header_mismatches(stored: &Header, replayed: &Header) -> Vec<(&'static str, String, String)> {
             let mut out = Vec::new();
-            $( if stored.$field != replayed.$field {
-                out.push((stringify!($field), stored.$field.shown(), replayed.$field.shown()));
+            $( if stored $(.$group)? .$field != replayed $(.$group)? .$field {
+                out.push((
+                    stringify!($field),
+                    stored $(.$group)? .$field.shown(),
+                    replayed $(.$group)? .$field.shown(),
+                ));
             } )*
             out
         }
     };
+}
+
+/// Generates [`Facts`] from its list of fields.
+macro_rules! declare_facts {
+    ($( $(#[$meta:meta])* $field:ident ),* $(,)?) => {
+        /// The facts a case is opened with that `cases edit` may correct
+        /// later (an `edited` event): all text, embedded in the [`Header`]
+        /// and in the opening [`Intake`]. The severity has its own event (it
+        /// needs the customer's agreement), the owner `assigned`, the
+        /// contacts `contact-added`/`contact-removed`.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub struct Facts { $( $(#[$meta])* pub $field: String, )* }
+
+        impl Facts {
+            /// The name of every fact, in canonical order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// The fact named `name`; `None` for a name that is not a fact.
+            pub fn get(&self, name: &str) -> Option<&String> {
+                match name {
+                    $( stringify!($field) => Some(&self.$field), )*
+                    _ => None,
+                }
+            }
+
+            /// [`Facts::get`], to change it.
+            pub fn get_mut(&mut self, name: &str) -> Option<&mut String> {
+                match name {
+                    $( stringify!($field) => Some(&mut self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+declare_facts! {
+    /// What the customer reported, in a line.
+    title,
+    /// The customer's account (company).
+    account,
+    /// The support plan the account is on (a plan of the policy).
+    plan,
+    /// The region whose business hours the clocks follow.
+    region,
+    /// The language support is given in.
+    language,
 }
 
 schema::with_header!(declare_header);

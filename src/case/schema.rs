@@ -4,6 +4,9 @@
 //!
 //! - [`super::Header`], [`super::EventKind`], [`super::Intake`],
 //!   `EventKind::name`, `EventKind::NAMES` and `EventKind::summary` here;
+//!   a field marked `[in facts]` is a field of [`super::Facts`], the facts
+//!   a case is opened with that `cases edit` may correct, which the header
+//!   and the opening embed as one field `facts` (they are written flat);
 //! - the case file's encoder, decoder and JSON form (`store/codec`), and
 //!   its fast reader (`store/codec/canonical.rs`), which expand the same
 //!   tables with their own callbacks;
@@ -29,11 +32,11 @@ macro_rules! with_header {
         $callback! {
             /// The case number (also in the file's path).
             number: u64 as u64,
-            title: String as String,
-            account: String as String,
-            plan: String as String,
-            region: String as String,
-            language: String as String,
+            title: String as String [in facts],
+            account: String as String [in facts],
+            plan: String as String [in facts],
+            region: String as String [in facts],
+            language: String as String [in facts],
             severity: u8 as u8,
             state: State as String,
             owner: Option<String> as Option<String>,
@@ -44,14 +47,45 @@ macro_rules! with_header {
     };
 }
 
+/// Who may record an event when the policy says nothing else (the guide's
+/// roles; the permissions of SPEC section 7): product specialists and
+/// support managers.
+pub const SPECIALISTS: &[&str] = &["product-specialist", "support-manager"];
+
+/// Support managers only: they run escalations.
+pub const MANAGERS: &[&str] = &["support-manager"];
+
+/// Whoever may ask for an escalation: support, and the customer's managers
+/// on the support side.
+pub const REQUESTERS: &[&str] = &[
+    "product-specialist",
+    "support-manager",
+    "customer-success-manager",
+    "customer-manager",
+];
+
+/// Everyone who works on a case, development too (a note).
+pub const ANYONE_ON_THE_CASE: &[&str] = &[
+    "product-specialist",
+    "support-manager",
+    "customer-success-manager",
+    "customer-manager",
+    "development",
+];
+
 /// Calls `$callback! { fields { ... } kinds { ... } }` with the event table.
 ///
 /// `fields`: every field any event may carry, with its type as written, in
 /// the canonical order (an event's fields are written in this order, after
 /// `at`, `event` and `by`). `kinds`: each event kind as
-/// `Variant "name" { field: ModelType, ... } => summary`, where
+/// `Variant "name" by ROLES { field: ModelType, ... } => summary`, where
 /// `Variant(Struct)` puts the fields in a struct of their own; a field of
-/// type `Option<_>` may be absent, every other one is required. The model
+/// type `Option<_>` may be absent, every other one is required. `ROLES` are
+/// the staff roles allowed to record the kind when the policy has no
+/// `permissions` table; `by ROLES if unlisted` marks a kind added after
+/// permission tables were first written, which a table may leave out (it
+/// then has `ROLES`), so that a policy written before it stays valid and
+/// means what it meant. Every new kind is `if unlisted`. The model
 /// types convert to and from the written types in `store/codec`
 /// (`FieldValue`), so a kind names a field with the same written type
 /// whichever kind it belongs to.
@@ -102,12 +136,12 @@ macro_rules! with_events {
             }
             kinds {
                 /// The case was opened with these facts.
-                Created(Intake) "created" {
-                    title: String,
-                    account: String,
-                    plan: String,
-                    region: String,
-                    language: String,
+                Created(Intake) "created" by SPECIALISTS {
+                    title: String [in facts],
+                    account: String [in facts],
+                    plan: String [in facts],
+                    region: String [in facts],
+                    language: String [in facts],
                     severity: u8,
                     channel: String,
                     contacts: Vec<Contact>,
@@ -117,54 +151,54 @@ macro_rules! with_events {
                 /// A phone call: `call` says which kind; absent in a contact
                 /// recorded before calls had kinds, which reads as it did
                 /// then (it starts a severity 1 clock and responds to nothing).
-                PhoneContact "phone-contact" {
+                PhoneContact "phone-contact" by SPECIALISTS {
                     call: Option<PhoneCall>,
                     note: Option<String>,
                 } => format!("phone contact{}", call_suffix(call)),
-                Assigned "assigned" {
+                Assigned "assigned" by SPECIALISTS {
                     owner: String,
                 } => format!("assigned to {owner}"),
-                Responded "responded" {
+                Responded "responded" by SPECIALISTS {
                     message: Option<String>,
                 } => "responded".into(),
-                Note "note" {
+                Note "note" by ANYONE_ON_THE_CASE {
                     text: String,
                 } => "note".into(),
-                InfoRequested "info-requested" {
+                InfoRequested "info-requested" by SPECIALISTS {
                     message: Option<String>,
                 } => "information requested".into(),
-                FollowUp "follow-up" {
+                FollowUp "follow-up" by SPECIALISTS {
                     message: Option<String>,
                 } => "follow-up".into(),
-                CustomerReplied "customer-replied" {
+                CustomerReplied "customer-replied" by SPECIALISTS {
                     message: Option<String>,
                 } => "customer replied".into(),
-                SeverityChanged "severity-changed" {
+                SeverityChanged "severity-changed" by SPECIALISTS {
                     from: u8,
                     to: u8,
                     agreed_by: String,
                 } => format!("severity {from} -> {to} (agreed by {agreed_by})"),
-                FixRequested "fix-requested" {
+                FixRequested "fix-requested" by SPECIALISTS {
                     ticket: String,
                 } => format!("fix requested ({ticket})"),
-                FixAvailable "fix-available" {
+                FixAvailable "fix-available" by SPECIALISTS {
                     release: String,
                 } => format!("fix available ({release})"),
-                Closed "closed" {
+                Closed "closed" by SPECIALISTS {
                     reason: CloseReason,
                     confirmed_by: Option<String>,
                     rule: Option<String>,
                 } => format!("closed ({})", reason.as_str()),
-                Reopened "reopened" {
+                Reopened "reopened" by SPECIALISTS {
                     reason: Option<String>,
                 } => "reopened".into(),
-                ContactAdded "contact-added" {
+                ContactAdded "contact-added" by SPECIALISTS {
                     contact: Contact,
                 } => format!("contact added: {contact}"),
-                ContactRemoved "contact-removed" {
+                ContactRemoved "contact-removed" by SPECIALISTS {
                     contact: Contact,
                 } => format!("contact removed: {contact}"),
-                EscalationRequested "escalation-requested" {
+                EscalationRequested "escalation-requested" by REQUESTERS {
                     requester: String,
                     role: String,
                     channel: String,
@@ -176,47 +210,47 @@ macro_rules! with_events {
                     customer_success_manager: Option<String>,
                     customer_manager: Option<String>,
                 } => format!("escalation requested by {requester} ({role})"),
-                EscalationReviewed "escalation-reviewed" {
+                EscalationReviewed "escalation-reviewed" by MANAGERS {
                     note: Option<String>,
                 } => "escalation reviewed".into(),
-                EscalationAccepted "escalation-accepted" {
+                EscalationAccepted "escalation-accepted" by MANAGERS {
                     manager: String,
                     #[serde(with = "seconds")]
                     update_every: Duration,
                 } => format!("escalation accepted (manager: {manager})"),
-                EscalationDeclined "escalation-declined" {
+                EscalationDeclined "escalation-declined" by MANAGERS {
                     explanation: String,
                 } => "escalation declined".into(),
-                EscalationUpdate "escalation-update" {
+                EscalationUpdate "escalation-update" by MANAGERS {
                     message: String,
                 } => "escalation update".into(),
-                EscalationClosed "escalation-closed" {
+                EscalationClosed "escalation-closed" by MANAGERS {
                     /// The customer contact who agreed to the closure; absent
                     /// in closures recorded before.
                     agreed_by: Option<String>,
                     outcome: String,
                     summary: String,
                 } => format!("escalation closed ({outcome})"),
-                DeEscalated "de-escalated" {
+                DeEscalated "de-escalated" by MANAGERS {
                     reason: String,
                 } => "de-escalated".into(),
                 /// A header fact was corrected (`cases edit`): which, from what, to what.
-                Edited "edited" {
+                Edited "edited" by SPECIALISTS if unlisted {
                     field: String,
                     old_value: String,
                     new_value: String,
                 } => format!("{field} edited: {old_value} -> {new_value}"),
                 /// The case was given a new number after two clones opened the same one.
-                Renumbered "renumbered" {
+                Renumbered "renumbered" by SPECIALISTS {
                     old_number: u64,
                 } => format!("renumbered from {old_number}"),
                 /// A label (a team's grouping, such as a product area) was put
                 /// on the case (`cases label N --add`).
-                LabelAdded "label-added" {
+                LabelAdded "label-added" by SPECIALISTS if unlisted {
                     label: String,
                 } => format!("label added: {label}"),
                 /// A label was taken off the case (`cases label N --remove`).
-                LabelRemoved "label-removed" {
+                LabelRemoved "label-removed" by SPECIALISTS if unlisted {
                     label: String,
                 } => format!("label removed: {label}"),
             }
@@ -224,17 +258,73 @@ macro_rules! with_events {
     };
 }
 
-/// One event kind's shape, binding (as a pattern) or taking (as an
-/// expression) its fields by name: `event_shape!(Created(Intake) { title })`
-/// is `EventKind::Created(Intake { title })`, `event_shape!(Note { text })`
-/// is `EventKind::Note { text }`.
-macro_rules! event_shape {
-    ($variant:ident ($wrapper:ident) { $($field:ident),* }) => {
-        $crate::case::EventKind::$variant($crate::case::$wrapper { $($field),* })
+/// The pattern of one event kind: `event_pattern!(Created(Intake) as w)`
+/// is `EventKind::Created(w)` (the kind's struct, bound whole),
+/// `event_pattern!(Note { text } as w)` is `EventKind::Note { text }`.
+macro_rules! event_pattern {
+    ($variant:ident ($wrapper:ident) { $($field:ident),* } as $whole:ident) => {
+        $crate::case::EventKind::$variant($whole)
     };
+    ($variant:ident { $($field:ident),* } as $whole:ident) => {
+        $crate::case::EventKind::$variant { $($field),* }
+    };
+}
+
+/// `$body` with each field of the kind matched by [`event_pattern`] bound
+/// by name (a reference): for a kind with a struct, taken from `$whole`
+/// (through its group, `[in facts]`); for any other, already bound.
+macro_rules! event_bind {
+    ($whole:ident, $variant:ident ($wrapper:ident) { $($field:ident $([in $group:ident])?),* } => $body:expr) => {{
+        $( let $field = &$whole $(.$group)? .$field; )*
+        $body
+    }};
+    ($whole:ident, $variant:ident { $($field:ident),* } => $body:expr) => {
+        $body
+    };
+}
+
+/// The event of one kind built from its fields, bound by name:
+/// `event_build!(Note { text })` is `EventKind::Note { text }`; a kind with
+/// a struct starts from its default and sets each field (through its group).
+macro_rules! event_build {
+    ($variant:ident ($wrapper:ident) { $($field:ident $([in $group:ident])?),* }) => {{
+        let mut whole = $crate::case::$wrapper::default();
+        $( whole $(.$group)? .$field = $field; )*
+        $crate::case::EventKind::$variant(whole)
+    }};
     ($variant:ident { $($field:ident),* }) => {
         $crate::case::EventKind::$variant { $($field),* }
     };
 }
 
-pub(crate) use {event_shape, with_events, with_header};
+/// Declares `pub struct $name` with the fields of a table, where the fields
+/// marked `[in facts]` are one field `facts: Facts`, at the place of the
+/// first of them. Each field is given as `field: Type,` or `field: Type [in facts],`.
+macro_rules! struct_with_facts {
+    // Done: the struct.
+    ([$($attr:tt)*] $name:ident [$($done:tt)*] [$($seen:ident)?]) => {
+        $($attr)*
+        pub struct $name { $($done)* }
+    };
+    // The first field of the group: the group's field.
+    ([$($attr:tt)*] $name:ident [$($done:tt)*] []
+        $(#[$meta:meta])* $field:ident : $type:ty [in $group:ident], $($rest:tt)*) => {
+        $crate::case::schema::struct_with_facts!([$($attr)*] $name
+            [$($done)* pub $group: $crate::case::Facts,] [$group] $($rest)*);
+    };
+    // A later field of the group: already there.
+    ([$($attr:tt)*] $name:ident [$($done:tt)*] [$seen:ident]
+        $(#[$meta:meta])* $field:ident : $type:ty [in $group:ident], $($rest:tt)*) => {
+        $crate::case::schema::struct_with_facts!([$($attr)*] $name [$($done)*] [$seen] $($rest)*);
+    };
+    // A field of its own.
+    ([$($attr:tt)*] $name:ident [$($done:tt)*] [$($seen:ident)?]
+        $(#[$meta:meta])* $field:ident : $type:ty, $($rest:tt)*) => {
+        $crate::case::schema::struct_with_facts!([$($attr)*] $name
+            [$($done)* $(#[$meta])* pub $field: $type,] [$($seen)?] $($rest)*);
+    };
+}
+
+pub(crate) use {
+    event_bind, event_build, event_pattern, struct_with_facts, with_events, with_header,
+};

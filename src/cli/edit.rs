@@ -83,21 +83,16 @@ pub fn cmd_edit(ctx: &mut Context, args: EditArgs) -> Result<Outcome, CommandErr
                 "case {number} is closed; edit is not allowed (reopen it first: cases reopen {number})"
             )));
         }
-        let current = |field: &str| match field {
-            "title" => header.title.clone(),
-            "account" => header.account.clone(),
-            "plan" => header.plan.clone(),
-            "region" => header.region.clone(),
-            _ => header.language.clone(),
-        };
+        // Every field in `wanted` is one of the facts.
+        let current = |field: &str| header.facts.get(field).cloned().unwrap_or_default();
         let region_name = wanted
             .iter()
             .find(|(field, _)| *field == "region")
-            .map_or_else(|| header.region.clone(), |(_, value)| value.clone());
+            .map_or_else(|| header.facts.region.clone(), |(_, value)| value.clone());
         let language = wanted
             .iter()
             .find(|(field, _)| *field == "language")
-            .map_or_else(|| header.language.clone(), |(_, value)| value.clone());
+            .map_or_else(|| header.facts.language.clone(), |(_, value)| value.clone());
         if let Some(region) = policy.region(&region_name) {
             if !region.languages.contains(&language) {
                 return Err(CommandError::usage(format!(

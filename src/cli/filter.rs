@@ -218,10 +218,11 @@ impl Filter {
         any_of(&self.states, &header.state)
             && (!self.open || header.state.is_open())
             && any_of(&self.severities, &header.severity)
-            && any_of(&self.plans, &header.plan)
-            && any_of(&self.regions, &header.region)
+            && any_of(&self.plans, &header.facts.plan)
+            && any_of(&self.regions, &header.facts.region)
             && any_of(&self.owners, &header.owner)
-            && (self.accounts.is_empty() || self.accounts.contains(&header.account.to_lowercase()))
+            && (self.accounts.is_empty()
+                || self.accounts.contains(&header.facts.account.to_lowercase()))
             && self.opened_since.is_none_or(|since| opened_at >= since)
             && self.opened_until.is_none_or(|until| opened_at < until)
     }
@@ -262,7 +263,7 @@ impl Filter {
 fn mentions(case: &Case, needle: &str) -> bool {
     let header = case.header();
     let found = |text: &str| text.to_lowercase().contains(needle);
-    if found(&header.title) || found(&header.account) {
+    if found(&header.facts.title) || found(&header.facts.account) {
         return true;
     }
     case.history().iter().any(|event| {
@@ -351,11 +352,19 @@ fn compare(field: SortField, a: &SortView<'_>, b: &SortView<'_>) -> Ordering {
             let rank = |s: State| State::ALL.iter().position(|t| *t == s);
             rank(x.state).cmp(&rank(y.state))
         }
-        SortField::Plan => x.plan.cmp(&y.plan),
-        SortField::Region => x.region.cmp(&y.region),
+        SortField::Plan => x.facts.plan.cmp(&y.facts.plan),
+        SortField::Region => x.facts.region.cmp(&y.facts.region),
         SortField::Owner => last_if_none(x.owner.as_deref(), y.owner.as_deref()),
-        SortField::Account => x.account.to_lowercase().cmp(&y.account.to_lowercase()),
-        SortField::Title => x.title.to_lowercase().cmp(&y.title.to_lowercase()),
+        SortField::Account => x
+            .facts
+            .account
+            .to_lowercase()
+            .cmp(&y.facts.account.to_lowercase()),
+        SortField::Title => x
+            .facts
+            .title
+            .to_lowercase()
+            .cmp(&y.facts.title.to_lowercase()),
         SortField::Due => last_if_none(a.due_at, b.due_at),
         SortField::Status => {
             let rank = |s: Option<&str>| {

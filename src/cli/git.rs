@@ -172,7 +172,7 @@ pub fn cmd_history(ctx: &mut Context, args: HistoryArgs) -> Result<Outcome, Comm
         logs.push((path, commits));
     }
     let introduced = attribute(&git, &case, &logs);
-    let tz = policy.time_zone_of(&case.header().region);
+    let tz = policy.time_zone_of(&case.header().facts.region);
     if ctx.format() == Format::Json {
         let items: Vec<Value> = case
             .history()
@@ -351,7 +351,7 @@ pub fn cmd_renumber(ctx: &mut Context, args: RenumberArgs) -> Result<Outcome, Co
     ctx.out.push_str(&format!("{new_number}\n"));
     ctx.say(&format!(
         "case {number}: kept {kept_side} version ({}); {moving_side} case is now {new_number} (it records its old number)\n",
-        kept.header().title,
+        kept.header().facts.title,
     ));
     ctx.say("both files are staged; finish the merge with: git commit\n");
     Ok(Outcome::Success)

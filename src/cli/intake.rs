@@ -2,7 +2,7 @@
 
 use super::read::case_json;
 use super::{output, CommandError, Context, Format, Outcome};
-use crate::case::{Case, Contact, Event, EventKind, Intake, PhoneCall, PHONE_CHANNEL};
+use crate::case::{Case, Contact, Event, EventKind, Facts, Intake, PhoneCall, PHONE_CHANNEL};
 use crate::policy::{Policy, ResponseStart};
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +90,7 @@ pub fn cmd_new(ctx: &mut Context, args: NewArgs) -> Result<Outcome, CommandError
     }
     let header = case.header();
     let rule = policy.severity(header.severity);
-    if let (Some(rule), Some(region)) = (rule, policy.region(&header.region)) {
+    if let (Some(rule), Some(region)) = (rule, policy.region(&header.facts.region)) {
         if rule.response_starts == ResponseStart::FirstPhoneContact && logged_by_phone {
             ctx.say(&format!(
                 "case {number} is severity {} ({}), logged during a live call: that call started the initial-response clock and answered it\n",
@@ -208,11 +208,13 @@ pub(super) fn validate(
     related.sort_unstable();
     related.dedup();
     Ok(Intake {
-        title,
-        account,
-        plan: args.plan,
-        region: region.name.clone(),
-        language,
+        facts: Facts {
+            title,
+            account,
+            plan: args.plan,
+            region: region.name.clone(),
+            language,
+        },
         severity: severity.level,
         channel: args.channel,
         contacts,

@@ -211,7 +211,7 @@ pub fn record_all_with(
     let mut recorded = 0;
     let case = store.update_case(number, |case| {
         if let Some(last) = case.history().last().filter(|last| at < last.at) {
-            let tz = of_case(&policies, case)?.time_zone_of(&case.header().region);
+            let tz = of_case(&policies, case)?.time_zone_of(&case.header().facts.region);
             return Err(CommandError::refused(format!(
                 "case {number}: {} is before its last event ({} at {}); events are recorded in time order",
                 local_time(at, tz),
@@ -379,7 +379,7 @@ pub fn cmd_request_info(ctx: &mut Context, args: MessageArgs) -> Result<Outcome,
     let (case, mut message) = record_simple(ctx, number, kind, "information requested")?;
     let policy = of_case(&policies, &case)?;
     if let Some(plan) = clock::auto_close(&case, policy, ctx.now)? {
-        let tz = policy.time_zone_of(&case.header().region);
+        let tz = policy.time_zone_of(&case.header().facts.region);
         if let Some((k, due)) = plan.next_follow_up {
             message.push_str(&format!(
                 "follow-up {k} of {} due {}; auto-close at {}\n",

@@ -81,7 +81,7 @@ fn queue(
             return Ok(None);
         }
         let policy = of_case(policies, &case)?;
-        let time_zone = policy.time_zone_of(&case.header().region);
+        let time_zone = policy.time_zone_of(&case.header().facts.region);
         // The response the case waits for: after a reopen, the reopen's.
         let readings = clock::clocks(&case, policy, now)?;
         let reading = crate::rules::awaited_response(&readings);
@@ -114,9 +114,9 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
         json!({
             "number": h.number,
             "severity": h.severity,
-            "plan": h.plan,
-            "region": h.region,
-            "title": h.title,
+            "plan": h.facts.plan,
+            "region": h.facts.region,
+            "title": h.facts.title,
             "opened_at": format_instant(q.case.opened_at()),
             "due_at": q.due_at.map(format_instant),
             "stopped_at": q.stopped_at.map(format_instant),
@@ -156,8 +156,8 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
         rows.push(vec![
             h.number.to_string(),
             h.severity.to_string(),
-            h.plan.clone(),
-            h.region.clone(),
+            h.facts.plan.clone(),
+            h.facts.region.clone(),
             q.due_at.map_or("waiting for the phone call".into(), |due| {
                 ctx.zone().show(due, tz)
             }),
@@ -173,7 +173,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
                 None => "-",
             }
             .to_string(),
-            h.title.clone(),
+            h.facts.title.clone(),
         ]);
     }
     ctx.out.push_str(&rows.render(ctx.format()));
@@ -224,7 +224,7 @@ pub fn cmd_take(ctx: &mut Context, args: TakeArgs) -> Result<Outcome, CommandErr
                 let message = format!(
                     "case {}: taken by {actor}: {}\n",
                     case.number(),
-                    case.header().title
+                    case.header().facts.title
                 );
                 if ctx.format() == Format::Json {
                     recorded(ctx, &case, &message)?;

@@ -163,11 +163,11 @@ pub fn case_json(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Result<Val
     let replayed = case.replayed();
     Ok(json!({
         "number": header.number,
-        "title": header.title,
-        "account": header.account,
-        "plan": header.plan,
-        "region": header.region,
-        "language": header.language,
+        "title": header.facts.title,
+        "account": header.facts.account,
+        "plan": header.facts.plan,
+        "region": header.facts.region,
+        "language": header.facts.language,
         "severity": header.severity,
         "state": header.state.as_str(),
         "owner": header.owner,
@@ -211,18 +211,18 @@ fn show_text(
     zone: ShownZone,
 ) -> Result<String, CommandError> {
     let header = case.header();
-    let tz = policy.time_zone_of(&header.region);
+    let tz = policy.time_zone_of(&header.facts.region);
     let severity_name = policy
         .severity(header.severity)
         .map_or(String::new(), |s| format!(" ({})", s.name));
     let contacts: Vec<String> = header.contacts.iter().map(|c| c.to_string()).collect();
     let related: Vec<String> = header.related.iter().map(u64::to_string).collect();
-    let mut text = format!("case {}: {}\n", header.number, header.title);
+    let mut text = format!("case {}: {}\n", header.number, header.facts.title);
     let mut field = |name: &str, value: String| text.push_str(&format!("  {name:<10} {value}\n"));
-    field("account", header.account.clone());
-    field("plan", header.plan.clone());
-    field("region", format!("{} ({})", header.region, tz.name()));
-    field("language", header.language.clone());
+    field("account", header.facts.account.clone());
+    field("plan", header.facts.plan.clone());
+    field("region", format!("{} ({})", header.facts.region, tz.name()));
+    field("language", header.facts.language.clone());
     field("severity", format!("{}{severity_name}", header.severity));
     field("state", header.state.to_string());
     let escalations = escalation::escalations(case);
@@ -474,10 +474,10 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     let item = |(h, opened_at, labels): &(crate::case::Header, DateTime<Utc>, Vec<String>)| {
         json!({
             "number": h.number,
-            "title": h.title,
-            "account": h.account,
-            "plan": h.plan,
-            "region": h.region,
+            "title": h.facts.title,
+            "account": h.facts.account,
+            "plan": h.facts.plan,
+            "region": h.facts.region,
             "severity": h.severity,
             "state": h.state.as_str(),
             "owner": h.owner,
@@ -503,17 +503,17 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                 rows.push(vec![
                     h.number.to_string(),
                     h.severity.to_string(),
-                    h.plan.clone(),
-                    h.region.clone(),
+                    h.facts.plan.clone(),
+                    h.facts.region.clone(),
                     h.state.to_string(),
                     h.owner.unwrap_or_else(|| "-".into()),
-                    h.account,
+                    h.facts.account,
                     if labels.is_empty() {
                         "-".into()
                     } else {
                         labels.join(",")
                     },
-                    h.title,
+                    h.facts.title,
                 ]);
             }
             ctx.out.push_str(&rows.render(format));

@@ -266,8 +266,8 @@ fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
             json!({
                 "number": h.number,
                 "severity": h.severity,
-                "plan": h.plan,
-                "region": h.region,
+                "plan": h.facts.plan,
+                "region": h.facts.region,
                 "state": h.state.as_str(),
                 "clocks": clocks,
             })
@@ -500,8 +500,8 @@ fn with_case_cells<const N: usize>(h: &Header, more: [String; N]) -> Vec<String>
     [
         h.number.to_string(),
         h.severity.to_string(),
-        h.plan.clone(),
-        h.region.clone(),
+        h.facts.plan.clone(),
+        h.facts.region.clone(),
         h.state.to_string(),
     ]
     .into_iter()

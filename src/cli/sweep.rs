@@ -72,7 +72,7 @@ pub fn cmd_sweep(ctx: &mut Context, args: SweepArgs) -> Result<Outcome, CommandE
             }));
             continue;
         }
-        let tz = policy.time_zone_of(&case.header().region);
+        let tz = policy.time_zone_of(&case.header().facts.region);
         if verdict == AutoCloseVerdict::Close {
             let mut closed = args.dry_run;
             if !args.dry_run {

@@ -52,70 +52,32 @@ pub struct Policy {
     pub permissions: Vec<(String, Vec<String>)>,
 }
 
-/// The permissions of a policy without a `permissions` section: the
-/// guide's (the same table as the bundled policy.yaml; a test says so).
-pub const DEFAULT_PERMISSIONS: &[(&str, &[&str])] = {
-    const STAFF: &[&str] = &["product-specialist", "support-manager"];
-    const MANAGER: &[&str] = &["support-manager"];
-    &[
-        ("created", STAFF),
-        ("phone-contact", STAFF),
-        ("assigned", STAFF),
-        ("responded", STAFF),
-        (
-            "note",
-            &[
-                "product-specialist",
-                "support-manager",
-                "customer-success-manager",
-                "customer-manager",
-                "development",
-            ],
-        ),
-        ("info-requested", STAFF),
-        ("follow-up", STAFF),
-        ("customer-replied", STAFF),
-        ("severity-changed", STAFF),
-        ("fix-requested", STAFF),
-        ("fix-available", STAFF),
-        ("closed", STAFF),
-        ("reopened", STAFF),
-        ("contact-added", STAFF),
-        ("contact-removed", STAFF),
-        (
-            "escalation-requested",
-            &[
-                "product-specialist",
-                "support-manager",
-                "customer-success-manager",
-                "customer-manager",
-            ],
-        ),
-        ("escalation-reviewed", MANAGER),
-        ("escalation-accepted", MANAGER),
-        ("escalation-declined", MANAGER),
-        ("escalation-update", MANAGER),
-        ("escalation-closed", MANAGER),
-        ("de-escalated", MANAGER),
-        ("edited", STAFF),
-        ("renumbered", STAFF),
-        ("label-added", STAFF),
-        ("label-removed", STAFF),
-        ("sweep", &["support-manager", "automation"]),
-    ]
-};
+/// The staff roles allowed to run `cases sweep` when the policy has no
+/// `permissions` table.
+const SWEEP_ROLES: &[&str] = &["support-manager", "automation"];
 
-/// [`DEFAULT_PERMISSIONS`] as a policy holds them.
-fn default_permissions() -> Vec<(String, Vec<String>)> {
-    DEFAULT_PERMISSIONS
+/// The permissions of a policy without a `permissions` section: the
+/// guide's, each event kind's roles from its entry in the event table
+/// (`case::schema`), then `sweep` (the same table as the bundled
+/// policy.yaml; a test says so).
+pub fn default_roles() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    let sweep: (&'static str, &'static [&'static str]) = (crate::team::SWEEP_ACTION, SWEEP_ROLES);
+    crate::case::EventKind::DEFAULT_ROLES
         .iter()
-        .map(|(action, roles)| {
-            (
-                action.to_string(),
-                roles.iter().map(|r| r.to_string()).collect(),
-            )
-        })
+        .copied()
+        .chain(std::iter::once(sweep))
+}
+
+/// [`default_roles`] as a policy holds them.
+fn default_permissions() -> Vec<(String, Vec<String>)> {
+    default_roles()
+        .map(|(action, roles)| (action.to_string(), owned(roles)))
         .collect()
+}
+
+/// Owned copies of `texts`.
+fn owned(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|text| text.to_string()).collect()
 }
 
 /// Every action a permissions table lists: each event kind, and `sweep`.
@@ -580,6 +542,42 @@ mod tests {
         assert!(
             error.contains("permissions.reopend: unknown action \"reopend\""),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_permissions_table_may_leave_out_only_the_kinds_added_after_it() {
+        let line = |action: &str| {
+            let line = DEFAULT_POLICY_YAML
+                .lines()
+                .find(|line| line.starts_with(&format!("  {action}: [")))
+                .unwrap();
+            format!("{line}\n")
+        };
+        // Written before edits and labels: the same permissions.
+        assert_eq!(
+            crate::case::EventKind::MAY_BE_UNLISTED,
+            ["edited", "label-added", "label-removed"]
+        );
+        let mut older = DEFAULT_POLICY_YAML.to_string();
+        for action in crate::case::EventKind::MAY_BE_UNLISTED {
+            older = older.replacen(&line(action), "", 1);
+        }
+        let mut permissions = Policy::parse(&older, "old.yaml").unwrap().permissions;
+        let mut defaults = default_permissions();
+        permissions.sort();
+        defaults.sort();
+        assert_eq!(permissions, defaults);
+        // Any other kind left out is a mistake, named.
+        let error = Policy::parse(
+            &DEFAULT_POLICY_YAML.replacen(&line("renumbered"), "", 1),
+            "policy.yaml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "policy.yaml:133:1: permissions: missing the roles allowed to record renumbered (an empty list allows nobody)"
         );
     }
 

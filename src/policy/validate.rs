@@ -298,19 +298,12 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             // Actions added after permission tables were first written: a
             // table that omits one gets its default roles, so an existing
             // policy stays valid (and means what it meant).
-            const LATER_ACTIONS: [&str; 3] = ["edited", "label-added", "label-removed"];
             let mut table = table.clone();
-            for action in LATER_ACTIONS {
-                if !table.contains_key(action) {
-                    if let Some((_, roles)) = super::DEFAULT_PERMISSIONS
-                        .iter()
-                        .find(|(a, _)| *a == action)
-                    {
-                        table.insert(
-                            action.to_string(),
-                            roles.iter().map(|r| r.to_string()).collect(),
-                        );
-                    }
+            for (action, roles) in super::default_roles() {
+                if crate::case::EventKind::MAY_BE_UNLISTED.contains(&action)
+                    && !table.contains_key(action)
+                {
+                    table.insert(action.to_string(), super::owned(roles));
                 }
             }
             for action in &actions {

@@ -89,7 +89,7 @@ impl CaseFacts {
         let escalations = escalation::escalations(&case);
         let closed_at = closed_at(&case);
         Ok(Some(CaseFacts {
-            time_zone: policy.time_zone_of(&case.header().region),
+            time_zone: policy.time_zone_of(&case.header().facts.region),
             case: case.into_owned(),
             clocks,
             gates,
@@ -713,8 +713,8 @@ fn case_cells(f: &CaseFacts, root: &str, with_owner: bool) -> String {
         "<td data-label=\"case\">{}</td><td data-label=\"sev\">{}</td><td data-label=\"title\">{}</td><td data-label=\"account\">{}</td>",
         case_link(h.number, root),
         h.severity,
-        escape(&h.title),
-        escape(&h.account),
+        escape(&h.facts.title),
+        escape(&h.facts.account),
     );
     if with_owner {
         let _ = write!(
@@ -826,17 +826,17 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         "severity",
         escape(&format!("{}{severity_name}", h.severity)),
     );
-    fact("plan", escape(&h.plan));
+    fact("plan", escape(&h.facts.plan));
     fact(
         "region",
-        format!("{} ({})", escape(&h.region), escape(tz.name())),
+        format!("{} ({})", escape(&h.facts.region), escape(tz.name())),
     );
-    fact("account", escape(&h.account));
+    fact("account", escape(&h.facts.account));
     fact(
         "owner",
         h.owner.as_deref().map_or("(unowned)".into(), escape),
     );
-    fact("language", escape(&h.language));
+    fact("language", escape(&h.facts.language));
     fact("contacts", contacts.join(", "));
     if !related.is_empty() {
         fact("related", related.join(", "));
@@ -1040,7 +1040,7 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
     }
     body.push_str("</ol>\n</section>\n");
 
-    let title = format!("Case {}: {}", h.number, h.title);
+    let title = format!("Case {}: {}", h.number, h.facts.title);
     let stylesheet = format!("{root}{STYLESHEET_PATH}");
     let text = Frame {
         title: &title,
@@ -1049,7 +1049,7 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         subtitle: format!(
             "sev{} · {} · {} · as of {}",
             h.severity,
-            escape(&h.account),
+            escape(&h.facts.account),
             h.state,
             time_utc(now)
         ),

@@ -481,7 +481,7 @@ fn index(bytes: &[u8]) -> Option<Vec<Located>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{Contact, Event, EventKind, Intake};
+    use crate::case::{Event, EventKind, Intake};
     use crate::store::Store;
 
     fn case(number: u64, title: &str) -> Case {
@@ -490,18 +490,7 @@ mod tests {
             Event {
                 at: "2026-11-16T14:00:00Z".parse().unwrap(),
                 by: "alice".into(),
-                kind: EventKind::Created(Intake {
-                    title: title.into(),
-                    account: "Acme".into(),
-                    plan: "plus".into(),
-                    region: "emea".into(),
-                    language: "en".into(),
-                    severity: 2,
-                    channel: "community".into(),
-                    contacts: vec![Contact::parse("Jane <jane@acme.example>").unwrap()],
-                    related: vec![],
-                    policy_version: "2026.1".into(),
-                }),
+                kind: EventKind::Created(Intake::sample(title)),
             },
         )
         .unwrap()
@@ -615,8 +604,12 @@ mod tests {
             .cases
             .iter()
             .map(|file| match crate::store::read_listed(&cache, file) {
-                Ok(crate::store::Scanned::Cached { entry, .. }) => Ok((true, entry.header.title)),
-                Ok(crate::store::Scanned::Read(case)) => Ok((false, case.header().title.clone())),
+                Ok(crate::store::Scanned::Cached { entry, .. }) => {
+                    Ok((true, entry.header.facts.title))
+                }
+                Ok(crate::store::Scanned::Read(case)) => {
+                    Ok((false, case.header().facts.title.clone()))
+                }
                 Err(error) => Err(error.to_string()),
             })
             .collect();

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use cases::calendar::{
     BusinessCalendar, Calendar, CalendarError, Holiday, Nth, TimeOfDay, WeeklyShift,
 };
-use cases::case::{Case, Contact, Event, EventKind, Intake};
+use cases::case::{Case, Contact, Event, EventKind, Facts, Intake};
 use cases::clock::{clocks, ClockKind, ClockStatus};
 use cases::policy::Policy;
 use chrono::{
@@ -814,11 +814,13 @@ fn open_case(
     phone: Option<DateTime<Utc>>,
 ) -> Case {
     let intake = Intake {
-        title: "Search is down".into(),
-        account: "acme".into(),
-        plan: plan.into(),
-        region: region.into(),
-        language: "en".into(),
+        facts: Facts {
+            title: "Search is down".into(),
+            account: "acme".into(),
+            plan: plan.into(),
+            region: region.into(),
+            language: "en".into(),
+        },
         severity,
         channel: if severity == 1 { "phone" } else { "community" }.into(),
         contacts: vec![Contact {

@@ -151,7 +151,7 @@ fn a_write_over_the_limit_is_exit_2_and_names_the_limit() {
 /// Property: whatever text the command line accepts goes through a write
 /// and reads back as the same case (or is refused with nothing written).
 mod round_trip {
-    use cases::case::{Case, Contact, Event, EventKind, Intake};
+    use cases::case::{Case, Contact, Event, EventKind, Facts, Intake};
     use cases::store::{Store, StoreOptions};
     use proptest::prelude::*;
 
@@ -163,11 +163,13 @@ mod round_trip {
                 at: "2026-11-23T14:05:00Z".parse().unwrap(),
                 by: "alice".into(),
                 kind: EventKind::Created(Intake {
-                    title: title.into(),
-                    account: account.into(),
-                    plan: "plus".into(),
-                    region: "emea".into(),
-                    language: "en".into(),
+                    facts: Facts {
+                        title: title.into(),
+                        account: account.into(),
+                        plan: "plus".into(),
+                        region: "emea".into(),
+                        language: "en".into(),
+                    },
                     severity: 2,
                     channel: "community".into(),
                     contacts: vec![contact],

@@ -1275,18 +1275,20 @@ fn list_refuses_what_must_not_be_read() {
 
 /// Case 1001 as opened at [`T0`], built with the library.
 fn opened_case() -> cases::case::Case {
-    use cases::case::{Case, Contact, Event, EventKind, Intake};
+    use cases::case::{Case, Contact, Event, EventKind, Facts, Intake};
     Case::open(
         1001,
         Event {
             at: instant(T0),
             by: "Jane Doe".into(),
             kind: EventKind::Created(Intake {
-                title: "Search is slow".into(),
-                account: "acme".into(),
-                plan: "premium".into(),
-                region: "north-america".into(),
-                language: "en".into(),
+                facts: Facts {
+                    title: "Search is slow".into(),
+                    account: "acme".into(),
+                    plan: "premium".into(),
+                    region: "north-america".into(),
+                    language: "en".into(),
+                },
                 severity: 2,
                 channel: "community".into(),
                 contacts: vec![Contact::parse("Jane Doe <jane@acme.example>").unwrap()],

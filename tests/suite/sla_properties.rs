@@ -6,7 +6,7 @@
 //! clocks give (as `sla` and `show` compute them). Sized to run in a few
 //! seconds.
 
-use cases::case::{Case, CloseReason, Event, EventKind, Intake, PhoneCall};
+use cases::case::{Case, CloseReason, Event, EventKind, Facts, Intake, PhoneCall};
 use cases::clock::{self, ClockKind, ClockStatus};
 use cases::policy::Policy;
 use cases::report::{self, ReportRequest};
@@ -111,11 +111,13 @@ fn generated(number: u64, severity: u8, plan: u8, region: u8, steps: &[Step]) ->
             at,
             by: "alice".into(),
             kind: EventKind::Created(Intake {
-                title: "Generated".into(),
-                account: "Acme".into(),
-                plan: ["basic", "plus", "premium"][usize::from(plan % 3)].into(),
-                region: ["north-america", "emea"][usize::from(region % 2)].into(),
-                language: "en".into(),
+                facts: Facts {
+                    title: "Generated".into(),
+                    account: "Acme".into(),
+                    plan: ["basic", "plus", "premium"][usize::from(plan % 3)].into(),
+                    region: ["north-america", "emea"][usize::from(region % 2)].into(),
+                    language: "en".into(),
+                },
                 severity,
                 channel: "community".into(),
                 contacts: vec![cases::case::Contact::parse("Jane <jane@acme.example>").unwrap()],

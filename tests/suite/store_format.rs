@@ -379,8 +379,8 @@ fn titles_that_look_like_other_yaml_types_round_trip() {
         assert_eq!(out.stdout.trim(), number.to_string());
         let text = env.read(&case_file(number));
         let case = decode(&text).unwrap_or_else(|e| panic!("decode {title:?}: {e:?}"));
-        assert_eq!(case.header().title, *title);
-        assert_eq!(case.header().account, *title);
+        assert_eq!(case.header().facts.title, *title);
+        assert_eq!(case.header().facts.account, *title);
         assert_eq!(encode(&case), text, "title {title:?}");
         let shown = env
             .run(&["show", &number.to_string(), "--format", "json"])
@@ -583,7 +583,7 @@ fn no_temporary_files_are_left_behind() {
 }
 
 mod property {
-    use cases::case::{Case, Contact, Event, EventKind, Intake};
+    use cases::case::{Case, Contact, Event, EventKind, Facts, Intake};
     use cases::store::{decode, encode};
     use chrono::{TimeZone, Utc};
     use proptest::prelude::*;
@@ -594,11 +594,13 @@ mod property {
             at,
             by: "alice".into(),
             kind: EventKind::Created(Intake {
-                title: title.into(),
-                account: account.into(),
-                plan: "premium".into(),
-                region: "north-america".into(),
-                language: "en".into(),
+                facts: Facts {
+                    title: title.into(),
+                    account: account.into(),
+                    plan: "premium".into(),
+                    region: "north-america".into(),
+                    language: "en".into(),
+                },
                 severity: 2,
                 channel: "community".into(),
                 contacts: vec![Contact::parse("Jane Doe <jane@acme.example>").unwrap()],

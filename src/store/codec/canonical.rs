@@ -27,7 +27,7 @@ pub(super) fn read(text: &str) -> Option<CaseFile> {
 /// Generates [`header`], the reader of the header fields (in the order of
 /// the header table of [`crate::case::schema`]) and the `history:` line.
 macro_rules! read_header {
-    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty $([in $group:ident])? ),* $(,)?) => {
         fn header(lines: &mut Lines) -> Option<CaseFile> {
             $( let $field = <$written as Written>::read(lines, 0, stringify!($field))?; )*
             if !lines.field(0, "history")?.is_empty() {

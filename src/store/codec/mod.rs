@@ -62,7 +62,7 @@ pub enum DecodeProblem {
 /// as written ([`CaseFile`]: the header fields in canonical order, then the
 /// history) and its conversion from and to a [`Header`].
 macro_rules! header_codec {
-    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty ),* $(,)?) => {
+    ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty $([in $group:ident])? ),* $(,)?) => {
         #[derive(Debug, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         struct CaseFile {
@@ -73,16 +73,17 @@ macro_rules! header_codec {
         impl CaseFile {
             fn new(header: &Header, history: Vec<EventRecord>) -> CaseFile {
                 CaseFile {
-                    $( $field: HeaderValue::written(&header.$field), )*
+                    $( $field: HeaderValue::written(&header $(.$group)? .$field), )*
                     history,
                 }
             }
 
             /// Takes the header out of the file; the error is `(path, message)`.
             fn take_header(&mut self) -> Result<Header, FieldError> {
-                Ok(Header {
-                    $( $field: HeaderValue::read(std::mem::take(&mut self.$field), stringify!($field))?, )*
-                })
+                let mut header = Header::default();
+                $( header $(.$group)? .$field =
+                    HeaderValue::read(std::mem::take(&mut self.$field), stringify!($field))?; )*
+                Ok(header)
             }
         }
     };
@@ -99,8 +100,8 @@ macro_rules! event_codec {
         fields { $($written:ident : $written_type:ty),* $(,)? }
         kinds { $(
             $(#[$meta:meta])*
-            $variant:ident $(($wrapper:ident))? $name:literal {
-                $( $(#[$field_meta:meta])* $field:ident : $type:ty ),* $(,)?
+            $variant:ident $(($wrapper:ident))? $name:literal by $roles:ident $(if $unlisted:ident)? {
+                $( $(#[$field_meta:meta])* $field:ident : $type:ty $([in $group:ident])? ),* $(,)?
             } => $summary:expr
         ),* $(,)? }
     ) => {
@@ -125,8 +126,10 @@ macro_rules! event_codec {
                 ..EventRecord::default()
             };
             match &event.kind {
-                $( crate::case::schema::event_shape!($variant $(($wrapper))? { $($field),* }) => {
-                    $( record.$field = FieldValue::encode($field); )*
+                $( crate::case::schema::event_pattern!($variant $(($wrapper))? { $($field),* } as whole) => {
+                    crate::case::schema::event_bind!(whole, $variant $(($wrapper))? { $($field $([in $group])?),* } => {
+                        $( record.$field = FieldValue::encode($field); )*
+                    })
                 } )*
             }
             record
@@ -137,7 +140,7 @@ macro_rules! event_codec {
             match record.event.as_str() {
                 $( $name => {
                     $( let $field = take(&record.event, stringify!($field), record.$field.take())?; )*
-                    Ok(crate::case::schema::event_shape!($variant $(($wrapper))? { $($field),* }))
+                    Ok(crate::case::schema::event_build!($variant $(($wrapper))? { $($field $([in $group])?),* }))
                 } )*
                 other => Err((
                     ".event".into(),
@@ -598,16 +601,8 @@ mod tests {
                 at: at(0),
                 by: "Jane Doe".into(),
                 kind: EventKind::Created(Intake {
-                    title: title.into(),
-                    account: "Acme".into(),
-                    plan: "plus".into(),
-                    region: "emea".into(),
-                    language: "en".into(),
-                    severity: 2,
-                    channel: "community".into(),
-                    contacts: vec![contact.clone()],
                     related: vec![1008, 1009],
-                    policy_version: "2026.1".into(),
+                    ..Intake::sample(title)
                 }),
             },
         )
