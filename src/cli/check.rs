@@ -1,12 +1,17 @@
 //! `cases check`: validates the policy and every case file, lists every
 //! problem (file, line, column, what is wrong) and exits 1 on any.
 
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::{Case, EventKind};
 use crate::gitops::{Git, Unmerged};
-use crate::store::{Scanned, Store, StoreError};
+use crate::policy::PolicySet;
+use crate::store::{CaseFile, Scanned, Store, StoreError, StrayFile};
+use crate::team::Roster;
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {}
@@ -14,15 +19,39 @@ pub struct CheckArgs {}
 /// One problem `check` found.
 struct Problem {
     file: String,
+    /// 0 (with `column`) for a problem of the whole file.
     line: usize,
     column: usize,
     message: String,
 }
 
+impl Problem {
+    /// A problem of the whole file at `path` (no line).
+    fn of_file(path: &Path, message: String) -> Problem {
+        Problem {
+            file: path.display().to_string(),
+            line: 0,
+            column: 0,
+            message,
+        }
+    }
+
+    /// A problem of a case file found in what its text means, not at a
+    /// place in it: given at its first line.
+    fn of_case(path: &Path, message: String) -> Problem {
+        Problem {
+            file: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message,
+        }
+    }
+}
+
 pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, CommandError> {
     let mut problems = Vec::new();
-    let policy = match ctx.load_policy() {
-        Ok(policy) => Some(policy),
+    let policies = match ctx.load_policy() {
+        Ok(_) => Some(ctx.policies()?),
         Err(PolicyUnusable::Invalid(error)) => {
             problems.extend(error.problems().iter().map(|p| Problem {
                 file: error.origin().to_string(),
@@ -34,88 +63,16 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
         Err(PolicyUnusable::Unreadable(error)) => return Err(error),
     };
-    let policies = match policy {
-        Some(_) => Some(ctx.policies()?),
-        None => None,
-    };
     let roster = ctx.roster()?;
     let store = ctx.store()?;
+    let rules = CaseRules {
+        policies: policies.as_deref(),
+        roster: roster.as_deref(),
+        now: ctx.now,
+    };
     // Every file on all cores; each yields its own problems, in number order.
-    let now = ctx.now;
-    let (listing, per_file): (_, Vec<FileChecked>) = store.scan_listed(|file, read| {
-        let path = &file.path;
-        let mut problems = Vec::new();
-        let mut opening = None;
-        match read.and_then(Scanned::into_case) {
-            Ok(case) => {
-                opening = Some(Opening::of(&case));
-                if let Some(policies) = &policies {
-                    // Each case under the version it recorded; one that
-                    // cannot be found is a problem, never another version.
-                    let messages = match super::policy::of_case(policies, &case) {
-                        Ok(policy) => {
-                            let mut found = crate::rules::against_policy(&case, policy, now);
-                            // With a roster: every event by someone allowed then.
-                            if let Some(roster) = &roster {
-                                found.extend(crate::team::event_problems(
-                                    roster,
-                                    policy,
-                                    &case,
-                                    super::sweep::POLICY_ACTOR,
-                                ));
-                            }
-                            found
-                        }
-                        Err(error) => vec![error.line()],
-                    };
-                    for message in messages {
-                        problems.push(Problem {
-                            file: path.display().to_string(),
-                            line: 1,
-                            column: 1,
-                            message,
-                        });
-                    }
-                }
-            }
-            Err(StoreError::Invalid {
-                path,
-                line,
-                column,
-                message,
-            }) => problems.push(Problem {
-                file: path.display().to_string(),
-                line,
-                column,
-                message,
-            }),
-            Err(StoreError::WrongNumber {
-                path,
-                holds,
-                expected,
-            }) => {
-                let other = store.path_of(holds);
-                let also = if other.exists() {
-                    format!("; {} also claims case {holds}", other.display())
-                } else {
-                    String::new()
-                };
-                problems.push(Problem {
-                    file: path.display().to_string(),
-                    line: 1,
-                    column: 1,
-                    message: format!("number: the file holds case {holds} but its path is that of case {expected}{also}"),
-                })
-            }
-            Err(other) => problems.push(Problem {
-                file: path.display().to_string(),
-                line: 0,
-                column: 0,
-                message: other.to_string(),
-            }),
-        }
-        Some(FileChecked { problems, opening })
-    })?;
+    let (listing, per_file): (_, Vec<FileChecked>) =
+        store.scan_listed(|file, read| Some(check_file(&store, &rules, file, read)))?;
     // One pass keeps the problems and the openings (the openings are one
     // small record per case, the problems few), without a copy of both.
     let mut openings = Vec::with_capacity(per_file.len());
@@ -127,78 +84,181 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         }
     }
     problems.extend(duplicate_copies(&store, openings));
-    let git = Git::at(store.root());
-    for (path, how) in git.unmerged().unwrap_or_default() {
-        problems.push(Problem {
-            file: store.root().join(&path).display().to_string(),
-            line: 0,
-            column: 0,
-            message: unmerged_message(&git, &store, &path, how),
-        });
-    }
-    for path in leftover_temporaries(&store, &listing.temporaries) {
-        problems.push(Problem {
-            file: path.display().to_string(),
-            line: 0,
-            column: 0,
-            message:
-                "a temporary file left by an interrupted write; it is not a case and can be deleted"
-                    .into(),
-        });
-    }
-    for stray in listing.strays {
-        problems.push(Problem {
-            file: stray.path.display().to_string(),
-            line: 0,
-            column: 0,
-            message: stray.reason,
-        });
-    }
+    problems.extend(store_problems(&store, listing.temporaries, listing.strays));
     problems.extend(per_file_problems.into_iter().flatten());
-    let cases_checked = listing.cases.len();
-    let items: Vec<_> = problems
-        .iter()
-        .map(|p| json!({"file": p.file, "line": p.line, "column": p.column, "message": p.message}))
-        .collect();
-    let fields = ["file", "line", "column", "message"];
-    if ctx.format() == Format::Json {
-        ctx.out.push_str(&output::json(&json!({
-            "policy_valid": policy.is_some(),
-            "cases_checked": cases_checked,
-            "problems": items,
-        })));
-    } else if ctx.format() == Format::Csv {
-        ctx.out.push_str(&output::json_rows(&fields, items).csv());
-    } else if ctx.format() == Format::Markdown {
-        ctx.out
-            .push_str(&output::json_rows(&fields, items).markdown());
-    } else {
-        for p in &problems {
-            if p.line == 0 {
-                ctx.out.push_str(&format!("{}: {}\n", p.file, p.message));
-            } else {
-                ctx.out.push_str(&format!(
-                    "{}:{}:{}: {}\n",
-                    p.file, p.line, p.column, p.message
-                ));
-            }
-        }
-        ctx.out.push_str(&format!(
-            "checked the policy and {} case file{}: {}\n",
-            cases_checked,
-            if cases_checked == 1 { "" } else { "s" },
-            match problems.len() {
-                0 => "no problems".to_string(),
-                1 => "1 problem".to_string(),
-                n => format!("{n} problems"),
-            }
-        ));
-    }
+    print_problems(ctx, policies.is_some(), listing.cases.len(), &problems);
     Ok(if problems.is_empty() {
         Outcome::Success
     } else {
         Outcome::Findings
     })
+}
+
+/// What each case is checked against: its policy version (none when the
+/// policy is invalid, which is reported instead) and the roster.
+struct CaseRules<'a> {
+    policies: Option<&'a PolicySet>,
+    roster: Option<&'a Roster>,
+    now: DateTime<Utc>,
+}
+
+/// The problems of one listed case file: what makes it unreadable, or what
+/// it breaks of its policy version's rules and the roster's.
+fn check_file(
+    store: &Store,
+    rules: &CaseRules,
+    file: &CaseFile,
+    read: Result<Scanned<'_>, StoreError>,
+) -> FileChecked {
+    let case = match read.and_then(Scanned::into_case) {
+        Ok(case) => case,
+        Err(error) => {
+            return FileChecked {
+                problems: vec![unreadable(store, &file.path, error)],
+                opening: None,
+            }
+        }
+    };
+    let mut messages = Vec::new();
+    if let Some(policies) = rules.policies {
+        // Each case under the version it recorded; one that cannot be
+        // found is a problem, never another version.
+        match super::policy::of_case(policies, &case) {
+            Ok(policy) => {
+                messages = crate::rules::against_policy(&case, policy, rules.now);
+                // With a roster: every event by someone allowed then.
+                if let Some(roster) = rules.roster {
+                    messages.extend(crate::team::event_problems(
+                        roster,
+                        policy,
+                        &case,
+                        super::sweep::POLICY_ACTOR,
+                    ));
+                }
+            }
+            Err(error) => messages.push(error.line()),
+        }
+    }
+    FileChecked {
+        problems: messages
+            .into_iter()
+            .map(|message| Problem::of_case(&file.path, message))
+            .collect(),
+        opening: Some(Opening::of(&case)),
+    }
+}
+
+/// The problem of a case file that cannot be read as a case.
+fn unreadable(store: &Store, path: &Path, error: StoreError) -> Problem {
+    match error {
+        StoreError::Invalid {
+            path,
+            line,
+            column,
+            message,
+        } => Problem {
+            file: path.display().to_string(),
+            line,
+            column,
+            message,
+        },
+        StoreError::WrongNumber {
+            path,
+            holds,
+            expected,
+        } => {
+            let other = store.path_of(holds);
+            let also = if other.exists() {
+                format!("; {} also claims case {holds}", other.display())
+            } else {
+                String::new()
+            };
+            Problem::of_case(
+                &path,
+                format!("number: the file holds case {holds} but its path is that of case {expected}{also}"),
+            )
+        }
+        other => Problem::of_file(path, other.to_string()),
+    }
+}
+
+/// The problems of the store that are not in a case: paths git left
+/// unmerged, temporaries no writer is writing, and strays.
+fn store_problems(
+    store: &Store,
+    temporaries: Vec<PathBuf>,
+    strays: Vec<StrayFile>,
+) -> Vec<Problem> {
+    let git = Git::at(store.root());
+    let unmerged = git
+        .unmerged()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(path, how)| {
+            let message = unmerged_message(&git, store, &path, how);
+            Problem::of_file(&store.root().join(&path), message)
+        });
+    let leftovers = leftover_temporaries(store, &temporaries)
+        .into_iter()
+        .map(|path| {
+            Problem::of_file(
+            &path,
+            "a temporary file left by an interrupted write; it is not a case and can be deleted"
+                .into(),
+        )
+        });
+    let strays = strays
+        .into_iter()
+        .map(|stray| Problem::of_file(&stray.path, stray.reason));
+    unmerged.chain(leftovers).chain(strays).collect()
+}
+
+/// Prints the problems in the chosen format; in a table, a last line that
+/// counts the cases checked and the problems.
+fn print_problems(
+    ctx: &mut Context,
+    policy_valid: bool,
+    cases_checked: usize,
+    problems: &[Problem],
+) {
+    let items: Vec<_> = problems
+        .iter()
+        .map(|p| json!({"file": p.file, "line": p.line, "column": p.column, "message": p.message}))
+        .collect();
+    let fields = ["file", "line", "column", "message"];
+    match ctx.format() {
+        Format::Json => ctx.out.push_str(&output::json(&json!({
+            "policy_valid": policy_valid,
+            "cases_checked": cases_checked,
+            "problems": items,
+        }))),
+        Format::Csv => ctx.out.push_str(&output::json_rows(&fields, items).csv()),
+        Format::Markdown => ctx
+            .out
+            .push_str(&output::json_rows(&fields, items).markdown()),
+        _ => {
+            for p in problems {
+                if p.line == 0 {
+                    ctx.out.push_str(&format!("{}: {}\n", p.file, p.message));
+                } else {
+                    ctx.out.push_str(&format!(
+                        "{}:{}:{}: {}\n",
+                        p.file, p.line, p.column, p.message
+                    ));
+                }
+            }
+            ctx.out.push_str(&format!(
+                "checked the policy and {} case file{}: {}\n",
+                cases_checked,
+                if cases_checked == 1 { "" } else { "s" },
+                match problems.len() {
+                    0 => "no problems".to_string(),
+                    1 => "1 problem".to_string(),
+                    n => format!("{n} problems"),
+                }
+            ));
+        }
+    }
 }
 
 /// What `check` learnt from one case file: its problems, and for a case it
@@ -262,18 +322,16 @@ fn duplicate_copies(store: &Store, mut openings: Vec<Opening>) -> Vec<Problem> {
             }) else {
                 continue;
             };
-            problems.push(Problem {
-                file: store.path_of(copy.number()).display().to_string(),
-                line: 1,
-                column: 1,
-                message: format!(
+            problems.push(Problem::of_case(
+                &store.path_of(copy.number()),
+                format!(
                     "case {} is a second copy of case {}: both were opened by the same event ({} by {}) and a renumber moved one of them; keep one (git rm the other)",
                     copy.number(),
                     original.number(),
                     crate::store::format_instant(copy.history()[0].at),
                     copy.history()[0].by,
                 ),
-            });
+            ));
         }
     }
     problems.sort_by(|a, b| a.file.cmp(&b.file));
@@ -281,7 +339,7 @@ fn duplicate_copies(store: &Store, mut openings: Vec<Opening>) -> Vec<Problem> {
 }
 
 /// What `check` says about a path git left unmerged, and what to do.
-fn unmerged_message(git: &Git, store: &Store, relative: &std::path::Path, how: Unmerged) -> String {
+fn unmerged_message(git: &Git, store: &Store, relative: &Path, how: Unmerged) -> String {
     let path = store.root().join(relative);
     let file = path.display().to_string();
     let number = relative
@@ -324,7 +382,7 @@ const LIVE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
 /// be taken: a read-only checkout), only temporaries untouched for
 /// [`LIVE_TEMPORARY`] are leftovers. The lock is held for these few
 /// `lstat`s only.
-fn leftover_temporaries(store: &Store, listed: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+fn leftover_temporaries(store: &Store, listed: &[PathBuf]) -> Vec<PathBuf> {
     if listed.is_empty() {
         return Vec::new();
     }
