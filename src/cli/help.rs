@@ -109,11 +109,7 @@ fn write_pages(
     dir: &std::path::Path,
     written: &mut usize,
 ) -> Result<(), CommandError> {
-    // clap names a command with a static string: a page's name lives as
-    // long as this one-shot command.
-    let page = command
-        .clone()
-        .name(&*Box::leak(name.to_string().into_boxed_str()));
+    let page = command.clone().name(name.to_string());
     let mut bytes = Vec::new();
     clap_mangen::Man::new(page)
         .render(&mut bytes)

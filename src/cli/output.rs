@@ -1,6 +1,8 @@
 //! Output formats for data: a plain table for people, JSON for programs,
 //! CSV for spreadsheets and Markdown for CI job summaries.
 
+use std::borrow::Cow;
+
 use clap::ValueEnum;
 use unicode_width::UnicodeWidthStr;
 
@@ -20,12 +22,19 @@ pub enum Format {
 /// Rows with named columns, rendered in any [`Format`] but JSON (which each
 /// command shapes itself).
 pub struct Rows {
-    pub headers: Vec<&'static str>,
+    /// Fixed words (`severity`) or, where a column is named after the
+    /// policy (`initial response - premium`), made at run time.
+    pub headers: Vec<Cow<'static, str>>,
     pub rows: Vec<Vec<String>>,
 }
 
 impl Rows {
     pub fn new(headers: Vec<&'static str>) -> Self {
+        Self::with_headers(headers.into_iter().map(Cow::Borrowed).collect())
+    }
+
+    /// Rows under headers some of which are made at run time.
+    pub fn with_headers(headers: Vec<Cow<'static, str>>) -> Self {
         Self {
             headers,
             rows: Vec::new(),
@@ -223,7 +232,7 @@ impl Rows {
     pub fn csv(&self) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         // Writing to memory cannot fail.
-        let _ = writer.write_record(&self.headers);
+        let _ = writer.write_record(self.headers.iter().map(|h| h.as_bytes()));
         for row in &self.rows {
             let _ = writer.write_record(row);
         }

@@ -4,6 +4,8 @@
 //! a year with their dates, the escalation rules, auto-close and reopen, and
 //! the permissions (who may do what) — as a table, Markdown or JSON.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{json, Value};
 
@@ -198,17 +200,15 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
     ]);
     out.push(("Policy version".to_string(), version));
 
-    let mut headers: Vec<&'static str> = vec!["severity"];
-    // Plan names are the policy's and table headers are 'static: a few
-    // bytes, once per command.
-    let plan_headers: Vec<&'static str> = policy
-        .plans
-        .iter()
-        .map(|p| &*Box::leak(format!("initial response - {p}").into_boxed_str()))
-        .collect();
-    headers.extend(plan_headers);
-    headers.extend(["clock", "starts at"]);
-    let mut targets = Rows::new(headers);
+    let mut headers: Vec<Cow<'static, str>> = vec!["severity".into()];
+    headers.extend(
+        policy
+            .plans
+            .iter()
+            .map(|plan| format!("initial response - {plan}").into()),
+    );
+    headers.extend(["clock".into(), "starts at".into()]);
+    let mut targets = Rows::with_headers(headers);
     for rule in &policy.severities {
         let mut row = vec![format!("{} {}", rule.level, rule.name)];
         row.extend(
