@@ -104,6 +104,40 @@ pub enum SortField {
 }
 
 impl SortField {
+    /// What any case row can be ordered by (`list`: a listing has no
+    /// clocks), in the order `--sort` errors list them.
+    pub const OF_A_CASE: [SortField; 9] = [
+        SortField::Number,
+        SortField::Opened,
+        SortField::Severity,
+        SortField::State,
+        SortField::Plan,
+        SortField::Region,
+        SortField::Owner,
+        SortField::Account,
+        SortField::Title,
+    ];
+
+    /// What a row of clocks can be ordered by (`sla`): its due time, what
+    /// any case row can, and its status.
+    pub fn of_clocks() -> Vec<SortField> {
+        std::iter::once(SortField::Due)
+            .chain(SortField::OF_A_CASE)
+            .chain(std::iter::once(SortField::Status))
+            .collect()
+    }
+
+    /// What the queue can be ordered by: what any case row can but the
+    /// state and owner (every queued case is new and unowned), and the due
+    /// time of its response.
+    pub fn of_the_queue() -> Vec<SortField> {
+        SortField::OF_A_CASE
+            .into_iter()
+            .filter(|field| !matches!(field, SortField::State | SortField::Owner))
+            .chain(std::iter::once(SortField::Due))
+            .collect()
+    }
+
     fn name(self) -> String {
         self.to_possible_value()
             .map_or_else(String::new, |v| v.get_name().to_string())

@@ -34,18 +34,6 @@ const QUEUE_EXAMPLES: &str = "Examples:
   cases queue --limit 3 --format json            the head of the queue, for a script
 ";
 
-/// What `queue --sort` can order by.
-const QUEUE_SORT: &[SortField] = &[
-    SortField::Number,
-    SortField::Opened,
-    SortField::Severity,
-    SortField::Plan,
-    SortField::Region,
-    SortField::Account,
-    SortField::Title,
-    SortField::Due,
-];
-
 #[derive(Debug, clap::Args)]
 pub struct TakeArgs {
     /// Take this case instead of the head of the queue.
@@ -102,12 +90,13 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
     let store = ctx.store()?;
     let filter = args.filter.resolve(ctx, &policy)?;
     let mut queued = queue(&store, &policies, ctx.now, &filter)?;
-    args.order.apply(&mut queued, QUEUE_SORT, |q| SortView {
-        header: q.case.header(),
-        opened_at: q.case.opened_at(),
-        due_at: q.due_at,
-        status: None,
-    })?;
+    args.order
+        .apply(&mut queued, &SortField::of_the_queue(), |q| SortView {
+            header: q.case.header(),
+            opened_at: q.case.opened_at(),
+            due_at: q.due_at,
+            status: None,
+        })?;
     let now = ctx.now;
     let item = |q: &Queued| {
         let h = q.case.header();

@@ -426,19 +426,6 @@ pub fn remaining(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// What `list --sort` can order by (a listing has no clocks).
-const LIST_SORT: &[SortField] = &[
-    SortField::Number,
-    SortField::Opened,
-    SortField::Severity,
-    SortField::State,
-    SortField::Plan,
-    SortField::Region,
-    SortField::Owner,
-    SortField::Account,
-    SortField::Title,
-];
-
 pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
@@ -462,15 +449,16 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             }
             Ok(Some(listed))
         })?;
-    args.order
-        .apply(&mut matching, LIST_SORT, |(header, opened_at, _)| {
-            SortView {
-                header,
-                opened_at: *opened_at,
-                due_at: None,
-                status: None,
-            }
-        })?;
+    args.order.apply(
+        &mut matching,
+        &SortField::OF_A_CASE,
+        |(header, opened_at, _)| SortView {
+            header,
+            opened_at: *opened_at,
+            due_at: None,
+            status: None,
+        },
+    )?;
     let item = |(h, opened_at, labels): &(crate::case::Header, DateTime<Utc>, Vec<String>)| {
         json!({
             "number": h.number,

@@ -67,21 +67,6 @@ fn parse_status(text: &str) -> Result<&'static str, String> {
         .ok_or_else(|| format!("allowed: {}", STATUSES.join(", ")))
 }
 
-/// What `sla --sort` can order by.
-const SLA_SORT: &[SortField] = &[
-    SortField::Due,
-    SortField::Number,
-    SortField::Opened,
-    SortField::Severity,
-    SortField::State,
-    SortField::Plan,
-    SortField::Region,
-    SortField::Owner,
-    SortField::Account,
-    SortField::Title,
-    SortField::Status,
-];
-
 /// The start of the `--since` window.
 #[derive(Debug, Clone, Copy)]
 pub enum Since {
@@ -160,13 +145,16 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
             header.number,
         )
     });
-    args.order
-        .apply(&mut lines, SLA_SORT, |(header, opened_at, line)| SortView {
+    args.order.apply(
+        &mut lines,
+        &SortField::of_clocks(),
+        |(header, opened_at, line)| SortView {
             header,
             opened_at: *opened_at,
             due_at: line.reading.due_at,
             status: Some(line.status()),
-        })?;
+        },
+    )?;
     let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
     // JSON lists the cases (in number order, or in the order of --sort)
     // with the clocks --status and --limit kept.
