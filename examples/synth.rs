@@ -12,7 +12,9 @@
 use std::fs;
 use std::path::PathBuf;
 
-use cases::case::{Case, CloseReason, Contact, Event, EventKind, Facts, Intake, State};
+use cases::case::{
+    Case, CloseReason, Contact, EscalationRequest, Event, EventKind, Facts, Intake, State,
+};
 use cases::policy::{Policy, DEFAULT_POLICY_YAML};
 use cases::store::{encode, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -186,7 +188,7 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
                     rng,
                     &mut case,
                     &owner,
-                    EventKind::EscalationRequested {
+                    EventKind::EscalationRequested(EscalationRequest {
                         requester: customer.clone(),
                         role: "primary-contact".into(),
                         channel: "community".into(),
@@ -194,7 +196,7 @@ fn synthesize(rng: &mut ChaCha8Rng, policy: &Policy, number: u64, opened: DateTi
                         resources: Some("Their search administrator".into()),
                         customer_success_manager: None,
                         customer_manager: None,
-                    },
+                    }),
                     3000,
                 )
             }

@@ -18,7 +18,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::calendar::Calendar;
-use crate::case::{severity_at, Case, EventKind};
+use crate::case::{severity_at, Case, EscalationRequest, EventKind};
 use crate::policy::Policy;
 
 /// How an escalation ended.
@@ -62,17 +62,11 @@ impl Ending {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escalation {
     pub requested_at: DateTime<Utc>,
-    pub requester: String,
-    pub role: String,
-    pub channel: String,
-    pub justification: String,
-    /// The internal resources the customer committed at the request; `None`
-    /// in requests recorded before it was asked for.
-    pub resources: Option<String>,
+    /// The request as recorded (its `resources` are `None` in requests
+    /// recorded before they were asked for).
+    pub request: EscalationRequest,
     /// The severity in force when it was requested.
     pub severity: u8,
-    pub customer_success_manager: Option<String>,
-    pub customer_manager: Option<String>,
     /// The manager's follow-up with the customer.
     pub reviewed_at: Option<DateTime<Utc>>,
     /// `(when, support manager, update frequency)`.
@@ -122,27 +116,10 @@ pub fn escalations(case: &Case) -> Vec<Escalation> {
     for event in case.history() {
         let open = all.last_mut().filter(|e| e.is_open());
         match (&event.kind, open) {
-            (
-                EventKind::EscalationRequested {
-                    requester,
-                    role,
-                    channel,
-                    justification,
-                    resources,
-                    customer_success_manager,
-                    customer_manager,
-                },
-                _,
-            ) => all.push(Escalation {
+            (EventKind::EscalationRequested(request), _) => all.push(Escalation {
                 requested_at: event.at,
-                requester: requester.clone(),
-                role: role.clone(),
-                channel: channel.clone(),
-                justification: justification.clone(),
-                resources: resources.clone(),
+                request: request.clone(),
                 severity: severity_at(case.history(), event.at).unwrap_or(case.header().severity),
-                customer_success_manager: customer_success_manager.clone(),
-                customer_manager: customer_manager.clone(),
                 reviewed_at: None,
                 accepted: None,
                 updates: Vec::new(),
@@ -250,10 +227,10 @@ pub fn stakeholders(case: &Case, escalation: &Escalation) -> Vec<(&'static str, 
     if let Some((_, manager, _)) = &escalation.accepted {
         people.push(("support manager", manager.clone()));
     }
-    if let Some(name) = &escalation.customer_success_manager {
+    if let Some(name) = &escalation.request.customer_success_manager {
         people.push(("customer success manager", name.clone()));
     }
-    if let Some(name) = &escalation.customer_manager {
+    if let Some(name) = &escalation.request.customer_manager {
         people.push(("customer manager", name.clone()));
     }
     people

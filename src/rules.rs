@@ -426,7 +426,7 @@ pub fn against_policy(case: &Case, policy: &Policy, now: DateTime<Utc>) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{CloseReason, Event, EventKind, Intake};
+    use crate::case::{CloseReason, EscalationRequest, Event, EventKind, Intake};
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
@@ -470,7 +470,7 @@ mod tests {
     }
 
     fn requested() -> EventKind {
-        EventKind::EscalationRequested {
+        EventKind::EscalationRequested(EscalationRequest {
             requester: "Jane".into(),
             role: "primary-contact".into(),
             channel: "community".into(),
@@ -478,7 +478,7 @@ mod tests {
             resources: None,
             customer_success_manager: None,
             customer_manager: None,
-        }
+        })
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! result does not depend on which side is "ours".
 #![no_main]
 
-use cases::case::{Case, CloseReason, Contact, Event, EventKind, Facts, Intake};
+use cases::case::{Case, CloseReason, Contact, EscalationRequest, Event, EventKind, Facts, Intake};
 use cases::merge::{merge, Merged};
 use chrono::{DateTime, Duration, Utc};
 use libfuzzer_sys::fuzz_target;
@@ -123,7 +123,7 @@ fn event(case: &Case, bytes: &mut Bytes) -> Event {
         13 => EventKind::ContactRemoved {
             contact: contact(detail),
         },
-        14 => EventKind::EscalationRequested {
+        14 => EventKind::EscalationRequested(EscalationRequest {
             requester: "Jane Doe".into(),
             role: "primary-contact".into(),
             channel: "community".into(),
@@ -131,7 +131,7 @@ fn event(case: &Case, bytes: &mut Bytes) -> Event {
             resources: Some(text("resources ")),
             customer_success_manager: None,
             customer_manager: None,
-        },
+        }),
         15 => EventKind::EscalationReviewed { note: None },
         16 => EventKind::EscalationAccepted {
             manager: "Mona".into(),

@@ -459,7 +459,7 @@ fn apply(replayed: &mut Replayed, event: &Event) -> Result<(), Refusal> {
                 return Err(Refusal::LastContact { number });
             }
         }
-        EventKind::EscalationRequested { .. } => {
+        EventKind::EscalationRequested(_) => {
             if let Some(status) = replayed.escalation {
                 return Err(Refusal::EscalationAlreadyOpen { number, status });
             }

@@ -198,7 +198,9 @@ macro_rules! with_events {
                 ContactRemoved "contact-removed" by SPECIALISTS {
                     contact: Contact,
                 } => format!("contact removed: {contact}"),
-                EscalationRequested "escalation-requested" by REQUESTERS {
+                /// An escalation was asked for: who asked, in what role,
+                /// through which channel, why, and what the customer commits.
+                EscalationRequested(EscalationRequest) "escalation-requested" by REQUESTERS {
                     requester: String,
                     role: String,
                     channel: String,

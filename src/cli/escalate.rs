@@ -11,43 +11,47 @@ use super::intake::{non_empty, one_line};
 use super::lifecycle::record_with;
 use super::policy::of_case;
 use super::{parse_duration_arg, CommandError, Context, Outcome};
-use crate::case::{Case, EventKind};
+use crate::case::{Case, EscalationRequest, EventKind};
 use crate::clock::{self, local_time, ClockKind};
 use crate::escalation;
 use crate::policy::{Policy, PolicySet};
+
+/// What an escalation request records, as given on the command line.
+#[derive(Debug, clap::Args)]
+pub struct RequestArgs {
+    /// The case number.
+    #[arg(value_parser = crate::cli::parse_case_number)]
+    number: u64,
+    /// Who asks for it.
+    #[arg(long = "by", value_name = "NAME")]
+    requester: String,
+    /// Their role (see `escalation.roles` in policy.yaml, e.g. primary-contact).
+    #[arg(long)]
+    role: String,
+    /// How it came in: community (any time) or phone (escalation desk hours; sev1 any time).
+    #[arg(long)]
+    channel: String,
+    /// Why the case needs more attention.
+    #[arg(long)]
+    justification: String,
+    /// The internal resources the customer commits to the resolution
+    /// (who, and for what): the guide makes it a condition, and a
+    /// de-escalation for missing resources refers to it.
+    #[arg(long, value_name = "TEXT")]
+    resources: String,
+    /// The account's customer success manager, kept informed.
+    #[arg(long, value_name = "NAME")]
+    customer_success_manager: Option<String>,
+    /// The account's customer manager, kept informed.
+    #[arg(long, value_name = "NAME")]
+    customer_manager: Option<String>,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum EscalateCommand {
     /// Request an escalation (eligible after 1 day for sev1, 2 business days
     /// for sev2, 5 for sev3; never for sev4).
-    Request {
-        /// The case number.
-        #[arg(value_parser = crate::cli::parse_case_number)]
-        number: u64,
-        /// Who asks for it.
-        #[arg(long = "by", value_name = "NAME")]
-        requester: String,
-        /// Their role (see `escalation.roles` in policy.yaml, e.g. primary-contact).
-        #[arg(long)]
-        role: String,
-        /// How it came in: community (any time) or phone (escalation desk hours; sev1 any time).
-        #[arg(long)]
-        channel: String,
-        /// Why the case needs more attention.
-        #[arg(long)]
-        justification: String,
-        /// The internal resources the customer commits to the resolution
-        /// (who, and for what): the guide makes it a condition, and a
-        /// de-escalation for missing resources refers to it.
-        #[arg(long, value_name = "TEXT")]
-        resources: String,
-        /// The account's customer success manager, kept informed.
-        #[arg(long, value_name = "NAME")]
-        customer_success_manager: Option<String>,
-        /// The account's customer manager, kept informed.
-        #[arg(long, value_name = "NAME")]
-        customer_manager: Option<String>,
-    },
+    Request(RequestArgs),
     /// The support manager followed up with the customer (stops the follow-up clock).
     Review {
         /// The case number.
@@ -119,7 +123,7 @@ pub fn cmd_escalate(ctx: &mut Context, command: EscalateCommand) -> Result<Outco
     let store = ctx.store()?;
     let now = ctx.now;
     let (number, mut kind, what) = event_of(command, &policies)?;
-    let is_request = matches!(kind, EventKind::EscalationRequested { .. });
+    let is_request = matches!(kind, EventKind::EscalationRequested(_));
     let case = record_with(ctx, &store, number, |case| {
         // Under the lock, on the case as it is now, under its policy version.
         gate(case, of_case(&policies, case)?, now, &mut kind)?;
@@ -137,40 +141,30 @@ fn event_of(
     policies: &PolicySet,
 ) -> Result<(u64, EventKind, String), CommandError> {
     Ok(match command {
-        EscalateCommand::Request {
-            number,
-            requester,
-            role,
-            channel,
-            justification,
-            resources,
-            customer_success_manager,
-            customer_manager,
-        } => {
+        EscalateCommand::Request(args) => {
             // The channel first: a usage error, before the case is read.
-            crate::rules::escalation_channel(&channel)
+            crate::rules::escalation_channel(&args.channel)
                 .map_err(|refusal| rule_refused(refusal, policies.current()))?;
-            let requester = one_line("--by", &requester)?;
-            let justification = non_empty(
-                "--justification",
-                &input::given_text(justification, "--justification")?,
-            )?;
-            let resources =
-                non_empty("--resources", &input::given_text(resources, "--resources")?)?;
-            let kind = EventKind::EscalationRequested {
-                requester: requester.clone(),
-                role: role.clone(),
-                channel,
-                justification,
-                resources: Some(resources),
-                customer_success_manager,
-                customer_manager,
+            let request = EscalationRequest {
+                requester: one_line("--by", &args.requester)?,
+                role: args.role,
+                channel: args.channel,
+                justification: non_empty(
+                    "--justification",
+                    &input::given_text(args.justification, "--justification")?,
+                )?,
+                resources: Some(non_empty(
+                    "--resources",
+                    &input::given_text(args.resources, "--resources")?,
+                )?),
+                customer_success_manager: args.customer_success_manager,
+                customer_manager: args.customer_manager,
             };
-            (
-                number,
-                kind,
-                format!("escalation requested by {requester} ({role})"),
-            )
+            let what = format!(
+                "escalation requested by {} ({})",
+                request.requester, request.role
+            );
+            (args.number, EventKind::EscalationRequested(request), what)
         }
         EscalateCommand::Review { number, note } => (
             number,
@@ -262,8 +256,8 @@ fn gate(
     kind: &mut EventKind,
 ) -> Result<(), CommandError> {
     match kind {
-        EventKind::EscalationRequested { role, channel, .. } => {
-            crate::rules::escalation_request(case, policy, now, role, channel)
+        EventKind::EscalationRequested(request) => {
+            crate::rules::escalation_request(case, policy, now, &request.role, &request.channel)
                 .map_err(|refusal| rule_refused(refusal, policy))?;
         }
         EventKind::EscalationClosed {
@@ -305,7 +299,7 @@ fn recorded_message(
             // what the customer committed at the request.
             message.push_str(&format!(
                 "resources the customer committed at the request: {}\n",
-                e.resources.as_deref().unwrap_or("(not recorded)")
+                e.request.resources.as_deref().unwrap_or("(not recorded)")
             ));
         }
     }

@@ -105,11 +105,11 @@ fn escalation_json(case: &Case, e: &Escalation) -> Value {
     json!({
         "status": e.status(),
         "requested_at": format_instant(e.requested_at),
-        "requester": e.requester,
-        "role": e.role,
-        "channel": e.channel,
-        "justification": e.justification,
-        "resources": e.resources,
+        "requester": e.request.requester,
+        "role": e.request.role,
+        "channel": e.request.channel,
+        "justification": e.request.justification,
+        "resources": e.request.resources,
         "severity": e.severity,
         "reviewed_at": instant_json(e.reviewed_at),
         "accepted_at": instant_json(e.accepted.as_ref().map(|(at, ..)| *at)),
@@ -299,14 +299,15 @@ fn show_text(
             index + 1,
             e.status(),
             zone.show(e.requested_at, tz),
-            e.requester,
-            e.role,
-            e.channel,
-            e.justification.replace('\n', " ")
+            e.request.requester,
+            e.request.role,
+            e.request.channel,
+            e.request.justification.replace('\n', " ")
         ));
         text.push_str(&format!(
             "     resources committed: {}\n",
-            e.resources
+            e.request
+                .resources
                 .as_deref()
                 .map_or("(not recorded)".into(), |r| r.replace('\n', " "))
         ));

@@ -902,10 +902,10 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
                 "<h3>#{index}: {}</h3>\n<dl class=\"facts\">\n<dt>requested</dt><dd>{} by {} ({}, {})</dd>\n<dt>justification</dt><dd class=\"detail\">{}</dd>",
                 escape(&e.status()),
                 time_in(e.requested_at, tz),
-                escape(&e.requester),
-                escape(&e.role),
-                escape(&e.channel),
-                escape(&e.justification)
+                escape(&e.request.requester),
+                escape(&e.request.role),
+                escape(&e.request.channel),
+                escape(&e.request.justification)
             );
             if let Some(reviewed) = e.reviewed_at {
                 let _ = writeln!(body, "<dt>reviewed</dt><dd>{}</dd>", time_in(reviewed, tz));

@@ -6,7 +6,9 @@
 //! clocks give (as `sla` and `show` compute them). Sized to run in a few
 //! seconds.
 
-use cases::case::{Case, CloseReason, Event, EventKind, Facts, Intake, PhoneCall};
+use cases::case::{
+    Case, CloseReason, EscalationRequest, Event, EventKind, Facts, Intake, PhoneCall,
+};
 use cases::clock::{self, ClockKind, ClockStatus};
 use cases::policy::Policy;
 use cases::report::{self, ReportRequest};
@@ -68,7 +70,7 @@ fn kind_of(case: &Case, choice: u8, detail: u8) -> EventKind {
             rule: Some("auto-close".into()),
         },
         12 => EventKind::Reopened { reason: None },
-        13 => EventKind::EscalationRequested {
+        13 => EventKind::EscalationRequested(EscalationRequest {
             requester: "Jane".into(),
             role: "primary-contact".into(),
             channel: "community".into(),
@@ -76,7 +78,7 @@ fn kind_of(case: &Case, choice: u8, detail: u8) -> EventKind {
             resources: detail.is_multiple_of(2).then(|| "admin".into()),
             customer_success_manager: None,
             customer_manager: None,
-        },
+        }),
         14 => EventKind::EscalationReviewed { note: None },
         15 => EventKind::EscalationAccepted {
             manager: "Mona".into(),

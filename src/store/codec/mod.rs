@@ -582,7 +582,7 @@ pub fn event_json(event: &Event) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::Intake;
+    use crate::case::{EscalationRequest, Intake};
     use proptest::prelude::*;
 
     /// Both readers of a text: the fast one (if it accepts) and serde's.
@@ -639,7 +639,7 @@ mod tests {
             EventKind::ContactRemoved {
                 contact: Contact::parse("Raj <raj@acme.example>").unwrap(),
             },
-            EventKind::EscalationRequested {
+            EventKind::EscalationRequested(EscalationRequest {
                 requester: "Jane Doe".into(),
                 role: "primary-contact".into(),
                 channel: "community".into(),
@@ -647,7 +647,7 @@ mod tests {
                 resources: Some(message.into()),
                 customer_success_manager: Some("Sam".into()),
                 customer_manager: None,
-            },
+            }),
             EventKind::EscalationReviewed {
                 note: Some(message.into()),
             },
