@@ -26,25 +26,24 @@ struct Problem {
 }
 
 impl Problem {
-    /// A problem of the whole file at `path` (no line).
-    fn of_file(path: &Path, message: String) -> Problem {
+    fn at(path: &Path, line: usize, column: usize, message: String) -> Problem {
         Problem {
             file: path.display().to_string(),
-            line: 0,
-            column: 0,
+            line,
+            column,
             message,
         }
+    }
+
+    /// A problem of the whole file at `path` (no line).
+    fn of_file(path: &Path, message: String) -> Problem {
+        Problem::at(path, 0, 0, message)
     }
 
     /// A problem of a case file found in what its text means, not at a
     /// place in it: given at its first line.
     fn of_case(path: &Path, message: String) -> Problem {
-        Problem {
-            file: path.display().to_string(),
-            line: 1,
-            column: 1,
-            message,
-        }
+        Problem::at(path, 1, 1, message)
     }
 }
 
@@ -156,12 +155,7 @@ fn unreadable(store: &Store, path: &Path, error: StoreError) -> Problem {
             line,
             column,
             message,
-        } => Problem {
-            file: path.display().to_string(),
-            line,
-            column,
-            message,
-        },
+        } => Problem::at(&path, line, column, message),
         StoreError::WrongNumber {
             path,
             holds,
