@@ -212,20 +212,21 @@ fn retargeted_due<T>(
     Ok((due, level))
 }
 
-/// What a response clock's target depends on: severity, plan and region.
-#[derive(Debug, Clone)]
-struct Terms {
+/// What a response clock's target depends on: severity, plan and region,
+/// borrowed from the history (re-targeting copies no strings).
+#[derive(Debug, Clone, Copy)]
+struct Terms<'a> {
     level: u8,
-    plan: String,
-    region: String,
+    plan: &'a str,
+    region: &'a str,
 }
 
 /// The terms after each severity change and plan or region edit of
 /// `events`, starting from `terms`, as (instant, terms then in force).
-fn terms_changes(
-    terms: Terms,
-    events: &[Event],
-) -> impl Iterator<Item = (DateTime<Utc>, Terms)> + '_ {
+fn terms_changes<'a>(
+    terms: Terms<'a>,
+    events: &'a [Event],
+) -> impl Iterator<Item = (DateTime<Utc>, Terms<'a>)> + 'a {
     events
         .iter()
         .scan(terms, |terms, event| {
@@ -237,18 +238,18 @@ fn terms_changes(
                 EventKind::Edited {
                     field, new_value, ..
                 } if field == "plan" => {
-                    terms.plan = new_value.clone();
+                    terms.plan = new_value;
                     true
                 }
                 EventKind::Edited {
                     field, new_value, ..
                 } if field == "region" => {
-                    terms.region = new_value.clone();
+                    terms.region = new_value;
                     true
                 }
                 _ => false,
             };
-            Some(changed.then(|| (event.at, terms.clone())))
+            Some(changed.then_some((event.at, *terms)))
         })
         .flatten()
 }
@@ -432,29 +433,39 @@ fn response_clock(
     let ran = &history[start_index + 1..ran_until];
     let level = severity_before(history, start_index).unwrap_or(case.header().severity);
     // The plan and region re-target it like the severity (`cases edit`):
-    // the terms in force at its start, then each change while it ran.
+    // the terms in force at its start (the opening facts, then the edits up
+    // to the start), then each change while it ran.
+    let opened_plan =
+        field_before(history, 0, "plan").unwrap_or_else(|| case.header().facts.plan.clone());
+    let opened_region =
+        field_before(history, 0, "region").unwrap_or_else(|| case.header().facts.region.clone());
+    let opened = Terms {
+        level,
+        plan: &opened_plan,
+        region: &opened_region,
+    };
+    let before_start = &history[1.min(history.len())..(start_index + 1).min(history.len())];
     let terms = Terms {
         level,
-        plan: field_before(history, start_index, "plan")
-            .unwrap_or_else(|| case.header().facts.plan.clone()),
-        region: field_before(history, start_index, "region")
-            .unwrap_or_else(|| case.header().facts.region.clone()),
+        ..terms_changes(opened, before_start)
+            .last()
+            .map_or(opened, |(_, terms)| terms)
     };
-    let (due, _) = retargeted_due(terms.clone(), terms_changes(terms, ran), |terms| {
+    let (due, _) = retargeted_due(terms, terms_changes(terms, ran), |terms| {
         let rule = rules.severity(case, terms.level)?;
         let target = rule
-            .response_target(&terms.plan)
+            .response_target(terms.plan)
             .ok_or_else(|| ClockError::UnknownPlan {
                 number: case.number(),
-                plan: terms.plan.clone(),
+                plan: terms.plan.to_string(),
             })?;
         let region =
             rules
                 .policy
-                .region(&terms.region)
+                .region(terms.region)
                 .ok_or_else(|| ClockError::UnknownRegion {
                     number: case.number(),
-                    region: terms.region.clone(),
+                    region: terms.region.to_string(),
                 })?;
         Ok(rules
             .policy

@@ -238,3 +238,33 @@ fn edit_with_format_json_prints_the_case_and_no_message() {
         .now("2026-11-23T15:02:00Z")
         .code(2);
 }
+
+#[test]
+fn a_plan_edited_before_a_reopen_sets_the_reopen_response_target() {
+    // Premium sev2 edited to basic before the first response: the reopen
+    // a day later targets the basic terms in force at its start (8 business
+    // hours from Tue 10:00 EST: 18:00 EST; premium's 2 would be 12:00).
+    let env = Env::new();
+    env.open(&NewCase::default());
+    env.run(&["edit", "1001", "--plan", "basic"])
+        .now("2026-11-23T14:20:00Z")
+        .ok();
+    env.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-23T14:25:00Z")
+        .ok();
+    env.run(&["respond", "1001"])
+        .now("2026-11-23T14:30:00Z")
+        .ok();
+    env.run(&["close", "1001", "--confirmed-by", "Jane Doe"])
+        .now("2026-11-23T15:00:00Z")
+        .ok();
+    env.run(&["reopen", "1001"])
+        .now("2026-11-24T15:00:00Z")
+        .ok();
+    let shown = env.show(1001, "2026-11-24T16:00:00Z");
+    let reopen = &shown["clocks"][1];
+    assert_eq!(reopen["clock"], "reopen-response");
+    assert_eq!(reopen["started_at"], "2026-11-24T15:00:00Z");
+    assert_eq!(reopen["due_at"], "2026-11-24T23:00:00Z");
+    assert_eq!(reopen["status"], "running");
+}
