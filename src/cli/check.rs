@@ -69,22 +69,16 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
         roster: roster.as_deref(),
         now: ctx.now,
     };
-    // Every file on all cores; each yields its own problems, in number order.
-    let (listing, per_file): (_, Vec<FileChecked>) =
-        store.scan_listed(|file, read| Some(check_file(&store, &rules, file, read)))?;
-    // One pass keeps the problems and the openings (the openings are one
-    // small record per case, the problems few), without a copy of both.
-    let mut openings = Vec::with_capacity(per_file.len());
-    let mut per_file_problems = Vec::new();
-    for checked in per_file {
-        openings.extend(checked.opening);
-        if !checked.problems.is_empty() {
-            per_file_problems.push(checked.problems);
-        }
-    }
-    problems.extend(duplicate_copies(&store, openings));
+    // Every file on all cores, folded into the problems (in number order)
+    // and one opening per case: nothing else is kept of a clean file.
+    let (listing, checked) = store.fold_listed(
+        Checked::default,
+        |checked, file, read| checked.add(check_file(&store, &rules, file, read)),
+        Checked::then,
+    )?;
+    problems.extend(duplicate_copies(&store, checked.openings));
     problems.extend(store_problems(&store, listing.temporaries, listing.strays));
-    problems.extend(per_file_problems.into_iter().flatten());
+    problems.extend(checked.problems);
     print_problems(ctx, policies.is_some(), listing.cases.len(), &problems);
     Ok(if problems.is_empty() {
         Outcome::Success
@@ -260,6 +254,32 @@ fn print_problems(
 struct FileChecked {
     problems: Vec<Problem>,
     opening: Option<Opening>,
+}
+
+/// What `check` keeps of a scan: the problems of the files, in number
+/// order, and how each case it could read was opened (for the copy
+/// detection), so a check of a large store holds one small [`Opening`] per
+/// case.
+#[derive(Default)]
+struct Checked {
+    problems: Vec<Problem>,
+    openings: Vec<Opening>,
+}
+
+impl Checked {
+    /// Adds what one file gave.
+    fn add(mut self, file: FileChecked) -> Checked {
+        self.problems.extend(file.problems);
+        self.openings.extend(file.opening);
+        self
+    }
+
+    /// Joins the checks of two runs of files, `self` the earlier.
+    fn then(mut self, mut later: Checked) -> Checked {
+        self.problems.append(&mut later.problems);
+        self.openings.append(&mut later.openings);
+        self
+    }
 }
 
 /// How a case was opened: a hash of its opening event's instant and actor

@@ -131,6 +131,24 @@ impl Store {
         F: Fn(A, &CaseFile, Result<Scanned<'_>, StoreError>) -> A + Sync + Send,
         R: Fn(A, A) -> A + Sync + Send,
     {
+        Ok(self.fold_listed(identity, fold, reduce)?.1)
+    }
+
+    /// [`Store::fold`], also returning the listing it scanned. `reduce`
+    /// always gets the accumulator of earlier files first, so appending
+    /// keeps number order.
+    pub fn fold_listed<A, I, F, R>(
+        &self,
+        identity: I,
+        fold: F,
+        reduce: R,
+    ) -> Result<(StoreListing, A), StoreError>
+    where
+        A: Send,
+        I: Fn() -> A + Sync + Send,
+        F: Fn(A, &CaseFile, Result<Scanned<'_>, StoreError>) -> A + Sync + Send,
+        R: Fn(A, A) -> A + Sync + Send,
+    {
         use rayon::prelude::*;
         let (listing, cache) = self.list_and_load_cache()?;
         let folded = listing
@@ -141,7 +159,7 @@ impl Store {
             })
             .reduce(&identity, reduce);
         cache.save();
-        Ok(folded)
+        Ok((listing, folded))
     }
 
     /// The listing and the scan cache, loaded side by side: the cache is
