@@ -1,6 +1,7 @@
 //! Read-only commands: `cases show N` and `cases list`.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Order, SortField, SortView};
@@ -203,13 +204,30 @@ pub fn cmd_show(ctx: &mut Context, args: ShowArgs) -> Result<Outcome, CommandErr
     Ok(Outcome::Success)
 }
 
-/// The readable form of one case.
+/// The readable form of one case: its header, clocks and gates,
+/// escalations and history.
 fn show_text(
     case: &Case,
     policy: &Policy,
     now: DateTime<Utc>,
     zone: ShownZone,
 ) -> Result<String, CommandError> {
+    let tz = policy.time_zone_of(&case.header().facts.region);
+    let escalations = escalation::escalations(case);
+    let mut text = show_header(case, policy, &escalations, zone);
+    show_clocks(&mut text, case, policy, now, zone)?;
+    show_escalations(&mut text, case, &escalations, zone, tz);
+    show_history(&mut text, case, zone, tz);
+    Ok(text)
+}
+
+/// The title line and one line per header fact.
+fn show_header(
+    case: &Case,
+    policy: &Policy,
+    escalations: &[Escalation],
+    zone: ShownZone,
+) -> String {
     let header = case.header();
     let tz = policy.time_zone_of(&header.facts.region);
     let severity_name = policy
@@ -225,7 +243,6 @@ fn show_text(
     field("language", header.facts.language.clone());
     field("severity", format!("{}{severity_name}", header.severity));
     field("state", header.state.to_string());
-    let escalations = escalation::escalations(case);
     if let Some(open) = escalations.last().filter(|e| e.is_open()) {
         let since = match &open.accepted {
             Some((accepted_at, ..)) => format!("yes, since {}", zone.show(*accepted_at, tz)),
@@ -254,7 +271,18 @@ fn show_text(
     }
     field("opened", zone.show(case.opened_at(), tz));
     field("policy", header.policy_version.clone());
+    text
+}
 
+/// The clocks and the gates.
+fn show_clocks(
+    text: &mut String,
+    case: &Case,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    zone: ShownZone,
+) -> Result<(), CommandError> {
+    let tz = policy.time_zone_of(&case.header().facts.region);
     text.push_str("clocks\n");
     let readings = clock::clocks(case, policy, now)?;
     for (reading, interval) in readings.iter().zip(update_intervals(&readings)) {
@@ -290,6 +318,17 @@ fn show_text(
             gate(gates.reopen_until, "")
         ));
     }
+    Ok(())
+}
+
+/// Each escalation: its request, acceptance, ending and stakeholders.
+fn show_escalations(
+    text: &mut String,
+    case: &Case,
+    escalations: &[Escalation],
+    zone: ShownZone,
+    tz: Tz,
+) {
     if !escalations.is_empty() {
         text.push_str("escalations\n");
     }
@@ -343,6 +382,11 @@ fn show_text(
             .collect();
         text.push_str(&format!("     stakeholders: {}\n", people.join(", ")));
     }
+}
+
+/// Each event: its instant, kind, actor and fields; a text of several
+/// lines below it.
+fn show_history(text: &mut String, case: &Case, zone: ShownZone, tz: Tz) {
     text.push_str("history\n");
     for event in case.history() {
         let mut details: Vec<String> = Vec::new();
@@ -387,7 +431,6 @@ fn show_text(
             }
         }
     }
-    Ok(text)
 }
 
 /// `running, due 2026-11-30 14:00 America/Toronto (in 2h30m)` and the like.
