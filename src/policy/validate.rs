@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use super::duration::{parse_duration, parse_wait, DURATION_HELP};
-use super::raw::{RawHoliday, RawPolicy, RawShift};
+use super::raw::{RawHoliday, RawPolicy, RawRegion, RawShift};
 use super::set::{is_version_name, VERSION_NAME_RULE};
 use super::*;
 use crate::calendar::{parse_weekday, BusinessCalendar, Holiday, Nth, TimeOfDay, WeeklyShift};
@@ -18,39 +18,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     let mut problems = Problems::new();
     let mut problem = |path: String, found: Problem| problems.push((path, found));
 
-    if raw.version.trim().is_empty() {
-        problem("version".into(), Problem::rule("must not be empty"));
-    }
-    let effective = raw.effective.as_deref().and_then(|text| {
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| {
-                problem(
-                    "effective".into(),
-                    Problem::rule(format!(
-                        "bad instant {text:?}: {e} (allowed: RFC 3339, e.g. 2027-01-01T00:00:00Z)"
-                    )),
-                )
-            })
-            .ok()
-    });
-    match raw.previous.as_deref().map(str::trim) {
-        Some(previous) if previous == raw.version.trim() => problem(
-            "previous".into(),
-            Problem::rule(format!("a version cannot replace itself ({previous:?})")),
-        ),
-        Some(previous) if !is_version_name(previous) => problem(
-            "previous".into(),
-            Problem::rule(format!(
-                "{previous:?} is not a version name ({VERSION_NAME_RULE})"
-            )),
-        ),
-        _ => {}
-    }
-    if raw.previous.is_some() && raw.effective.is_none() {
-        problem(
-            "effective".into(), Problem::rule("a version that replaces another needs the instant it takes effect (effective: RFC 3339)"));
-    }
+    let effective = version_fields(&raw, &mut problem);
     check_names("plans", &raw.plans, &mut problem);
 
     let holidays: Vec<NamedHoliday> = raw
@@ -72,121 +40,8 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             Problem::rule("at least one severity is required"),
         );
     }
-    for (i, s) in raw.severities.iter().enumerate() {
-        let path = format!("severities[{i}]");
-        if raw.severities[..i]
-            .iter()
-            .any(|other| other.level == s.level)
-        {
-            problem(
-                format!("{path}.level"),
-                Problem::rule(format!("level {} is defined twice", s.level)),
-            );
-        }
-        if raw.severities[..i].iter().any(|other| other.name == s.name) {
-            problem(
-                format!("{path}.name"),
-                Problem::rule(format!("name {:?} is used twice", s.name)),
-            );
-        }
-        if s.level == 0 || s.name.trim().is_empty() {
-            problem(
-                path.clone(),
-                Problem::rule("a severity needs a level of 1 or more and a name"),
-            );
-        }
-        let clock = match s.clock.as_str() {
-            "24x7" => Some(ClockCalendar::AlwaysOpen),
-            "business-hours" => Some(ClockCalendar::BusinessHours),
-            other => {
-                problem(
-                    format!("{path}.clock"),
-                    Problem::unknown("clock", other, ["24x7", "business-hours"]),
-                );
-                None
-            }
-        };
-        let response_starts = match s.response_starts.as_str() {
-            "opened" => Some(ResponseStart::Opened),
-            "first-phone-contact" => Some(ResponseStart::FirstPhoneContact),
-            other => {
-                problem(
-                    format!("{path}.response_starts"),
-                    Problem::unknown("start", other, ["opened", "first-phone-contact"]),
-                );
-                None
-            }
-        };
-        let follow_up = match s.escalation_follow_up_clock.as_str() {
-            "24x7" => Some(FollowUpCalendar::AlwaysOpen),
-            "desk" => Some(FollowUpCalendar::Desk),
-            other => {
-                problem(
-                    format!("{path}.escalation_follow_up_clock"),
-                    Problem::unknown("clock", other, ["24x7", "desk"]),
-                );
-                None
-            }
-        };
-        let escalation_after = parse_wait(&s.escalation_after).or_else(|| {
-            problem(
-                format!("{path}.escalation_after"),
-                Problem::malformed(
-                    "wait",
-                    s.escalation_after.as_str(),
-                    format!("{DURATION_HELP}, \"N business days\", or never"),
-                ),
-            );
-            None
-        });
-        let mut targets = Vec::new();
-        for plan in &raw.plans {
-            match s.response_targets.get(plan) {
-                None => problem(
-                    format!("{path}.response_targets"),
-                    Problem::rule(format!(
-                        "missing the target for plan {plan:?} (severity {})",
-                        s.level
-                    )),
-                ),
-                Some(text) => match parse_duration(text) {
-                    Some(target) if target > Duration::zero() => {
-                        targets.push((plan.clone(), target))
-                    }
-                    _ => problem(
-                        format!("{path}.response_targets.{plan}"),
-                        Problem::malformed(
-                            "duration",
-                            text,
-                            format!("{DURATION_HELP}, more than zero"),
-                        ),
-                    ),
-                },
-            }
-        }
-        for plan in s.response_targets.keys() {
-            if !raw.plans.contains(plan) {
-                problem(
-                    format!("{path}.response_targets.{plan}"),
-                    Problem::unknown("plan", plan, &raw.plans),
-                );
-            }
-        }
-        if let (Some(clock), Some(response_starts), Some(follow_up), Some(escalation_after)) =
-            (clock, response_starts, follow_up, escalation_after)
-        {
-            severities.push(SeverityRule {
-                level: s.level,
-                name: s.name.clone(),
-                description: s.description.trim().to_string(),
-                examples: s.examples.clone(),
-                clock,
-                response_starts,
-                response_targets: targets,
-                escalation_after,
-                escalation_follow_up_clock: follow_up,
-            });
-        }
+    for i in 0..raw.severities.len() {
+        severities.extend(severity(&raw, i, &mut problem));
     }
     severities.sort_by_key(|s| s.level);
 
@@ -198,23 +53,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         );
     }
     for (name, r) in &raw.regions {
-        let path = format!("regions.{name}");
-        if !is_name(name) {
-            problem(
-                path.clone(),
-                Problem::rule(format!("region name {name:?} {NAME_RULE}")),
-            );
-        }
-        check_names(&format!("{path}.languages"), &r.languages, &mut problem);
-        let calendar = calendar(&path, &r.time_zone, &r.shifts, &holiday_rules, &mut problem);
-        if let Some(calendar) = calendar {
-            regions.push(Region {
-                name: name.clone(),
-                calendar,
-                languages: r.languages.clone(),
-                phones: r.phones.clone(),
-            });
-        }
+        regions.extend(region(name, r, &holiday_rules, &mut problem));
     }
 
     check_names("intake.channels", &raw.intake.channels, &mut problem);
@@ -237,84 +76,9 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
         &mut problem,
     );
 
-    let auto_close_after = parse_wait(&raw.auto_close.after).filter(|w| *w != Wait::Never);
-    if auto_close_after.is_none() {
-        problem(
-            "auto_close.after".into(),
-            Problem::malformed(
-                "wait",
-                raw.auto_close.after.as_str(),
-                format!("{DURATION_HELP} or \"N business days\""),
-            ),
-        );
-    }
-    let after_last_follow_up = match &raw.auto_close.after_last_follow_up {
-        None => Some(AutoCloseRule::DEFAULT_AFTER_LAST_FOLLOW_UP),
-        Some(text) => {
-            let wait = parse_wait(text).filter(|w| *w != Wait::Never);
-            if wait.is_none() {
-                problem(
-                    "auto_close.after_last_follow_up".into(),
-                    Problem::malformed(
-                        "wait",
-                        text.as_str(),
-                        format!("{DURATION_HELP} or \"N business days\""),
-                    ),
-                );
-            }
-            wait
-        }
-    };
-    if raw.auto_close.follow_ups > MAX_FOLLOW_UPS {
-        problem(
-            "auto_close.follow_ups".into(),
-            Problem::rule(format!(
-                "{} follow-ups is too many (allowed: 0 to {MAX_FOLLOW_UPS})",
-                raw.auto_close.follow_ups
-            )),
-        );
-    }
+    let (auto_close_after, after_last_follow_up) = auto_close_waits(&raw, &mut problem);
     let reopen_window = positive_duration("reopen.window", &raw.reopen.window, &mut problem);
-    let permissions = match &raw.permissions {
-        None => super::default_permissions(),
-        Some(table) => {
-            let actions = super::permission_actions();
-            for (action, roles) in table {
-                if !actions.contains(&action.as_str()) {
-                    problem(
-                        format!("permissions.{action}"),
-                        Problem::unknown("action", action, &actions),
-                    );
-                }
-                for role in roles {
-                    if !crate::team::STAFF_ROLES.contains(&role.as_str()) {
-                        problem(
-                            format!("permissions.{action}"),
-                            Problem::unknown("role", role, crate::team::STAFF_ROLES),
-                        );
-                    }
-                }
-            }
-            // Actions added after permission tables were first written: a
-            // table that omits one gets its default roles, so an existing
-            // policy stays valid (and means what it meant).
-            let mut table = table.clone();
-            for (action, roles) in super::default_roles() {
-                if crate::case::EventKind::MAY_BE_UNLISTED.contains(&action)
-                    && !table.contains_key(action)
-                {
-                    table.insert(action.to_string(), super::owned(roles));
-                }
-            }
-            for action in &actions {
-                if !table.contains_key(*action) {
-                    problem(
-                        "permissions".into(), Problem::rule(format!("missing the roles allowed to record {action} (an empty list allows nobody)")));
-                }
-            }
-            table.iter().map(|(a, r)| (a.clone(), r.clone())).collect()
-        }
-    };
+    let permissions = permissions(&raw, &mut problem);
 
     match (
         desk,
@@ -367,6 +131,285 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
 pub const MAX_FOLLOW_UPS: u32 = 100;
 
 const NAME_RULE: &str = "must be lowercase letters, digits and dashes";
+
+/// The version's own fields: its name, when it takes effect and the
+/// version it replaces; the instant it takes effect, if valid.
+fn version_fields(
+    raw: &RawPolicy,
+    problem: &mut impl FnMut(String, Problem),
+) -> Option<DateTime<Utc>> {
+    if raw.version.trim().is_empty() {
+        problem("version".into(), Problem::rule("must not be empty"));
+    }
+    let effective = raw.effective.as_deref().and_then(|text| {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                problem(
+                    "effective".into(),
+                    Problem::rule(format!(
+                        "bad instant {text:?}: {e} (allowed: RFC 3339, e.g. 2027-01-01T00:00:00Z)"
+                    )),
+                )
+            })
+            .ok()
+    });
+    match raw.previous.as_deref().map(str::trim) {
+        Some(previous) if previous == raw.version.trim() => problem(
+            "previous".into(),
+            Problem::rule(format!("a version cannot replace itself ({previous:?})")),
+        ),
+        Some(previous) if !is_version_name(previous) => problem(
+            "previous".into(),
+            Problem::rule(format!(
+                "{previous:?} is not a version name ({VERSION_NAME_RULE})"
+            )),
+        ),
+        _ => {}
+    }
+    if raw.previous.is_some() && raw.effective.is_none() {
+        problem(
+            "effective".into(), Problem::rule("a version that replaces another needs the instant it takes effect (effective: RFC 3339)"));
+    }
+    effective
+}
+
+/// Severity `i` of the policy (`severities[i]`), if valid; a level or name
+/// used by an earlier severity is a problem.
+fn severity(
+    raw: &RawPolicy,
+    i: usize,
+    problem: &mut impl FnMut(String, Problem),
+) -> Option<SeverityRule> {
+    let s = &raw.severities[i];
+    let path = format!("severities[{i}]");
+    if raw.severities[..i]
+        .iter()
+        .any(|other| other.level == s.level)
+    {
+        problem(
+            format!("{path}.level"),
+            Problem::rule(format!("level {} is defined twice", s.level)),
+        );
+    }
+    if raw.severities[..i].iter().any(|other| other.name == s.name) {
+        problem(
+            format!("{path}.name"),
+            Problem::rule(format!("name {:?} is used twice", s.name)),
+        );
+    }
+    if s.level == 0 || s.name.trim().is_empty() {
+        problem(
+            path.clone(),
+            Problem::rule("a severity needs a level of 1 or more and a name"),
+        );
+    }
+    let clock = match s.clock.as_str() {
+        "24x7" => Some(ClockCalendar::AlwaysOpen),
+        "business-hours" => Some(ClockCalendar::BusinessHours),
+        other => {
+            problem(
+                format!("{path}.clock"),
+                Problem::unknown("clock", other, ["24x7", "business-hours"]),
+            );
+            None
+        }
+    };
+    let response_starts = match s.response_starts.as_str() {
+        "opened" => Some(ResponseStart::Opened),
+        "first-phone-contact" => Some(ResponseStart::FirstPhoneContact),
+        other => {
+            problem(
+                format!("{path}.response_starts"),
+                Problem::unknown("start", other, ["opened", "first-phone-contact"]),
+            );
+            None
+        }
+    };
+    let follow_up = match s.escalation_follow_up_clock.as_str() {
+        "24x7" => Some(FollowUpCalendar::AlwaysOpen),
+        "desk" => Some(FollowUpCalendar::Desk),
+        other => {
+            problem(
+                format!("{path}.escalation_follow_up_clock"),
+                Problem::unknown("clock", other, ["24x7", "desk"]),
+            );
+            None
+        }
+    };
+    let escalation_after = parse_wait(&s.escalation_after).or_else(|| {
+        problem(
+            format!("{path}.escalation_after"),
+            Problem::malformed(
+                "wait",
+                s.escalation_after.as_str(),
+                format!("{DURATION_HELP}, \"N business days\", or never"),
+            ),
+        );
+        None
+    });
+    let mut targets = Vec::new();
+    for plan in &raw.plans {
+        match s.response_targets.get(plan) {
+            None => problem(
+                format!("{path}.response_targets"),
+                Problem::rule(format!(
+                    "missing the target for plan {plan:?} (severity {})",
+                    s.level
+                )),
+            ),
+            Some(text) => match parse_duration(text) {
+                Some(target) if target > Duration::zero() => targets.push((plan.clone(), target)),
+                _ => problem(
+                    format!("{path}.response_targets.{plan}"),
+                    Problem::malformed(
+                        "duration",
+                        text,
+                        format!("{DURATION_HELP}, more than zero"),
+                    ),
+                ),
+            },
+        }
+    }
+    for plan in s.response_targets.keys() {
+        if !raw.plans.contains(plan) {
+            problem(
+                format!("{path}.response_targets.{plan}"),
+                Problem::unknown("plan", plan, &raw.plans),
+            );
+        }
+    }
+    Some(SeverityRule {
+        level: s.level,
+        name: s.name.clone(),
+        description: s.description.trim().to_string(),
+        examples: s.examples.clone(),
+        clock: clock?,
+        response_starts: response_starts?,
+        response_targets: targets,
+        escalation_after: escalation_after?,
+        escalation_follow_up_clock: follow_up?,
+    })
+}
+
+/// Region `name` of the policy (`regions.NAME`), if valid.
+fn region(
+    name: &str,
+    r: &RawRegion,
+    holidays: &[Holiday],
+    problem: &mut impl FnMut(String, Problem),
+) -> Option<Region> {
+    let path = format!("regions.{name}");
+    if !is_name(name) {
+        problem(
+            path.clone(),
+            Problem::rule(format!("region name {name:?} {NAME_RULE}")),
+        );
+    }
+    check_names(&format!("{path}.languages"), &r.languages, problem);
+    let calendar = calendar(&path, &r.time_zone, &r.shifts, holidays, problem)?;
+    Some(Region {
+        name: name.to_string(),
+        calendar,
+        languages: r.languages.clone(),
+        phones: r.phones.clone(),
+    })
+}
+
+/// The auto-close rule's two waits (`after`, `after_last_follow_up`), if
+/// valid, and a check of its follow-up count.
+fn auto_close_waits(
+    raw: &RawPolicy,
+    problem: &mut impl FnMut(String, Problem),
+) -> (Option<Wait>, Option<Wait>) {
+    let auto_close_after = parse_wait(&raw.auto_close.after).filter(|w| *w != Wait::Never);
+    if auto_close_after.is_none() {
+        problem(
+            "auto_close.after".into(),
+            Problem::malformed(
+                "wait",
+                raw.auto_close.after.as_str(),
+                format!("{DURATION_HELP} or \"N business days\""),
+            ),
+        );
+    }
+    let after_last_follow_up = match &raw.auto_close.after_last_follow_up {
+        None => Some(AutoCloseRule::DEFAULT_AFTER_LAST_FOLLOW_UP),
+        Some(text) => {
+            let wait = parse_wait(text).filter(|w| *w != Wait::Never);
+            if wait.is_none() {
+                problem(
+                    "auto_close.after_last_follow_up".into(),
+                    Problem::malformed(
+                        "wait",
+                        text.as_str(),
+                        format!("{DURATION_HELP} or \"N business days\""),
+                    ),
+                );
+            }
+            wait
+        }
+    };
+    if raw.auto_close.follow_ups > MAX_FOLLOW_UPS {
+        problem(
+            "auto_close.follow_ups".into(),
+            Problem::rule(format!(
+                "{} follow-ups is too many (allowed: 0 to {MAX_FOLLOW_UPS})",
+                raw.auto_close.follow_ups
+            )),
+        );
+    }
+    (auto_close_after, after_last_follow_up)
+}
+
+/// The permissions table: the policy's, checked (every action and role
+/// known, every action listed but those that may be unlisted), or the
+/// guide's when it has none.
+fn permissions(
+    raw: &RawPolicy,
+    problem: &mut impl FnMut(String, Problem),
+) -> Vec<(String, Vec<String>)> {
+    match &raw.permissions {
+        None => super::default_permissions(),
+        Some(table) => {
+            let actions = super::permission_actions();
+            for (action, roles) in table {
+                if !actions.contains(&action.as_str()) {
+                    problem(
+                        format!("permissions.{action}"),
+                        Problem::unknown("action", action, &actions),
+                    );
+                }
+                for role in roles {
+                    if !crate::team::STAFF_ROLES.contains(&role.as_str()) {
+                        problem(
+                            format!("permissions.{action}"),
+                            Problem::unknown("role", role, crate::team::STAFF_ROLES),
+                        );
+                    }
+                }
+            }
+            // Actions added after permission tables were first written: a
+            // table that omits one gets its default roles, so an existing
+            // policy stays valid (and means what it meant).
+            let mut table = table.clone();
+            for (action, roles) in super::default_roles() {
+                if crate::case::EventKind::MAY_BE_UNLISTED.contains(&action)
+                    && !table.contains_key(action)
+                {
+                    table.insert(action.to_string(), super::owned(roles));
+                }
+            }
+            for action in &actions {
+                if !table.contains_key(*action) {
+                    problem(
+                        "permissions".into(), Problem::rule(format!("missing the roles allowed to record {action} (an empty list allows nobody)")));
+                }
+            }
+            table.iter().map(|(a, r)| (a.clone(), r.clone())).collect()
+        }
+    }
+}
 
 /// Names used on the command line: lowercase words joined by dashes.
 fn is_name(text: &str) -> bool {
