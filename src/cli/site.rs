@@ -13,10 +13,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use super::report::{read_what_if, PeriodArgs};
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::State;
-use crate::policy::format_duration;
+use crate::policy::{format_duration, Policy, PolicySet};
 use crate::report::{ReportRequest, Tally};
 use crate::site::{self, report_page::ReportView, CaseFacts, SiteFile, SiteInput};
-use crate::store::{format_instant, Scanned};
+use crate::store::{format_instant, Scanned, Store};
 
 /// The file that marks a directory as a site `cases site` wrote, so that
 /// it never replaces a directory holding anything else.
@@ -93,52 +93,13 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     let other_policy = what_if.as_ref().map(|(_, p)| p);
 
-    let gathered = store.fold(
-        || Gathered {
-            other: other_policy.map(|_| Tally::new()),
-            ..Gathered::default()
-        },
-        |mut acc, file, read| {
-            if acc.error.is_some() {
-                return acc;
-            }
-            let added = read
-                .and_then(Scanned::into_case)
-                .map_err(CommandError::from)
-                .and_then(|case| {
-                    // Each case under the policy version it recorded.
-                    let policy = super::policy::of_case(&policies, &case)?;
-                    acc.current.add(&case, policy, &request)?;
-                    if let (Some(tally), Some(other)) = (acc.other.as_mut(), other_policy) {
-                        tally.add(&case, other, &request)?;
-                    }
-                    let Some(as_of) = case.view_as_of(now) else {
-                        return Ok(());
-                    };
-                    if site::gets_page(&as_of, now, args.closed_within) {
-                        if let Some(facts) = CaseFacts::of(&as_of, policy, now)? {
-                            acc.paged.push(facts);
-                        }
-                    }
-                    Ok(())
-                });
-            acc.error = added.err().map(|e| (file.number, e));
-            acc
-        },
-        |mut a, b| {
-            a.current = a.current.merge(b.current);
-            a.other = match (a.other, b.other) {
-                (Some(x), Some(y)) => Some(x.merge(y)),
-                (x, y) => x.or(y),
-            };
-            a.paged.extend(b.paged);
-            // The error of the lowest-numbered case, as a sequential read would give.
-            a.error = match (a.error, b.error) {
-                (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
-                (x, y) => x.or(y),
-            };
-            a
-        },
+    let gathered = gather(
+        &store,
+        &policies,
+        &request,
+        other_policy,
+        now,
+        args.closed_within,
     )?;
     if let Some((_, error)) = gathered.error {
         return Err(error);
@@ -156,16 +117,7 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
             (name.clone(), report)
         });
 
-    // The queue in taking order, as `cases queue` gives it.
-    let mut queued: Vec<&CaseFacts> = paged
-        .iter()
-        .filter(|f| f.case.header().state == State::New)
-        .collect();
-    queued.sort_by_key(|f| {
-        let due = crate::rules::awaited_response(&f.clocks).and_then(|r| r.due_at);
-        crate::rules::taking_key(&f.case, due)
-    });
-    let queue: Vec<u64> = queued.iter().map(|f| f.case.number()).collect();
+    let queue = taking_order(&paged);
 
     let input = SiteInput {
         policy: &policy,
@@ -192,6 +144,80 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         written.bytes
     ));
     Ok(Outcome::Success)
+}
+
+/// Every case read once, on all cores: the report's tallies (under each
+/// case's policy version, and under the what-if policy), and the facts of
+/// each case that gets a page; the first error by case number.
+fn gather(
+    store: &Store,
+    policies: &PolicySet,
+    request: &ReportRequest,
+    other_policy: Option<&Policy>,
+    now: DateTime<Utc>,
+    closed_within: Duration,
+) -> Result<Gathered, CommandError> {
+    Ok(store.fold(
+        || Gathered {
+            other: other_policy.map(|_| Tally::new()),
+            ..Gathered::default()
+        },
+        |mut acc, file, read| {
+            if acc.error.is_some() {
+                return acc;
+            }
+            let added = read
+                .and_then(Scanned::into_case)
+                .map_err(CommandError::from)
+                .and_then(|case| {
+                    // Each case under the policy version it recorded.
+                    let policy = super::policy::of_case(policies, &case)?;
+                    acc.current.add(&case, policy, request)?;
+                    if let (Some(tally), Some(other)) = (acc.other.as_mut(), other_policy) {
+                        tally.add(&case, other, request)?;
+                    }
+                    let Some(as_of) = case.view_as_of(now) else {
+                        return Ok(());
+                    };
+                    if site::gets_page(&as_of, now, closed_within) {
+                        if let Some(facts) = CaseFacts::of(&as_of, policy, now)? {
+                            acc.paged.push(facts);
+                        }
+                    }
+                    Ok(())
+                });
+            acc.error = added.err().map(|e| (file.number, e));
+            acc
+        },
+        |mut a, b| {
+            a.current = a.current.merge(b.current);
+            a.other = match (a.other, b.other) {
+                (Some(x), Some(y)) => Some(x.merge(y)),
+                (x, y) => x.or(y),
+            };
+            a.paged.extend(b.paged);
+            // The error of the lowest-numbered case, as a sequential read would give.
+            a.error = match (a.error, b.error) {
+                (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
+                (x, y) => x.or(y),
+            };
+            a
+        },
+    )?)
+}
+
+/// The numbers of the queued cases among `paged` in taking order, as
+/// `cases queue` gives it.
+fn taking_order(paged: &[CaseFacts]) -> Vec<u64> {
+    let mut queued: Vec<&CaseFacts> = paged
+        .iter()
+        .filter(|f| f.case.header().state == State::New)
+        .collect();
+    queued.sort_by_key(|f| {
+        let due = crate::rules::awaited_response(&f.clocks).and_then(|r| r.due_at);
+        crate::rules::taking_key(&f.case, due)
+    });
+    queued.iter().map(|f| f.case.number()).collect()
 }
 
 /// Where the site goes: its parent directory and its own name.
