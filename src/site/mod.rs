@@ -792,8 +792,36 @@ struct Moment {
 /// page (a related case without one is named, not linked).
 pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -> SiteFile {
     let now = input.now;
+    let h = facts.case.header();
+    let root = "../../";
+    let mut body = facts_section(input, linked, facts);
+    clocks_section(&mut body, input, facts);
+    escalations_section(&mut body, input, facts);
+    history_section(&mut body, input, facts);
+    let title = format!("Case {}: {}", h.number, h.facts.title);
+    let stylesheet = format!("{root}{STYLESHEET_PATH}");
+    let text = Frame {
+        title: &title,
+        styles: Styles::Linked(&stylesheet),
+        root: Some(root),
+        subtitle: format!(
+            "sev{} · {} · {} · as of {}",
+            h.severity,
+            escape(&h.facts.account),
+            h.state,
+            time_utc(now)
+        ),
+    }
+    .render(&body);
+    SiteFile {
+        path: case_path(h.number),
+        bytes: text.into_bytes(),
+    }
+}
+/// The case's facts (`#case`): state, severity, plan, region and the rest.
+fn facts_section(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -> String {
     let case = &facts.case;
-    let h = case.header();
+    let h = facts.case.header();
     let tz = facts.time_zone;
     let root = "../../";
     let severity_name = input
@@ -848,8 +876,13 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
     fact("escalated", escalated.into());
     fact("policy version", escape(&h.policy_version));
     body.push_str("</dl>\n</section>\n");
+    body
+}
 
-    // Clocks.
+/// Its clocks and gates (`#clocks`).
+fn clocks_section(body: &mut String, input: &SiteInput, facts: &CaseFacts) {
+    let now = input.now;
+    let tz = facts.time_zone;
     body.push_str("<section id=\"clocks\">\n<h2>Clocks</h2>\n<div class=\"scroll\">\n<table class=\"stack\">\n<thead><tr><th scope=\"col\">clock</th><th scope=\"col\">status</th><th scope=\"col\">started</th><th scope=\"col\">due</th><th scope=\"col\">stopped</th></tr></thead>\n<tbody>\n");
     for r in &facts.clocks {
         let when = |t: Option<DateTime<Utc>>| t.map_or("-".into(), |t| time_in(t, tz));
@@ -891,8 +924,13 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         );
     }
     body.push_str("</dl>\n</section>\n");
+}
 
-    // Escalations.
+/// Its escalations (`#escalation`), if any.
+fn escalations_section(body: &mut String, input: &SiteInput, facts: &CaseFacts) {
+    let now = input.now;
+    let case = &facts.case;
+    let tz = facts.time_zone;
     if !facts.escalations.is_empty() {
         body.push_str("<section id=\"escalation\">\n<h2>Escalation</h2>\n");
         for (i, e) in facts.escalations.iter().enumerate() {
@@ -958,8 +996,14 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         }
         body.push_str("</section>\n");
     }
+}
 
-    // History as a timeline, with the clocks' starts, dues and stops.
+/// Its history as a timeline (`#history`), with the clocks' starts, dues
+/// and stops.
+fn history_section(body: &mut String, input: &SiteInput, facts: &CaseFacts) {
+    let now = input.now;
+    let case = &facts.case;
+    let tz = facts.time_zone;
     let mut moments: Vec<Moment> = Vec::new();
     for event in case.history() {
         moments.push(Moment {
@@ -1039,26 +1083,6 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         );
     }
     body.push_str("</ol>\n</section>\n");
-
-    let title = format!("Case {}: {}", h.number, h.facts.title);
-    let stylesheet = format!("{root}{STYLESHEET_PATH}");
-    let text = Frame {
-        title: &title,
-        styles: Styles::Linked(&stylesheet),
-        root: Some(root),
-        subtitle: format!(
-            "sev{} · {} · {} · as of {}",
-            h.severity,
-            escape(&h.facts.account),
-            h.state,
-            time_utc(now)
-        ),
-    }
-    .render(&body);
-    SiteFile {
-        path: case_path(h.number),
-        bytes: text.into_bytes(),
-    }
 }
 
 /// The fields of an event other than when, what and who, one per line
