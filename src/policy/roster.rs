@@ -110,67 +110,8 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
     };
     let mut members: Vec<Member> = Vec::new();
     for (i, m) in raw_members.into_iter().enumerate() {
-        let path = format!("members[{i}]");
-        let name = m.name.trim().to_string();
-        if name.is_empty() || name.contains(['\n', '\r', '<', '>']) {
-            problem(
-                format!("{path}.name"),
-                Problem::rule("must be one line without < or >"),
-            );
-        } else if members.iter().any(|other| other.name == name) {
-            problem(
-                format!("{path}.name"),
-                Problem::rule(format!("{name:?} is on the roster twice")),
-            );
-        }
-        let email = m.email.trim().to_string();
-        if !email.contains('@') || email.contains([' ', '<', '>', '\n']) {
-            problem(
-                format!("{path}.email"),
-                Problem::rule(format!("{email:?} is not an email address")),
-            );
-        }
-        if m.roles.is_empty() {
-            problem(
-                format!("{path}.roles"),
-                Problem::rule(format!(
-                    "at least one role (allowed: {})",
-                    STAFF_ROLES.join(", ")
-                )),
-            );
-        }
-        for role in &m.roles {
-            if !STAFF_ROLES.contains(&role.as_str()) {
-                problem(
-                    format!("{path}.roles"),
-                    Problem::unknown("role", role, STAFF_ROLES),
-                );
-            }
-        }
-        let mut instant = |key: &str, text: &Option<String>| {
-            let text = text.as_deref()?;
-            parse_date_or_instant(text).or_else(|| {
-                problem(
-                    format!("{path}.{key}"),
-                    Problem::malformed("date", text, "2026-01-31 or an RFC 3339 instant"),
-                );
-                None
-            })
-        };
-        let from = instant("from", &m.from);
-        let until = instant("until", &m.until);
-        if let (Some(from), Some(until)) = (from, until) {
-            if until <= from {
-                problem(format!("{path}.until"), Problem::rule("must be after from"));
-            }
-        }
-        members.push(Member {
-            name,
-            email,
-            roles: m.roles,
-            from,
-            until,
-        });
+        let member = member(i, m, &members, &mut problem);
+        members.push(member);
     }
     if problems.is_empty() {
         Ok(Some(Roster { members }))
@@ -179,6 +120,77 @@ pub fn parse_roster(text: &str, origin: &str) -> Result<Option<Roster>, PolicyEr
             origin: origin.to_string(),
             problems,
         })
+    }
+}
+
+/// Member `i` of the roster (`members[i]`), with a problem for each field
+/// that is not allowed; a name already on the roster (`earlier`) is one.
+fn member(
+    i: usize,
+    m: RawMember,
+    earlier: &[Member],
+    problem: &mut impl FnMut(String, Problem),
+) -> Member {
+    let path = format!("members[{i}]");
+    let name = m.name.trim().to_string();
+    if name.is_empty() || name.contains(['\n', '\r', '<', '>']) {
+        problem(
+            format!("{path}.name"),
+            Problem::rule("must be one line without < or >"),
+        );
+    } else if earlier.iter().any(|other| other.name == name) {
+        problem(
+            format!("{path}.name"),
+            Problem::rule(format!("{name:?} is on the roster twice")),
+        );
+    }
+    let email = m.email.trim().to_string();
+    if !email.contains('@') || email.contains([' ', '<', '>', '\n']) {
+        problem(
+            format!("{path}.email"),
+            Problem::rule(format!("{email:?} is not an email address")),
+        );
+    }
+    if m.roles.is_empty() {
+        problem(
+            format!("{path}.roles"),
+            Problem::rule(format!(
+                "at least one role (allowed: {})",
+                STAFF_ROLES.join(", ")
+            )),
+        );
+    }
+    for role in &m.roles {
+        if !STAFF_ROLES.contains(&role.as_str()) {
+            problem(
+                format!("{path}.roles"),
+                Problem::unknown("role", role, STAFF_ROLES),
+            );
+        }
+    }
+    let mut instant = |key: &str, text: &Option<String>| {
+        let text = text.as_deref()?;
+        parse_date_or_instant(text).or_else(|| {
+            problem(
+                format!("{path}.{key}"),
+                Problem::malformed("date", text, "2026-01-31 or an RFC 3339 instant"),
+            );
+            None
+        })
+    };
+    let from = instant("from", &m.from);
+    let until = instant("until", &m.until);
+    if let (Some(from), Some(until)) = (from, until) {
+        if until <= from {
+            problem(format!("{path}.until"), Problem::rule("must be after from"));
+        }
+    }
+    Member {
+        name,
+        email,
+        roles: m.roles,
+        from,
+        until,
     }
 }
 
