@@ -587,22 +587,7 @@ pub fn cmd_import(ctx: &mut Context, args: ImportArgs) -> Result<Outcome, Comman
     }?;
     let CreatedMany { cases, ignored } = match built {
         Ok(built) => built,
-        Err(mut errors) => {
-            errors.sort_by_key(|e| line_of(e));
-            for error in &errors {
-                ctx.err.push_str(&format!(
-                    "cases: error: {shown}: {}\n",
-                    output::printable(error, false)
-                ));
-            }
-            let problems = match errors.len() {
-                1 => "1 problem".to_string(),
-                n => format!("{n} problems"),
-            };
-            return Err(CommandError::usage(format!(
-                "{shown}: {problems} (each above); nothing was imported"
-            )));
-        }
+        Err(errors) => return Err(refused_rows(ctx, &shown, errors)),
     };
     for path in &ignored {
         ctx.err.push_str(&format!(
@@ -623,22 +608,44 @@ pub fn cmd_import(ctx: &mut Context, args: ImportArgs) -> Result<Outcome, Comman
         }
     }
     let numbers: Vec<u64> = cases.iter().map(Case::number).collect();
+    print_imported(ctx, args.dry_run, &planned, &numbers);
+    Ok(Outcome::Success)
+}
+
+/// Names each bad row on standard error, in line order; the error that
+/// says nothing was imported.
+fn refused_rows(ctx: &mut Context, shown: &str, mut errors: Vec<String>) -> CommandError {
+    errors.sort_by_key(|e| line_of(e));
+    for error in &errors {
+        ctx.err.push_str(&format!(
+            "cases: error: {shown}: {}\n",
+            output::printable(error, false)
+        ));
+    }
+    let problems = match errors.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    };
+    CommandError::usage(format!(
+        "{shown}: {problems} (each above); nothing was imported"
+    ))
+}
+
+/// The summary: each row's line and the number its case got (JSON), or
+/// `imported 3 cases: 1013-1015`.
+fn print_imported(ctx: &mut Context, dry_run: bool, planned: &[Planned<'_>], numbers: &[u64]) {
     match ctx.format() {
         Format::Json => ctx.out.push_str(&output::json(&json!({
-            "dry_run": args.dry_run,
-            "count": cases.len(),
+            "dry_run": dry_run,
+            "count": numbers.len(),
             "cases": planned
                 .iter()
-                .zip(&numbers)
+                .zip(numbers)
                 .map(|(p, number)| json!({"line": p.line, "number": number}))
                 .collect::<Vec<_>>(),
         }))),
         _ => {
-            let verb = if args.dry_run {
-                "would import"
-            } else {
-                "imported"
-            };
+            let verb = if dry_run { "would import" } else { "imported" };
             let line = match (numbers.first(), numbers.last()) {
                 (Some(first), Some(last)) if first == last => format!("{verb} 1 case: {first}\n"),
                 (Some(first), Some(last)) => {
@@ -649,7 +656,6 @@ pub fn cmd_import(ctx: &mut Context, args: ImportArgs) -> Result<Outcome, Comman
             ctx.out.push_str(&line);
         }
     }
-    Ok(Outcome::Success)
 }
 
 /// The line number an import error starts with (`line 12: ...`).
