@@ -188,8 +188,25 @@ fn follow_up_text(policy: &Policy, calendar: FollowUpCalendar) -> String {
 
 /// Every section as a titled table.
 fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
-    let mut out = Vec::new();
+    vec![
+        ("Policy version".to_string(), version_table(policy)),
+        ("Case response times".to_string(), response_table(policy)),
+        (
+            "Contacting support".to_string(),
+            regions_table(policy, year),
+        ),
+        (
+            format!("Holidays {year} (business calendars; not 24x7)"),
+            holidays_table(policy, year),
+        ),
+        ("Case escalation".to_string(), escalation_table(policy)),
+        ("Rules".to_string(), rules_table(policy, year)),
+        ("Who may do what".to_string(), permissions_table(policy)),
+    ]
+}
 
+/// The version, when it takes effect and what it replaced.
+fn version_table(policy: &Policy) -> Rows {
     let mut version = Rows::new(vec!["version", "effective", "previous"]);
     version.push(vec![
         policy.version.clone(),
@@ -198,8 +215,11 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
             .map_or("always".into(), crate::store::format_instant),
         policy.previous.clone().unwrap_or_else(|| "-".into()),
     ]);
-    out.push(("Policy version".to_string(), version));
+    version
+}
 
+/// Each severity's initial response target per plan, its clock and its start.
+fn response_table(policy: &Policy) -> Rows {
     let mut headers: Vec<Cow<'static, str>> = vec!["severity".into()];
     headers.extend(
         policy
@@ -221,8 +241,11 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
         row.push(starts_text(rule.response_starts).to_string());
         targets.push(row);
     }
-    out.push(("Case response times".to_string(), targets));
+    targets
+}
 
+/// Each region's hours in `year` (local and UTC), languages and phones.
+fn regions_table(policy: &Policy, year: i32) -> Rows {
     let mut regions = Rows::new(vec![
         "region",
         "time zone",
@@ -260,17 +283,20 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
             ]);
         }
     }
-    out.push(("Contacting support".to_string(), regions));
+    regions
+}
 
+/// The holidays of `year`.
+fn holidays_table(policy: &Policy, year: i32) -> Rows {
     let mut days = Rows::new(vec!["date", "day", "holiday"]);
     for (date, name) in holidays(policy, year) {
         days.push(vec![date.to_string(), date.format("%a").to_string(), name]);
     }
-    out.push((
-        format!("Holidays {year} (business calendars; not 24x7)"),
-        days,
-    ));
+    days
+}
 
+/// When each severity may be escalated, and the manager's follow-up.
+fn escalation_table(policy: &Policy) -> Rows {
     let mut escalation = Rows::new(vec!["severity", "allowed after", "manager follow-up"]);
     for rule in &policy.severities {
         escalation.push(vec![
@@ -283,8 +309,11 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
             },
         ]);
     }
-    out.push(("Case escalation".to_string(), escalation));
+    escalation
+}
 
+/// The escalation desk, intake, auto-close and reopen rules.
+fn rules_table(policy: &Policy, year: i32) -> Rows {
     let mut rules = Rows::new(vec!["rule", "value"]);
     for (local, utc) in hours(&policy.escalation.desk, year) {
         rules.push(vec![
@@ -325,8 +354,11 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
         "reopen window".into(),
         format!("{} after closing", format_duration(policy.reopen_window)),
     ]);
-    out.push(("Rules".to_string(), rules));
+    rules
+}
 
+/// Each action and the roles allowed to record it.
+fn permissions_table(policy: &Policy) -> Rows {
     let mut roles = Rows::new(vec!["action", "roles allowed (with a roster, team.yaml)"]);
     for (action, allowed) in &policy.permissions {
         roles.push(vec![
@@ -338,8 +370,7 @@ fn sections(policy: &Policy, year: i32) -> Vec<(String, Rows)> {
             },
         ]);
     }
-    out.push(("Who may do what".to_string(), roles));
-    out
+    roles
 }
 
 fn policy_json(policy: &Policy, year: i32) -> Value {
