@@ -20,21 +20,10 @@ pub use lifecycle::{
 
 /// A case's place in the lifecycle.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub enum State {
     /// Queued, no owner: where every case starts.
-    #[default]
     New,
     /// Owned by a product specialist.
     Open,
@@ -283,7 +272,7 @@ macro_rules! declare_events {
     (@struct [$(#[$meta:meta])*] $wrapper:ident { $($fields:tt)* }) => {
         schema::struct_with_facts!([
             $(#[$meta])*
-            #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         ] $wrapper [] [] $($fields)*);
     };
     (@struct [$(#[$meta:meta])*] { $($fields:tt)* }) => {};
@@ -331,8 +320,9 @@ macro_rules! declare_header {
     ($( $(#[$meta:meta])* $field:ident : $type:ty as $written:ty $([in $group:ident])? ),* $(,)?) => {
         schema::struct_with_facts!([
             /// The header fields of a case: exactly what replaying its history gives.
-            #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
         ] Header [] [] $( $(#[$meta])* $field: $type $([in $group])?, )*);
+        schema::facts_of!(declare_facts [] $( $(#[$meta])* $field: $type $([in $group])?, )*);
 
         /// The fields of `stored` that differ from `replayed`: `(field, stored, replayed)`.
         fn header_mismatches(stored: &Header, replayed: &Header) -> Vec<(&'static str, String, String)> {
@@ -349,7 +339,8 @@ macro_rules! declare_header {
     };
 }
 
-/// Generates [`Facts`] from its list of fields.
+/// Generates [`Facts`] from the fields of the header table marked
+/// `[in facts]` (through `schema::facts_of!`), in their order there.
 macro_rules! declare_facts {
     ($( $(#[$meta:meta])* $field:ident ),* $(,)?) => {
         /// The facts a case is opened with that `cases edit` may correct
@@ -357,7 +348,7 @@ macro_rules! declare_facts {
         /// and in the opening [`Intake`]. The severity has its own event (it
         /// needs the customer's agreement), the owner `assigned`, the
         /// contacts `contact-added`/`contact-removed`.
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub struct Facts { $( $(#[$meta])* pub $field: String, )* }
 
         impl Facts {
@@ -381,19 +372,6 @@ macro_rules! declare_facts {
             }
         }
     };
-}
-
-declare_facts! {
-    /// What the customer reported, in a line.
-    title,
-    /// The customer's account (company).
-    account,
-    /// The support plan the account is on (a plan of the policy).
-    plan,
-    /// The region whose business hours the clocks follow.
-    region,
-    /// The language support is given in.
-    language,
 }
 
 schema::with_header!(declare_header);

@@ -32,10 +32,15 @@ macro_rules! with_header {
         $callback! {
             /// The case number (also in the file's path).
             number: u64 as u64,
+            /// What the customer reported, in a line.
             title: String as String [in facts],
+            /// The customer's account (company).
             account: String as String [in facts],
+            /// The support plan the account is on (a plan of the policy).
             plan: String as String [in facts],
+            /// The region whose business hours the clocks follow.
             region: String as String [in facts],
+            /// The language support is given in.
             language: String as String [in facts],
             severity: u8 as u8,
             state: State as String,
@@ -287,13 +292,13 @@ macro_rules! event_bind {
 
 /// The event of one kind built from its fields, bound by name:
 /// `event_build!(Note { text })` is `EventKind::Note { text }`; a kind with
-/// a struct starts from its default and sets each field (through its group).
+/// a struct gets the struct, its `[in facts]` fields in its `facts`.
 macro_rules! event_build {
-    ($variant:ident ($wrapper:ident) { $($field:ident $([in $group:ident])?),* }) => {{
-        let mut whole = $crate::case::$wrapper::default();
-        $( whole $(.$group)? .$field = $field; )*
-        $crate::case::EventKind::$variant(whole)
-    }};
+    ($variant:ident ($wrapper:ident) { $($field:ident $([in $group:ident])?),* }) => {
+        $crate::case::EventKind::$variant($crate::case::schema::build_with_facts!(
+            [$crate::case::$wrapper] [] [] $($field $([in $group])?,)*
+        ))
+    };
     ($variant:ident { $($field:ident),* }) => {
         $crate::case::EventKind::$variant { $($field),* }
     };
@@ -310,13 +315,13 @@ macro_rules! struct_with_facts {
     };
     // The first field of the group: the group's field.
     ([$($attr:tt)*] $name:ident [$($done:tt)*] []
-        $(#[$meta:meta])* $field:ident : $type:ty [in $group:ident], $($rest:tt)*) => {
+        $(#[$meta:meta])* $field:ident : $type:ty [in facts], $($rest:tt)*) => {
         $crate::case::schema::struct_with_facts!([$($attr)*] $name
-            [$($done)* pub $group: $crate::case::Facts,] [$group] $($rest)*);
+            [$($done)* pub facts: $crate::case::Facts,] [facts] $($rest)*);
     };
     // A later field of the group: already there.
     ([$($attr:tt)*] $name:ident [$($done:tt)*] [$seen:ident]
-        $(#[$meta:meta])* $field:ident : $type:ty [in $group:ident], $($rest:tt)*) => {
+        $(#[$meta:meta])* $field:ident : $type:ty [in facts], $($rest:tt)*) => {
         $crate::case::schema::struct_with_facts!([$($attr)*] $name [$($done)*] [$seen] $($rest)*);
     };
     // A field of its own.
@@ -327,6 +332,42 @@ macro_rules! struct_with_facts {
     };
 }
 
+/// The struct `$name` built from fields bound by name (`field` or
+/// `field [in facts]`, each followed by a comma), those marked `[in facts]`
+/// in its `facts`: `build_with_facts!([Intake] [] [] title [in facts],
+/// severity,)` is `Intake { severity, facts: Facts { title } }`.
+macro_rules! build_with_facts {
+    ([$($name:tt)*] [$($own:ident)*] []) => {
+        $($name)* { $($own),* }
+    };
+    ([$($name:tt)*] [$($own:ident)*] [$($fact:ident)+]) => {
+        $($name)* { $($own,)* facts: $crate::case::Facts { $($fact),+ } }
+    };
+    ([$($name:tt)*] [$($own:ident)*] [$($fact:ident)*] $field:ident [in facts], $($rest:tt)*) => {
+        $crate::case::schema::build_with_facts!([$($name)*] [$($own)*] [$($fact)* $field] $($rest)*)
+    };
+    ([$($name:tt)*] [$($own:ident)*] [$($fact:ident)*] $field:ident, $($rest:tt)*) => {
+        $crate::case::schema::build_with_facts!([$($name)*] [$($own)* $field] [$($fact)*] $($rest)*)
+    };
+}
+
+/// Calls `$callback! { ... }` with the fields of a table marked
+/// `[in facts]`, in order, each with its doc comment: the fields of
+/// [`super::Facts`], which are so declared once, in the header table.
+/// Each field is given as `field: Type,` or `field: Type [in facts],`.
+macro_rules! facts_of {
+    ($callback:ident [$($done:tt)*]) => {
+        $callback! { $($done)* }
+    };
+    ($callback:ident [$($done:tt)*] $(#[$meta:meta])* $field:ident : $type:ty [in facts], $($rest:tt)*) => {
+        $crate::case::schema::facts_of!($callback [$($done)* $(#[$meta])* $field,] $($rest)*);
+    };
+    ($callback:ident [$($done:tt)*] $(#[$meta:meta])* $field:ident : $type:ty, $($rest:tt)*) => {
+        $crate::case::schema::facts_of!($callback [$($done)*] $($rest)*);
+    };
+}
+
 pub(crate) use {
-    event_bind, event_build, event_pattern, struct_with_facts, with_events, with_header,
+    build_with_facts, event_bind, event_build, event_pattern, facts_of, struct_with_facts,
+    with_events, with_header,
 };

@@ -80,10 +80,9 @@ macro_rules! header_codec {
 
             /// Takes the header out of the file; the error is `(path, message)`.
             fn take_header(&mut self) -> Result<Header, FieldError> {
-                let mut header = Header::default();
-                $( header $(.$group)? .$field =
+                $( let $field =
                     HeaderValue::read(std::mem::take(&mut self.$field), stringify!($field))?; )*
-                Ok(header)
+                Ok(crate::case::schema::build_with_facts!([Header] [] [] $($field $([in $group])?,)*))
             }
         }
     };
