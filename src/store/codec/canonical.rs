@@ -186,6 +186,20 @@ fn looks_like_another_type(text: &str) -> bool {
     if text.len() <= 5 && WORDS.iter().any(|word| word.eq_ignore_ascii_case(text)) {
         return true;
     }
+    // A hex letter other than an exponent's `e` makes a number only after a
+    // radix prefix (`0x1f`; `0o`, `0b` for safety): `1d`, a day's update
+    // interval, is text.
+    let unsigned = text.trim_start_matches(['+', '-']).as_bytes();
+    let radix = unsigned.len() > 1
+        && unsigned[0] == b'0'
+        && matches!(unsigned[1].to_ascii_lowercase(), b'x' | b'o' | b'b');
+    if !radix
+        && text
+            .bytes()
+            .any(|b| matches!(b.to_ascii_lowercase(), b'a'..=b'd' | b'f'))
+    {
+        return false;
+    }
     // Anything made only of number characters with a digit in it: integers,
     // floats, hex, octal, exponents, dates.
     let numberish = text
@@ -361,5 +375,31 @@ impl<'a> Lines<'a> {
             .into_iter()
             .map(number)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_scalar_taken_as_text_is_text_to_yaml_too() {
+        // Taken as text by the fast reader: each must be a string to the
+        // general parser.
+        for text in [
+            "1d", "2d", "10d", "1f", "+1d", "-1d", "4h", "1h30m", "1.5d", "1a", "ff1", "a1",
+            "deadbeef", "search",
+        ] {
+            assert!(!looks_like_another_type(text), "{text}");
+            let value: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            assert!(value.is_string(), "{text}: {value:?}");
+        }
+        // Declined: numbers (with a radix prefix too), dates, words.
+        for text in [
+            "12", "1e5", "1E5", "0x1f", "0X1F", "0o17", "0b101", "-0x1f", "1.5", "2026-11-27",
+            "null", "yes", "~",
+        ] {
+            assert!(looks_like_another_type(text), "{text}");
+        }
     }
 }

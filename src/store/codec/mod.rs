@@ -662,6 +662,48 @@ mod tests {
                 outcome: "root-cause".into(),
                 summary: message.into(),
             },
+            EventKind::EscalationRequested(EscalationRequest {
+                requester: "Jane Doe".into(),
+                role: "primary-contact".into(),
+                channel: "phone".into(),
+                justification: message.into(),
+                resources: None,
+                customer_success_manager: None,
+                customer_manager: Some("Cam".into()),
+            }),
+            EventKind::EscalationDeclined {
+                explanation: message.into(),
+            },
+            EventKind::EscalationRequested(EscalationRequest {
+                requester: "Jane Doe".into(),
+                role: "primary-contact".into(),
+                channel: "community".into(),
+                justification: message.into(),
+                resources: Some(message.into()),
+                customer_success_manager: None,
+                customer_manager: None,
+            }),
+            EventKind::EscalationAccepted {
+                manager: "Mona".into(),
+                update_every: Duration::days(1),
+            },
+            EventKind::DeEscalated {
+                reason: message.into(),
+            },
+            EventKind::Edited {
+                field: "account".into(),
+                old_value: "Acme".into(),
+                new_value: "Acme Corp".into(),
+            },
+            EventKind::LabelAdded {
+                label: "indexing".into(),
+            },
+            EventKind::LabelAdded {
+                label: "search".into(),
+            },
+            EventKind::LabelRemoved {
+                label: "indexing".into(),
+            },
             EventKind::FixRequested {
                 ticket: "DEV-1".into(),
             },
@@ -709,6 +751,14 @@ mod tests {
             );
             assert_eq!(decode(&text).unwrap(), case_with(title, message));
         }
+        // Every kind of the event table is in the fixture.
+        let case = case_with("Search is slow", "Looking into it.");
+        let mut written: Vec<&str> = case.history().iter().map(|e| e.kind.name()).collect();
+        let mut every = EventKind::NAMES.to_vec();
+        written.sort_unstable();
+        written.dedup();
+        every.sort_unstable();
+        assert_eq!(written, every);
         // The common case really takes the fast path.
         assert!(canonical::read(&encode(&case_with(
             "Search is slow",
