@@ -484,6 +484,41 @@ mod tests {
     use crate::case::{Event, EventKind, Intake};
     use crate::store::Store;
 
+    /// FNV-1a, to pin bytes in a short literal.
+    fn fingerprint(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    #[test]
+    fn the_cached_form_of_a_case_is_the_one_format_names() {
+        // The header and history of a case with every event kind, as an
+        // entry holds them. When this fails, the cached form changed (a
+        // field, its order, an event kind inserted before others): bump
+        // FORMAT, so that no old cache is read with the new layout, then
+        // update these figures.
+        let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
+        let header = postcard::to_allocvec(&CachedHeader {
+            header: case.header().clone(),
+            opened_at: case.opened_at(),
+            labels: case.labels(),
+        })
+        .unwrap();
+        let history = postcard::to_allocvec(case.history()).unwrap();
+        assert_eq!(&FORMAT[..17], b"cases-cache-v006 ");
+        assert_eq!(
+            (header.len(), fingerprint(&header)),
+            (102, 824240681638494074),
+            "header"
+        );
+        assert_eq!(
+            (history.len(), fingerprint(&history)),
+            (1079, 5267431722049447554),
+            "history"
+        );
+    }
+
     fn case(number: u64, title: &str) -> Case {
         Case::open(
             number,

@@ -396,8 +396,19 @@ mod tests {
         }
         // Declined: numbers (with a radix prefix too), dates, words.
         for text in [
-            "12", "1e5", "1E5", "0x1f", "0X1F", "0o17", "0b101", "-0x1f", "1.5", "2026-11-27",
-            "null", "yes", "~",
+            "12",
+            "1e5",
+            "1E5",
+            "0x1f",
+            "0X1F",
+            "0o17",
+            "0b101",
+            "-0x1f",
+            "1.5",
+            "2026-11-27",
+            "null",
+            "yes",
+            "~",
         ] {
             assert!(looks_like_another_type(text), "{text}");
         }

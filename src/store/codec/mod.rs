@@ -579,7 +579,7 @@ pub fn event_json(event: &Event) -> serde_json::Value {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::case::{EscalationRequest, Intake};
     use proptest::prelude::*;
@@ -589,7 +589,9 @@ mod tests {
         (canonical::read(text), serde_yaml::from_str(text).ok())
     }
 
-    fn case_with(title: &str, message: &str) -> Case {
+    /// A case with every kind of event (a test says so), opened as
+    /// `title`, with `message` in every text field.
+    pub(crate) fn case_with(title: &str, message: &str) -> Case {
         let contact = Contact::parse("Jane Doe <jane@acme.example>").unwrap();
         let at = |minute: i64| {
             "2026-11-16T14:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(minute)
