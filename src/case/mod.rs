@@ -204,8 +204,8 @@ mod seconds {
 }
 
 /// Generates the model from the event table of [`schema`]: `EventKind`,
-/// the struct of a kind that has one (`Intake`), and `name`, `NAMES` and
-/// `summary`.
+/// the struct of a kind that has one (`Intake`, `EscalationRequest`), and
+/// `name`, `NAMES`, `summary`, `DEFAULT_ROLES` and `MAY_BE_UNLISTED`.
 macro_rules! declare_events {
     (
         fields { $($written:ident : $written_type:ty),* $(,)? }

@@ -1,12 +1,15 @@
 //! The one declaration of a case file's header fields and of every event
-//! kind: name, fields with their types, canonical field order and the
-//! one-line summary. Everything else follows from these two tables:
+//! kind: name, fields with their types, canonical field order, the default
+//! roles allowed to record it and the one-line summary. Everything else
+//! follows from these two tables:
 //!
-//! - [`super::Header`], [`super::EventKind`], [`super::Intake`],
-//!   `EventKind::name`, `EventKind::NAMES` and `EventKind::summary` here;
-//!   a field marked `[in facts]` is a field of [`super::Facts`], the facts
-//!   a case is opened with that `cases edit` may correct, which the header
-//!   and the opening embed as one field `facts` (they are written flat);
+//! - [`super::Header`], [`super::Facts`] (the header fields marked
+//!   `[in facts]`: the facts a case is opened with that `cases edit` may
+//!   correct, which the header and the opening embed as one field `facts`;
+//!   case files write them flat), [`super::EventKind`] and the structs of
+//!   the kinds that have one ([`super::Intake`], [`super::EscalationRequest`]);
+//! - `EventKind::name`, `NAMES`, `summary`, `DEFAULT_ROLES` and
+//!   `MAY_BE_UNLISTED` (the policy's default permissions);
 //! - the case file's encoder, decoder and JSON form (`store/codec`), and
 //!   its fast reader (`store/codec/canonical.rs`), which expand the same
 //!   tables with their own callbacks;
@@ -16,9 +19,12 @@
 //! (`lifecycle::apply`, a `match` the compiler checks for completeness) and
 //! the documentation (SPEC section 5, README).
 //!
-//! **Adding an event kind:** one line in `kinds` below (with new field names
-//! also in `fields`), one arm in `lifecycle::apply`, its description in
-//! SPEC section 5 and its branch in the published `schemas/case.schema.json`.
+//! **Adding an event kind:** one line in `kinds` below, `by ROLES if
+//! unlisted` (with new field names also in `fields`), one arm in
+//! `lifecycle::apply`, its description in SPEC section 5 and its branch in
+//! the published `schemas/case.schema.json`; then add it to the every-kind
+//! fixture of the codec tests (they say so). README, "Adding an event kind
+//! or a field", has the whole list.
 //!
 //! The tables are read by callback macros (`with_header!(callback)`,
 //! `with_events!(callback)`) so that each consumer generates only what it

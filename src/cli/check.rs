@@ -26,6 +26,7 @@ struct Problem {
 }
 
 impl Problem {
+    /// A problem at `line`, `column` of the file at `path`.
     fn at(path: &Path, line: usize, column: usize, message: String) -> Problem {
         Problem {
             file: path.display().to_string(),
@@ -64,7 +65,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     };
     let roster = ctx.roster()?;
     let store = ctx.store()?;
-    let rules = CaseRules {
+    let against = CheckedAgainst {
         policies: policies.as_deref(),
         roster: roster.as_deref(),
         now: ctx.now,
@@ -73,7 +74,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     // and one opening per case: nothing else is kept of a clean file.
     let (listing, checked) = store.fold_listed(
         Checked::default,
-        |checked, file, read| checked.add(check_file(&store, &rules, file, read)),
+        |checked, file, read| checked.add(check_file(&store, &against, file, read)),
         Checked::then,
     )?;
     problems.extend(duplicate_copies(
@@ -92,7 +93,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
 
 /// What each case is checked against: its policy version (none when the
 /// policy is invalid, which is reported instead) and the roster.
-struct CaseRules<'a> {
+struct CheckedAgainst<'a> {
     policies: Option<&'a PolicySet>,
     roster: Option<&'a Roster>,
     now: DateTime<Utc>,
@@ -102,7 +103,7 @@ struct CaseRules<'a> {
 /// it breaks of its policy version's rules and the roster's.
 fn check_file(
     store: &Store,
-    rules: &CaseRules,
+    against: &CheckedAgainst,
     file: &CaseFile,
     read: Result<Scanned<'_>, StoreError>,
 ) -> FileChecked {
@@ -116,14 +117,14 @@ fn check_file(
         }
     };
     let mut messages = Vec::new();
-    if let Some(policies) = rules.policies {
+    if let Some(policies) = against.policies {
         // Each case under the version it recorded; one that cannot be
         // found is a problem, never another version.
         match super::policy::of_case(policies, &case) {
             Ok(policy) => {
-                messages = crate::rules::against_policy(&case, policy, rules.now);
+                messages = crate::rules::against_policy(&case, policy, against.now);
                 // With a roster: every event by someone allowed then.
-                if let Some(roster) = rules.roster {
+                if let Some(roster) = against.roster {
                     messages.extend(crate::team::event_problems(
                         roster,
                         policy,

@@ -406,7 +406,12 @@ fn permissions(
                         "permissions".into(), Problem::rule(format!("missing the roles allowed to record {action} (an empty list allows nobody)")));
                 }
             }
-            table.iter().map(|(a, r)| (a.clone(), r.clone())).collect()
+            // In the order of the event table, then `sweep`, whatever the
+            // file's order: a kind filled in above takes its own place.
+            actions
+                .iter()
+                .filter_map(|action| Some((action.to_string(), table.get(*action)?.clone())))
+                .collect()
         }
     }
 }

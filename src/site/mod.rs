@@ -794,7 +794,7 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
     let now = input.now;
     let h = facts.case.header();
     let root = "../../";
-    let mut body = facts_section(input, linked, facts);
+    let mut body = case_section(input, linked, facts);
     clocks_section(&mut body, input, facts);
     escalations_section(&mut body, input, facts);
     history_section(&mut body, input, facts);
@@ -818,8 +818,9 @@ pub fn case_page(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -
         bytes: text.into_bytes(),
     }
 }
-/// The case's facts (`#case`): state, severity, plan, region and the rest.
-fn facts_section(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -> String {
+/// The case section (`#case`): its header (state, severity, plan, region,
+/// owner, contacts and the rest).
+fn case_section(input: &SiteInput, linked: &BTreeSet<u64>, facts: &CaseFacts) -> String {
     let case = &facts.case;
     let h = facts.case.header();
     let tz = facts.time_zone;
