@@ -204,39 +204,36 @@ fn severity(
             Problem::rule("a severity needs a level of 1 or more and a name"),
         );
     }
-    let clock = match s.clock.as_str() {
-        "24x7" => Some(ClockCalendar::AlwaysOpen),
-        "business-hours" => Some(ClockCalendar::BusinessHours),
-        other => {
-            problem(
-                format!("{path}.clock"),
-                Problem::unknown("clock", other, ["24x7", "business-hours"]),
-            );
-            None
-        }
-    };
-    let response_starts = match s.response_starts.as_str() {
-        "opened" => Some(ResponseStart::Opened),
-        "first-phone-contact" => Some(ResponseStart::FirstPhoneContact),
-        other => {
-            problem(
-                format!("{path}.response_starts"),
-                Problem::unknown("start", other, ["opened", "first-phone-contact"]),
-            );
-            None
-        }
-    };
-    let follow_up = match s.escalation_follow_up_clock.as_str() {
-        "24x7" => Some(FollowUpCalendar::AlwaysOpen),
-        "desk" => Some(FollowUpCalendar::Desk),
-        other => {
-            problem(
-                format!("{path}.escalation_follow_up_clock"),
-                Problem::unknown("clock", other, ["24x7", "desk"]),
-            );
-            None
-        }
-    };
+    let clock = one_of(
+        format!("{path}.clock"),
+        "clock",
+        &s.clock,
+        &[
+            ("24x7", ClockCalendar::AlwaysOpen),
+            ("business-hours", ClockCalendar::BusinessHours),
+        ],
+        problem,
+    );
+    let response_starts = one_of(
+        format!("{path}.response_starts"),
+        "start",
+        &s.response_starts,
+        &[
+            ("opened", ResponseStart::Opened),
+            ("first-phone-contact", ResponseStart::FirstPhoneContact),
+        ],
+        problem,
+    );
+    let follow_up = one_of(
+        format!("{path}.escalation_follow_up_clock"),
+        "clock",
+        &s.escalation_follow_up_clock,
+        &[
+            ("24x7", FollowUpCalendar::AlwaysOpen),
+            ("desk", FollowUpCalendar::Desk),
+        ],
+        problem,
+    );
     let escalation_after = parse_wait(&s.escalation_after).or_else(|| {
         problem(
             format!("{path}.escalation_after"),
@@ -290,6 +287,28 @@ fn severity(
         escalation_after: escalation_after?,
         escalation_follow_up_clock: follow_up?,
     })
+}
+
+/// The value named `text` among `choices`; a problem at `path` naming the
+/// allowed names when it is none of them.
+fn one_of<T: Copy>(
+    path: String,
+    what: &'static str,
+    text: &str,
+    choices: &[(&'static str, T)],
+    problem: &mut impl FnMut(String, Problem),
+) -> Option<T> {
+    let found = choices
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|(_, value)| *value);
+    if found.is_none() {
+        problem(
+            path,
+            Problem::unknown(what, text, choices.iter().map(|(name, _)| *name)),
+        );
+    }
+    found
 }
 
 /// Region `name` of the policy (`regions.NAME`), if valid.
