@@ -242,12 +242,8 @@ pub fn escalation_request(
 /// `24h after opening`, `2 business days after opening`.
 fn after_opening(wait: Wait) -> String {
     match wait {
-        Wait::After(d) => format!("{} after opening", crate::policy::format_duration(d)),
-        Wait::BusinessDays(days) => format!(
-            "{days} business day{} after opening",
-            if days == 1 { "" } else { "s" }
-        ),
         Wait::Never => String::new(),
+        wait => format!("{} after opening", crate::policy::format_wait(wait)),
     }
 }
 

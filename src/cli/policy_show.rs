@@ -14,7 +14,7 @@ use super::super::{CommandError, Context, Format, Outcome};
 use super::ShowPolicyArgs;
 use crate::calendar::{local_instant, weekday_name, BusinessCalendar, WeeklyShift};
 use crate::policy::{
-    format_duration, ClockCalendar, FollowUpCalendar, Policy, ResponseStart, Wait,
+    format_duration, format_wait, ClockCalendar, FollowUpCalendar, Policy, ResponseStart, Wait,
 };
 
 pub fn cmd_show(ctx: &mut Context, args: ShowPolicyArgs) -> Result<Outcome, CommandError> {
@@ -71,12 +71,11 @@ fn starts_text(start: ResponseStart) -> &'static str {
     }
 }
 
+/// A wait as the guide prints it: `never` is `not eligible`.
 fn wait_text(wait: Wait) -> String {
     match wait {
-        Wait::After(d) => format_duration(d),
-        Wait::BusinessDays(1) => "1 business day".into(),
-        Wait::BusinessDays(n) => format!("{n} business days"),
         Wait::Never => "not eligible".into(),
+        wait => format_wait(wait),
     }
 }
 

@@ -13,7 +13,7 @@ use super::read::scan;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::{CloseReason, Event, EventKind};
 use crate::clock::local_time;
-use crate::policy::{Policy, Wait};
+use crate::policy::{format_wait, Policy};
 use crate::rules::AutoCloseVerdict;
 use crate::store::{format_instant, Store};
 
@@ -198,18 +198,9 @@ fn rule_text(policy: &Policy) -> String {
     format!(
         "auto-close: waiting on the customer, {} follow-ups, {} since waiting and {} since the last required follow-up, no reply, no open escalation",
         policy.auto_close.follow_ups,
-        wait_text(policy.auto_close.after),
-        wait_text(policy.auto_close.after_last_follow_up),
+        format_wait(policy.auto_close.after),
+        format_wait(policy.auto_close.after_last_follow_up),
     )
-}
-
-fn wait_text(wait: Wait) -> String {
-    match wait {
-        Wait::BusinessDays(1) => "1 business day".to_string(),
-        Wait::BusinessDays(days) => format!("{days} business days"),
-        Wait::After(d) => crate::policy::format_duration(d),
-        Wait::Never => "never".into(),
-    }
 }
 
 /// Prints the actions in the chosen format (a table: one line each, or

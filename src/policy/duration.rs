@@ -31,9 +31,34 @@ pub fn parse_wait(text: &str) -> Option<Wait> {
     parse_duration(text).map(Wait::After)
 }
 
+/// A wait as [`parse_wait`] reads it: `2 business days`, `1 business day`,
+/// `never` or a duration (`24h`).
+pub fn format_wait(wait: Wait) -> String {
+    match wait {
+        Wait::After(duration) => format_duration(duration),
+        Wait::BusinessDays(1) => "1 business day".to_string(),
+        Wait::BusinessDays(days) => format!("{days} business days"),
+        Wait::Never => "never".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_formatted_wait_parses_back() {
+        for wait in [
+            Wait::After(Duration::hours(24)),
+            Wait::BusinessDays(1),
+            Wait::BusinessDays(5),
+            Wait::Never,
+        ] {
+            assert_eq!(parse_wait(&format_wait(wait)), Some(wait), "{wait:?}");
+        }
+        assert_eq!(format_wait(Wait::BusinessDays(1)), "1 business day");
+        assert_eq!(format_wait(Wait::BusinessDays(2)), "2 business days");
+    }
 
     #[test]
     fn durations_parse_in_largest_unit_first_order() {

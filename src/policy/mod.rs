@@ -19,7 +19,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::calendar::{BusinessCalendar, Calendar};
 use crate::source_map::{ShapeProblem, SourceMap};
 
-pub use duration::{format_duration, parse_duration, parse_wait, Wait, DURATION_HELP};
+pub use duration::{format_duration, format_wait, parse_duration, parse_wait, Wait, DURATION_HELP};
 pub use error::{PolicyError, PolicyProblem, Problem};
 pub use roster::{parse_roster, EXAMPLE_TEAM_YAML};
 pub use set::{is_version_name, PolicySet, VersionError, VersionSource, VERSION_NAME_RULE};
