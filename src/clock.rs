@@ -254,13 +254,6 @@ fn terms_changes<'a>(
         .flatten()
 }
 
-/// The value of editable header field `field` after the event at `index`:
-/// its last `edited` event up to there, else the opening facts.
-fn field_before(history: &[Event], index: usize, field: &str) -> Option<String> {
-    let end = (index + 1).min(history.len());
-    crate::case::field_at(&history[..end], field, DateTime::<Utc>::MAX_UTC)
-}
-
 /// The severity changes of `events` as (instant, new level).
 fn severity_changes(events: &[Event]) -> impl Iterator<Item = (DateTime<Utc>, u8)> + '_ {
     events.iter().filter_map(|event| match &event.kind {
@@ -435,14 +428,11 @@ fn response_clock(
     // The plan and region re-target it like the severity (`cases edit`):
     // the terms in force at its start (the opening facts, then the edits up
     // to the start), then each change while it ran.
-    let opened_plan =
-        field_before(history, 0, "plan").unwrap_or_else(|| case.header().facts.plan.clone());
-    let opened_region =
-        field_before(history, 0, "region").unwrap_or_else(|| case.header().facts.region.clone());
+    let opening = case.opening_facts();
     let opened = Terms {
         level,
-        plan: &opened_plan,
-        region: &opened_region,
+        plan: &opening.plan,
+        region: &opening.region,
     };
     let before_start = &history[1.min(history.len())..(start_index + 1).min(history.len())];
     let terms = Terms {

@@ -16,7 +16,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{CloseReason, Contact, EventKind, Facts, Header, State};
-use crate::case::{history_as_of, Event};
+use crate::case::Event;
 
 /// Where a case's escalation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,23 +257,6 @@ pub fn is_label(text: &str) -> bool {
         && text.len() <= 40
         && text != "none"
         && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// The value of editable header field `field` in force at `instant`: the
-/// last `edited` event at or before it, else the opening facts.
-pub fn field_at(history: &[Event], field: &str, instant: DateTime<Utc>) -> Option<String> {
-    history_as_of(history, instant)
-        .iter()
-        .rev()
-        .find_map(|event| match &event.kind {
-            EventKind::Edited {
-                field: edited,
-                new_value,
-                ..
-            } if edited == field => Some(new_value.clone()),
-            EventKind::Created(intake) => intake.facts.get(field).cloned(),
-            _ => None,
-        })
 }
 
 /// Applies one event after the first; the error says why it is refused.

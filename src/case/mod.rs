@@ -14,8 +14,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 pub use lifecycle::{
-    field_at, is_label, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed,
-    LABEL_RULE,
+    is_label, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed, LABEL_RULE,
 };
 
 /// A case's place in the lifecycle.
@@ -478,6 +477,16 @@ impl Case {
     /// When the case was opened (its `created` event).
     pub fn opened_at(&self) -> DateTime<Utc> {
         self.history[0].at
+    }
+
+    /// The facts the case was opened with (its `created` event), before
+    /// any edit.
+    pub fn opening_facts(&self) -> &Facts {
+        match &self.history[0].kind {
+            EventKind::Created(intake) => &intake.facts,
+            // A case's history opens with `created` (checked on construction).
+            _ => &self.header.facts,
+        }
     }
 
     /// The case's labels, sorted (`cases label`).
