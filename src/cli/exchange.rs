@@ -13,7 +13,7 @@
 //! numbered and written under one lock of the store.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -511,18 +511,14 @@ fn on_line(line: u64, error: CommandError) -> String {
 /// link followed, no FIFO waited on, at most [`Kind::Import`]'s limit.
 fn read_input(file: &str) -> Result<(String, String), CommandError> {
     let (shown, bytes) = if file == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .take(Kind::Import.limit() + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| CommandError::usage(format!("standard input: {e}")))?;
-        if bytes.len() as u64 > Kind::Import.limit() {
-            return Err(CommandError::usage(format!(
-                "standard input: more than {} bytes; import it in parts",
-                Kind::Import.limit()
-            )));
-        }
+        let bytes = super::input::stdin_bytes(Kind::Import.limit())
+            .map_err(|e| CommandError::usage(format!("standard input: {e}")))?
+            .ok_or_else(|| {
+                CommandError::usage(format!(
+                    "standard input: more than {} bytes; import it in parts",
+                    Kind::Import.limit()
+                ))
+            })?;
         ("standard input".to_string(), bytes)
     } else {
         let path = PathBuf::from(file);

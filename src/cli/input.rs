@@ -76,6 +76,17 @@ pub fn optional_text(
     )?))
 }
 
+/// Standard input to its end, at most `limit` bytes; `None` when it holds
+/// more (what was read is dropped).
+pub fn stdin_bytes(limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
 /// Standard input to its end, for `option -`.
 fn read_stdin(option: &str) -> Result<String, CommandError> {
     if STDIN_TAKEN.swap(true, Ordering::SeqCst) {
@@ -83,16 +94,11 @@ fn read_stdin(option: &str) -> Result<String, CommandError> {
             "{option} -: standard input was already read for another option (one option per command may be -)"
         )));
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(STDIN_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| CommandError::usage(format!("{option} -: standard input: {e}")))?;
-    if bytes.len() as u64 > STDIN_LIMIT {
-        return Err(CommandError::usage(format!(
-            "{option} -: standard input holds more than 1 MiB"
-        )));
-    }
+    let bytes = stdin_bytes(STDIN_LIMIT)
+        .map_err(|e| CommandError::usage(format!("{option} -: standard input: {e}")))?
+        .ok_or_else(|| {
+            CommandError::usage(format!("{option} -: standard input holds more than 1 MiB"))
+        })?;
     String::from_utf8(bytes)
         .map_err(|_| CommandError::usage(format!("{option} -: standard input is not UTF-8 text")))
 }
