@@ -164,3 +164,26 @@ fn off_a_terminal_an_omitted_text_is_what_it_was() {
         .ok();
     assert!(env.last_event(1001)["message"].is_null());
 }
+
+#[test]
+fn dash_takes_at_most_one_mebibyte_of_standard_input() {
+    let env = Env::init();
+    env.open(&NewCase::default());
+    let before = env.snapshot();
+    let over = "x".repeat((1 << 20) + 1);
+    env.run(&["note", "1001", "--text", "-"])
+        .stdin(&over)
+        .now(AT)
+        .refused(2)
+        .stderr_is("cases: error: --text -: standard input holds more than 1 MiB\n");
+    env.assert_unchanged(&before);
+    // Exactly the limit is read; the case file's own limit then refuses
+    // a case that large, still writing nothing.
+    env.run(&["note", "1001", "--text", "-"])
+        .stdin(&over[1..])
+        .now(AT)
+        .refused(2)
+        .stderr_contains("the case file would be")
+        .stderr_contains("above the 1 MiB limit of a case file; nothing was written");
+    env.assert_unchanged(&before);
+}
