@@ -497,7 +497,10 @@ mod tests {
         // entry holds them. When this fails, the cached form changed (a
         // field, its order, an event kind inserted before others): bump
         // FORMAT, so that no old cache is read with the new layout, then
-        // update these figures.
+        // update these figures. The same case built with the code before
+        // Facts and EscalationRequest (ffa5ac7, flat header fields and a
+        // struct variant) encodes to these same bytes: caches written by
+        // that version read the same.
         let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
         let header = postcard::to_allocvec(&CachedHeader {
             header: case.header().clone(),
