@@ -47,11 +47,20 @@ def median_of(runs, argv, cwd, env=None, before=None):
 IMPORT_ROWS = 10000
 
 
+def make_store(path):
+    """An empty store as `cases init` leaves it (an empty directory is not
+    one): the directory and the store's .gitignore."""
+    os.makedirs(path)
+    with open(os.path.join(path, ".gitignore"), "w") as out:
+        out.write("# written by cases: lock, temporary and cache files are local\n"
+                  ".lock\n.case-*.tmp\n.cache\n.cache-*.tmp\n")
+
+
 def write_import_rows(directory, policy):
     """An empty store beside a copy of `policy` and IMPORT_ROWS rows to
     import (CSV, every column, a quarter of them owned and answered)."""
     shutil.rmtree(directory, ignore_errors=True)
-    os.makedirs(os.path.join(directory, "cases"))
+    make_store(os.path.join(directory, "cases"))
     shutil.copy(policy, os.path.join(directory, "policy.yaml"))
     path = os.path.join(directory, "rows.csv")
     plans, regions = ["basic", "plus", "premium"], ["north-america", "emea"]
@@ -134,7 +143,7 @@ def main():
 
         def empty_store():
             shutil.rmtree(os.path.join(import_dir, "cases"), ignore_errors=True)
-            os.mkdir(os.path.join(import_dir, "cases"))
+            make_store(os.path.join(import_dir, "cases"))
 
         seconds, peak = median_of(args.runs, [cases, "--now", LATER, "import", rows_file],
                                   import_dir, env, before=empty_store)

@@ -87,6 +87,11 @@ impl From<StoreError> for CommandError {
             StoreError::NotFound { .. } | StoreError::Unwritable { .. } => {
                 CommandError::usage(error.to_string())
             }
+            // A directory that `cases init` did not make a store (empty, or
+            // without its marks): the argument names the wrong directory,
+            // and nothing is read or written there (exit 2). A store that
+            // does not exist at all stays unreadable (exit 4).
+            StoreError::NotAStore { .. } => CommandError::usage(error.to_string()),
             _ => CommandError::unreadable(error.to_string()),
         }
     }

@@ -58,8 +58,9 @@ pub const MAX_CASE_FILE_BYTES: u64 = 1 << 20;
 pub enum StoreError {
     #[error("store {} does not exist or is not a directory (create one with: cases init)", path.display())]
     Missing { path: PathBuf },
-    #[error("{} is not a case store: it holds no case directory, no store .gitignore and no .lock, and is not empty (create a store with: cases init DIR, which makes DIR/cases)", path.display())]
-    NotAStore { path: PathBuf },
+    /// A directory without the marks `cases init` leaves (empty or not).
+    #[error("{} is not a case store: {} (only cases init makes a store: {})", path.display(), if *empty { "it is empty" } else { "it holds no case directory, no store .gitignore and no .lock" }, init_hint(path))]
+    NotAStore { path: PathBuf, empty: bool },
     #[error("case {number} does not exist (no file {})", path.display())]
     NotFound { number: u64, path: PathBuf },
     #[error("{}: {source}", path.display())]
@@ -170,8 +171,9 @@ pub struct CreatedMany {
 impl Store {
     /// Opens an existing store directory. The directory itself is taken as
     /// named (`--store` may be any path, a link included), but it must be a
-    /// store: empty, or holding a case directory, the store's `.gitignore`
-    /// or its `.lock`. A case directory or the lock file that is a symbolic
+    /// store: holding a case directory, the store's `.gitignore` or its
+    /// `.lock` (an empty directory is not one: `cases init` writes the
+    /// `.gitignore`, and a clone keeps it). A case directory or the lock file that is a symbolic
     /// link is refused: writes through it would land outside the store.
     /// Reads one directory, the root.
     pub fn open(root: impl Into<PathBuf>, options: StoreOptions) -> Result<Store, StoreError> {
@@ -362,7 +364,7 @@ pub fn writable(case: &Case) -> Result<String, StoreError> {
 /// case directories nor its lock file is a symbolic link.
 fn check_root(root: &Path) -> Result<(), StoreError> {
     let entries = listing::directory_entries(root)?;
-    let mut is_store = entries.is_empty();
+    let mut is_store = false;
     for (name, path, file_type) in &entries {
         let own = name == LOCK_FILE || layout::is_directory_name(name);
         if own && file_type.is_symlink() {
@@ -384,7 +386,29 @@ fn check_root(root: &Path) -> Result<(), StoreError> {
     } else {
         Err(StoreError::NotAStore {
             path: root.to_path_buf(),
+            empty: entries.is_empty(),
         })
+    }
+}
+
+/// The `cases init` that makes a store of `path`: `init` makes
+/// `DIR/cases`, so a directory named `cases` is made by `cases init` of its
+/// parent, any other by one that makes a `cases/` inside it.
+fn init_hint(path: &Path) -> String {
+    match (path.file_name(), path.parent()) {
+        (Some(name), Some(parent)) if name == "cases" => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            format!("cases init {}", parent.display())
+        }
+        _ => format!(
+            "cases init DIR makes DIR/cases; cases init {} makes {}",
+            path.display(),
+            path.join("cases").display()
+        ),
     }
 }
 

@@ -40,7 +40,7 @@ fn from_a_subdirectory_the_store_above_is_found() {
 fn the_nearest_policy_or_store_wins_and_its_policy_is_used() {
     let env = Env::new();
     env.write("team/policy.yaml", policy_version("2099.1"));
-    env.mkdir("team/cases");
+    env.make_store("team/cases");
     env.mkdir("team/notes");
     env.new_case(&NewCase::default()).cwd("team/notes").ok();
     assert!(env
@@ -52,7 +52,7 @@ fn the_nearest_policy_or_store_wins_and_its_policy_is_used() {
 #[test]
 fn from_an_unrelated_directory_store_means_the_policy_beside_it() {
     let env = Env::empty();
-    env.mkdir("support/cases");
+    env.make_store("support/cases");
     env.write("support/policy.yaml", policy_version("2099.9"));
     env.mkdir("elsewhere");
     env.new_case(&NewCase::default())
@@ -83,7 +83,7 @@ fn from_an_unrelated_directory_store_means_the_policy_beside_it() {
 #[test]
 fn cases_store_and_cases_policy_in_the_environment() {
     let env = Env::empty();
-    env.mkdir("support/cases");
+    env.make_store("support/cases");
     env.write("support/policy.yaml", policy_version("2099.9"));
     env.write("other.yaml", policy_version("3000.0"));
     env.mkdir("elsewhere");
@@ -123,7 +123,7 @@ fn cases_store_and_cases_policy_in_the_environment() {
 fn a_store_with_no_policy_beside_it_is_refused_with_the_fix() {
     // Given by --store.
     let env = Env::empty();
-    env.mkdir("support/cases");
+    env.make_store("support/cases");
     let before = env.snapshot();
     for args in [vec!["list"], vec!["sla", "--check"], vec!["check"]] {
         env.run(&args)

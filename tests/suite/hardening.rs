@@ -618,6 +618,7 @@ fn a_new_case_directory_is_made_durable_before_its_case() {
 
 /// `--store /` wrote `/.lock` and `/001/1001.yaml`: only `init` makes a
 /// store, and a directory that is not one is refused with nothing written.
+/// (Issue 27 made this a usage error, exit 2, like an empty directory.)
 #[test]
 fn a_directory_that_is_not_a_store_is_refused() {
     let env = Env::new();
@@ -631,17 +632,63 @@ fn a_directory_that_is_not_a_store_is_refused() {
     ] {
         let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
         args.extend(["--store", "home"]);
-        env.run(&args).code(4).stderr_is(
-            "cases: error: home is not a case store: it holds no case directory, no store .gitignore and no .lock, and is not empty (create a store with: cases init DIR, which makes DIR/cases)\n",
+        env.run(&args).code(2).stderr_is(
+            "cases: error: home is not a case store: it holds no case directory, no store .gitignore and no .lock (only cases init makes a store: cases init DIR makes DIR/cases; cases init home makes home/cases)\n",
         );
     }
     env.assert_unchanged(&before);
     let root = env
         .run(&["list", "--store", "/", "--policy", "policy.yaml"])
-        .code(4)
+        .code(2)
         .clone();
     root.stderr_has("/ is not a case store");
     assert!(!std::path::Path::new("/.lock").exists());
+}
+
+/// Issue 27: `--store EMPTYDIR new ...` (a typo, as a new user makes one)
+/// created `.lock` and `001/1001.yaml` in a directory `init` never made.
+/// Every command but `init` refuses an empty directory, with one line
+/// naming it and the `cases init` that makes the store, and writes nothing.
+#[test]
+fn an_empty_directory_is_not_a_store_for_any_command_but_init() {
+    let env = Env::new();
+    env.mkdir("typo");
+    env.mkdir("support/cases");
+    env.write("rows.csv", "title,account,plan,region,severity,channel,contacts\nT,A,plus,emea,3,community,A <a@b.example>\n");
+    let before = env.snapshot();
+    let commands: Vec<Vec<String>> = vec![
+        NewCase::default().args(),
+        vec!["import".into(), "rows.csv".into()],
+        vec!["import".into(), "rows.csv".into(), "--dry-run".into()],
+        vec!["note".into(), "1001".into(), "--text".into(), "x".into()],
+        vec!["renumber".into(), "1001".into()],
+        vec!["list".into()],
+        vec!["sla".into(), "--check".into()],
+        vec!["check".into()],
+    ];
+    for (store, message) in [
+        (
+            "typo",
+            "cases: error: typo is not a case store: it is empty (only cases init makes a store: cases init DIR makes DIR/cases; cases init typo makes typo/cases)\n",
+        ),
+        (
+            "support/cases",
+            "cases: error: support/cases is not a case store: it is empty (only cases init makes a store: cases init support)\n",
+        ),
+    ] {
+        for args in &commands {
+            let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+            args.extend(["--store", store, "--policy", "policy.yaml"]);
+            env.run(&args).code(2).stdout_is("").stderr_is(message);
+        }
+    }
+    env.assert_unchanged(&before);
+    // The fix it names works: init makes the store, and then it is one.
+    env.run(&["init", "support"]).ok();
+    env.new_case(&NewCase::default())
+        .args(&["--store", "support/cases"])
+        .ok()
+        .stdout_is("1001\n");
 }
 
 // ---------------------------------------------------------------------------

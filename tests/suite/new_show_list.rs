@@ -483,7 +483,7 @@ fn completions_bash_prints_a_script() {
 #[test]
 fn store_and_policy_come_from_options_then_environment_then_defaults() {
     let env = Env::empty();
-    env.mkdir("elsewhere/store");
+    env.make_store("elsewhere/store");
     env.write(
         "elsewhere/policy.yaml",
         DEFAULT_POLICY.replace("version: \"2026.1\"", "version: \"2099.9\""),
@@ -509,7 +509,7 @@ fn store_and_policy_come_from_options_then_environment_then_defaults() {
         .contains("policy_version: '2099.9'"));
 
     // Options win over the environment (other/'s policy is ./policy.yaml).
-    env.mkdir("other");
+    env.make_store("other");
     env.write("policy.yaml", DEFAULT_POLICY);
     env.new_case(&NewCase::default())
         .env("CASES_STORE", "elsewhere/store")

@@ -150,8 +150,9 @@ pub struct Env {
 }
 
 impl Env {
-    /// A working directory with an empty store `cases/` and the default
-    /// `policy.yaml`, written by the test (no git repository).
+    /// A working directory with an empty store `cases/` (its `.gitignore`,
+    /// the mark `cases init` leaves) and the default `policy.yaml`, written
+    /// by the test (no git repository).
     pub fn new() -> Env {
         Env::with_policy(DEFAULT_POLICY)
     }
@@ -159,7 +160,7 @@ impl Env {
     /// A working directory with an empty store and this `policy.yaml`.
     pub fn with_policy(policy: &str) -> Env {
         let env = Env::empty();
-        env.mkdir("cases");
+        env.make_store("cases");
         env.write("policy.yaml", policy);
         env
     }
@@ -199,6 +200,12 @@ impl Env {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.path(rel).exists()
+    }
+
+    /// An empty store at `rel` as `cases init` leaves it: the directory and
+    /// its `.gitignore` (an empty directory is not a store).
+    pub fn make_store(&self, rel: &str) {
+        self.write(&format!("{rel}/.gitignore"), cases::store::STORE_GITIGNORE);
     }
 
     pub fn mkdir(&self, rel: &str) {
