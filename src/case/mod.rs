@@ -17,47 +17,60 @@ pub use lifecycle::{
     is_label, replay, EscalationStatus, LifecycleError, Refusal, Remedy, Replayed, LABEL_RULE,
 };
 
-/// A case's place in the lifecycle.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum State {
-    /// Queued, no owner: where every case starts.
-    New,
-    /// Owned by a product specialist.
-    Open,
-    WaitingOnCustomer,
-    /// Development is engaged; a product update is pending.
-    WaitingOnFix,
-    Closed,
+/// Declares an enum each of whose variants has one name, written in case
+/// files and typed on the command line, so the names are spelled once:
+/// `ALL` (in declaration order), `as_str`, `parse`, and `allowed` (every
+/// name, comma-separated, for the messages that say what is allowed).
+macro_rules! named_variants {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident = $text:literal, )+ }
+    ) => {
+        $(#[$meta])*
+        pub enum $name { $( $(#[$variant_meta])* $variant, )+ }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The name used in case files and on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+
+            /// The variant of that name.
+            pub fn parse(text: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|variant| variant.as_str() == text)
+            }
+
+            /// Every name, comma-separated: what a message says is allowed.
+            pub fn allowed() -> String {
+                [$($text),+].join(", ")
+            }
+        }
+    };
+}
+
+named_variants! {
+    /// A case's place in the lifecycle.
+    #[derive(
+        Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    )]
+    pub enum State {
+        /// Queued, no owner: where every case starts.
+        New = "new",
+        /// Owned by a product specialist.
+        Open = "open",
+        WaitingOnCustomer = "waiting-on-customer",
+        /// Development is engaged; a product update is pending.
+        WaitingOnFix = "waiting-on-fix",
+        Closed = "closed",
+    }
 }
 
 impl State {
-    /// Every state, in lifecycle order.
-    pub const ALL: [State; 5] = [
-        State::New,
-        State::Open,
-        State::WaitingOnCustomer,
-        State::WaitingOnFix,
-        State::Closed,
-    ];
-
-    /// The name used in files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::New => "new",
-            State::Open => "open",
-            State::WaitingOnCustomer => "waiting-on-customer",
-            State::WaitingOnFix => "waiting-on-fix",
-            State::Closed => "closed",
-        }
-    }
-
-    /// Parses a state name.
-    pub fn parse(text: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
     /// True for every state but closed.
     pub fn is_open(self) -> bool {
         self != State::Closed
@@ -110,29 +123,14 @@ impl fmt::Display for Contact {
     }
 }
 
-/// Why a case was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum CloseReason {
-    /// The customer agreed the case can be closed.
-    CustomerConfirmed,
-    /// Closed by the auto-close rule after unanswered follow-ups.
-    NoResponse,
-}
-
-impl CloseReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CloseReason::CustomerConfirmed => "customer-confirmed",
-            CloseReason::NoResponse => "no-response",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CloseReason> {
-        match text {
-            "customer-confirmed" => Some(CloseReason::CustomerConfirmed),
-            "no-response" => Some(CloseReason::NoResponse),
-            _ => None,
-        }
+named_variants! {
+    /// Why a case was closed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    pub enum CloseReason {
+        /// The customer agreed the case can be closed.
+        CustomerConfirmed = "customer-confirmed",
+        /// Closed by the auto-close rule after unanswered follow-ups.
+        NoResponse = "no-response",
     }
 }
 
@@ -140,38 +138,23 @@ impl CloseReason {
 /// customer: its opening records that live call.
 pub const PHONE_CHANNEL: &str = "phone";
 
-/// Which kind of phone call a phone contact was (SPEC section 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum PhoneCall {
-    /// The customer called and reached an agent (during operation hours a
-    /// severity 1 caller does): the call starts a severity 1 clock and is
-    /// the response.
-    Live,
-    /// The customer left a voicemail: it starts a severity 1 clock and
-    /// responds to nothing.
-    Voicemail,
-    /// Support called the customer back and they spoke: a response.
-    Callback,
+named_variants! {
+    /// Which kind of phone call a phone contact was (SPEC section 4).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+    pub enum PhoneCall {
+        /// The customer called and reached an agent (during operation hours a
+        /// severity 1 caller does): the call starts a severity 1 clock and is
+        /// the response.
+        Live = "live",
+        /// The customer left a voicemail: it starts a severity 1 clock and
+        /// responds to nothing.
+        Voicemail = "voicemail",
+        /// Support called the customer back and they spoke: a response.
+        Callback = "callback",
+    }
 }
 
 impl PhoneCall {
-    pub const ALL: [PhoneCall; 3] = [PhoneCall::Live, PhoneCall::Voicemail, PhoneCall::Callback];
-
-    /// The name written in case files and on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PhoneCall::Live => "live",
-            PhoneCall::Voicemail => "voicemail",
-            PhoneCall::Callback => "callback",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PhoneCall> {
-        PhoneCall::ALL
-            .into_iter()
-            .find(|call| call.as_str() == text)
-    }
-
     /// True when support and the customer spoke (a live call or a
     /// callback): a customer-facing contact, and while the case waits on
     /// the customer, their reply.

@@ -154,10 +154,7 @@ fn parse_label_filter(text: &str) -> Result<String, String> {
 }
 
 fn parse_state(text: &str) -> Result<State, String> {
-    State::parse(text).ok_or_else(|| {
-        let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
-        format!("allowed: {}", names.join(", "))
-    })
+    State::parse(text).ok_or_else(|| format!("allowed: {}", State::allowed()))
 }
 
 /// A [`CaseFilter`] checked against the policy, with `me` resolved.

@@ -171,7 +171,7 @@ pub(super) fn evaluable(
 }
 
 fn parse_call(text: &str) -> Result<PhoneCall, String> {
-    PhoneCall::parse(text).ok_or_else(|| "allowed: live, voicemail, callback".to_string())
+    PhoneCall::parse(text).ok_or_else(|| format!("allowed: {}", PhoneCall::allowed()))
 }
 
 /// True for the clocks a customer-facing contact stops.

@@ -425,35 +425,26 @@ impl FieldValue for Vec<Contact> {
     }
 }
 
-impl FieldValue for CloseReason {
-    type Written = String;
-    fn encode(&self) -> Option<String> {
-        Some(self.as_str().to_string())
-    }
-    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
-        let reason = written.ok_or(None)?;
-        CloseReason::parse(&reason).ok_or_else(|| {
-            Some(format!(
-                "unknown close reason {reason:?} (allowed: customer-confirmed, no-response)"
-            ))
-        })
-    }
+/// A field whose value is one of an enum's names ([`CloseReason`],
+/// [`PhoneCall`]); an unknown one is refused with every allowed name.
+macro_rules! one_of_names {
+    ($($type:ident: $what:literal),*) => {$(
+        impl FieldValue for $type {
+            type Written = String;
+            fn encode(&self) -> Option<String> {
+                Some(self.as_str().to_string())
+            }
+            fn decode(written: Option<String>) -> Result<Self, Option<String>> {
+                let text = written.ok_or(None)?;
+                $type::parse(&text).ok_or_else(|| {
+                    Some(format!("unknown {} {text:?} (allowed: {})", $what, $type::allowed()))
+                })
+            }
+        }
+    )*};
 }
 
-impl FieldValue for PhoneCall {
-    type Written = String;
-    fn encode(&self) -> Option<String> {
-        Some(self.as_str().to_string())
-    }
-    fn decode(written: Option<String>) -> Result<Self, Option<String>> {
-        let call = written.ok_or(None)?;
-        PhoneCall::parse(&call).ok_or_else(|| {
-            Some(format!(
-                "unknown phone call {call:?} (allowed: live, voicemail, callback)"
-            ))
-        })
-    }
-}
+one_of_names!(CloseReason: "close reason", PhoneCall: "phone call");
 
 /// A positive duration (an escalation's update frequency).
 impl FieldValue for Duration {
@@ -519,13 +510,9 @@ impl HeaderValue for State {
     }
     fn read(written: String, field: &str) -> Result<Self, FieldError> {
         State::parse(&written).ok_or_else(|| {
-            let allowed: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
             (
                 field.to_string(),
-                format!(
-                    "unknown state {written:?} (allowed: {})",
-                    allowed.join(", ")
-                ),
+                format!("unknown state {written:?} (allowed: {})", State::allowed()),
             )
         })
     }
