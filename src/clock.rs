@@ -7,7 +7,11 @@
 //! at the first phone contact at or after opening), each reopen starts a
 //! reopen-response clock; both run on the severity's calendar in the case's
 //! region and stop at the first customer-facing contact by support at or
-//! after their start ([`is_customer_facing_contact`]), never before it. A
+//! after their start ([`is_customer_facing_contact`]), never before it.
+//! Under a policy with next-response targets, each customer message after
+//! the first response that is not already awaiting an answer (a reply, a
+//! live call, a voicemail) starts a next-response clock, which runs and
+//! stops the same way ([`next_response_starts`]). A
 //! severity change re-targets a running clock that is not yet due from the
 //! same start; a clock already past due at the change keeps the due it had;
 //! a stopped clock keeps the severity in force when it stopped. One status
@@ -27,6 +31,10 @@ pub enum ClockKind {
     InitialResponse,
     /// The response after a reopen (one per reopen).
     ReopenResponse,
+    /// The response to a customer's reply after the first response (one per
+    /// reply that is not already awaiting one); only under a policy with
+    /// `next_response_targets`.
+    NextResponse,
     /// The support manager's follow-up after an escalation request.
     EscalationFollowUp,
     /// One interval of the agreed update frequency of an accepted escalation.
@@ -35,9 +43,10 @@ pub enum ClockKind {
 
 impl ClockKind {
     /// Every clock, in reporting order.
-    pub const ALL: [ClockKind; 4] = [
+    pub const ALL: [ClockKind; 5] = [
         ClockKind::InitialResponse,
         ClockKind::ReopenResponse,
+        ClockKind::NextResponse,
         ClockKind::EscalationFollowUp,
         ClockKind::EscalationUpdate,
     ];
@@ -47,6 +56,7 @@ impl ClockKind {
         match self {
             ClockKind::InitialResponse => "initial-response",
             ClockKind::ReopenResponse => "reopen-response",
+            ClockKind::NextResponse => "next-response",
             ClockKind::EscalationFollowUp => "escalation-follow-up",
             ClockKind::EscalationUpdate => "escalation-update",
         }
@@ -92,6 +102,8 @@ pub struct ClockReading {
     pub escalation: Option<usize>,
     /// For reopen-response clocks, which reopen of the case (1 for the first).
     pub reopen: Option<usize>,
+    /// For next-response clocks, which of the case's (1 for the first).
+    pub reply: Option<usize>,
 }
 
 impl ClockReading {
@@ -263,8 +275,10 @@ fn severity_changes(events: &[Event]) -> impl Iterator<Item = (DateTime<Utc>, u8
 }
 
 /// Every clock of `case` at `now`: the initial response, one reopen
-/// response per reopen, then for each escalation its follow-up and every
-/// update interval. Events after `now` are ignored.
+/// response per reopen, one next response per customer message that starts
+/// one (under a policy with next-response targets), then for each
+/// escalation its follow-up and every update interval. Events after `now`
+/// are ignored.
 pub fn clocks(
     case: &Case,
     policy: &Policy,
@@ -275,7 +289,8 @@ pub fn clocks(
         return Ok(Vec::new());
     };
     let history = case.history();
-    let mut readings = vec![initial_response(&case, history, &rules, now)?];
+    let initial_start = initial_response_start(&case, history, &rules)?;
+    let mut readings = vec![initial_response(&case, initial_start, &rules, now)?];
     let reopens = history
         .iter()
         .enumerate()
@@ -291,6 +306,15 @@ pub fn clocks(
         reading.reopen = Some(n + 1);
         readings.push(reading);
     }
+    if policy.has_next_response() {
+        let replies = next_response_starts(history, initial_start.map(|(_, index)| index));
+        for (n, index) in replies.into_iter().enumerate() {
+            let start = (history[index].at, index);
+            let mut reading = response_clock(&case, &rules, ClockKind::NextResponse, start, now)?;
+            reading.reply = Some(n + 1);
+            readings.push(reading);
+        }
+    }
     let time_zone = rules.region.calendar.time_zone();
     for (index, escalation) in crate::escalation::escalations(&case).iter().enumerate() {
         let reading = |clock,
@@ -305,6 +329,7 @@ pub fn clocks(
             time_zone,
             escalation: Some(index + 1),
             reopen: None,
+            reply: None,
         };
         // Re-targeted by severity changes like the response clocks: those
         // made after the request and before the manager followed up.
@@ -380,11 +405,11 @@ fn initial_response_start(
 
 fn initial_response(
     case: &Case,
-    history: &[Event],
+    start: Option<(DateTime<Utc>, usize)>,
     rules: &CaseRules,
     now: DateTime<Utc>,
 ) -> Result<ClockReading, ClockError> {
-    match initial_response_start(case, history, rules)? {
+    match start {
         Some(start) => response_clock(case, rules, ClockKind::InitialResponse, start, now),
         None => Ok(ClockReading {
             clock: ClockKind::InitialResponse,
@@ -395,16 +420,79 @@ fn initial_response(
             time_zone: rules.region.calendar.time_zone(),
             escalation: None,
             reopen: None,
+            reply: None,
         }),
     }
 }
 
-/// A response clock (initial or reopen) that started with the event at
+/// The index of the customer-facing contact that stops a response clock
+/// started by the event at `start_index`: the first at that event or after
+/// it (a live call that starts a clock is also its response).
+fn first_contact_from(history: &[Event], start_index: usize) -> Option<usize> {
+    history
+        .iter()
+        .enumerate()
+        .skip(start_index)
+        .find(|(_, event)| is_customer_facing_contact(&event.kind))
+        .map(|(index, _)| index)
+}
+
+/// True for what the customer sends support, which a next-response clock
+/// answers: a reply, or a phone call from the customer (a live call, which
+/// is answered as it is made, or a voicemail, which waits for the call
+/// back). A callback is support's call; a phone contact recorded before
+/// calls had kinds reads as it did then.
+fn is_customer_message(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::CustomerReplied { .. } => true,
+        EventKind::PhoneContact { call, .. } => {
+            matches!(call, Some(PhoneCall::Live | PhoneCall::Voicemail))
+        }
+        _ => false,
+    }
+}
+
+/// The history indexes of the customer messages that start a next-response
+/// clock: those after the first response (the initial-response clock's
+/// stop, at `initial_start` or later) that no response clock is already
+/// owed for. A message while the initial response, a reopen's response or
+/// an earlier next response is still awaited starts none: support owes one
+/// answer, due from the first unanswered message (a second reply does not
+/// push the due later, nor add a clock that the same answer stops).
+fn next_response_starts(history: &[Event], initial_start: Option<usize>) -> Vec<usize> {
+    let Some(mut answered) = initial_start.and_then(|start| first_contact_from(history, start))
+    else {
+        return Vec::new(); // no first response yet: the initial clock is owed
+    };
+    let mut starts = Vec::new();
+    for (index, event) in history.iter().enumerate() {
+        if index <= answered {
+            continue; // a message the answer of an owed clock already covers
+        }
+        let starts_clock =
+            matches!(event.kind, EventKind::Reopened { .. }) || is_customer_message(&event.kind);
+        if !starts_clock {
+            continue;
+        }
+        if is_customer_message(&event.kind) {
+            starts.push(index);
+        }
+        // A reopen is owed its own reopen-response clock: messages before
+        // its answer start none.
+        match first_contact_from(history, index) {
+            Some(stop) => answered = stop,
+            None => break,
+        }
+    }
+    starts
+}
+
+/// A response clock (initial, reopen or next) that started with the event at
 /// `start` (instant, history index): it stops at the first customer-facing
 /// contact at that event or after it (a live call that starts a severity 1
 /// clock is also its response), and targets the severity × plan response
-/// time on the severity's calendar, re-targeted by the severity changes
-/// made while it ran.
+/// time (for a next response, the next-response time) on the severity's
+/// calendar, re-targeted by the severity changes made while it ran.
 fn response_clock(
     case: &Case,
     rules: &CaseRules,
@@ -413,12 +501,7 @@ fn response_clock(
     now: DateTime<Utc>,
 ) -> Result<ClockReading, ClockError> {
     let history = case.history();
-    let stop_index = history
-        .iter()
-        .enumerate()
-        .skip(start_index)
-        .find(|(_, event)| is_customer_facing_contact(&event.kind))
-        .map(|(index, _)| index);
+    let stop_index = first_contact_from(history, start_index);
     let stopped_at = stop_index.map(|index| history[index].at);
     // The severity changes made while it ran: after its start, before its
     // stop (none when the event that started it also stopped it).
@@ -443,12 +526,14 @@ fn response_clock(
     };
     let (due, _) = retargeted_due(terms, terms_changes(terms, ran), |terms| {
         let rule = rules.severity(case, terms.level)?;
-        let target = rule
-            .response_target(terms.plan)
-            .ok_or_else(|| ClockError::UnknownPlan {
-                number: case.number(),
-                plan: terms.plan.to_string(),
-            })?;
+        let target = match clock {
+            ClockKind::NextResponse => rule.next_response_target(terms.plan),
+            _ => rule.response_target(terms.plan),
+        };
+        let target = target.ok_or_else(|| ClockError::UnknownPlan {
+            number: case.number(),
+            plan: terms.plan.to_string(),
+        })?;
         let region =
             rules
                 .policy
@@ -471,10 +556,11 @@ fn response_clock(
         time_zone: rules.region.calendar.time_zone(),
         escalation: None,
         reopen: None,
+        reply: None,
     })
 }
 
-/// How long the first response took, from the start of the initial-response clock.
+/// How long a response took, from the start of its clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResponseTime {
     pub wall: Duration,
@@ -482,18 +568,21 @@ pub struct ResponseTime {
     pub business: Duration,
 }
 
-/// The time to first response of `case` as of `now`, given the
-/// initial-response reading [`clocks`] gave for the same case and `now` (its
-/// first reading, so the clock is not computed twice): from the clock's
-/// start to the customer-facing contact that stopped it; `None` while it
-/// waits or runs.
-pub fn first_response_time(
+/// How long the response of a response clock `reading` of `case` as of
+/// `now` took ([`clocks`] gave the reading for the same case and `now`, so
+/// the clock is not computed twice): from the clock's start to the
+/// customer-facing contact that stopped it; `None` while it waits or runs.
+/// For the initial-response reading, the time to first response.
+pub fn response_time(
     case: &Case,
     policy: &Policy,
     now: DateTime<Utc>,
     reading: &ClockReading,
 ) -> Result<Option<ResponseTime>, ClockError> {
-    debug_assert_eq!(reading.clock, ClockKind::InitialResponse);
+    debug_assert!(matches!(
+        reading.clock,
+        ClockKind::InitialResponse | ClockKind::ReopenResponse | ClockKind::NextResponse
+    ));
     let rules = CaseRules::of(case, policy)?;
     let (Some(started), Some(responded)) = (reading.started_at, reading.stopped_at) else {
         return Ok(None);

@@ -214,6 +214,37 @@ pub struct Week {
     pub breaches: usize,
 }
 
+/// Response times being counted: measured responses, in business and
+/// wall time, for their percentiles.
+#[derive(Debug, Clone, Default)]
+struct TimesTally {
+    business: Vec<Duration>,
+    wall: Vec<Duration>,
+}
+
+impl TimesTally {
+    /// Counts a response's time (`None`: not responded yet, not counted).
+    fn add(&mut self, times: Option<clock::ResponseTime>) {
+        if let Some(times) = times {
+            self.business.push(times.business);
+            self.wall.push(times.wall);
+        }
+    }
+
+    fn merge(&mut self, other: TimesTally) {
+        self.business.extend(other.business);
+        self.wall.extend(other.wall);
+    }
+
+    fn finish(self) -> ResponseTimes {
+        ResponseTimes {
+            count: self.wall.len(),
+            business: percentiles(self.business),
+            wall: percentiles(self.wall),
+        }
+    }
+}
+
 /// Every figure of a report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -227,7 +258,11 @@ pub struct Report {
     /// group is the clock's total. A value is `None` for an unowned case's
     /// owner.
     pub attainment: BTreeMap<(ClockKind, Vec<Option<String>>), Attainment>,
+    /// Times to first response (cases opened in the period).
     pub response_times: ResponseTimes,
+    /// Times of next responses (clocks started in the period); `None` when
+    /// the report has no next-response clock (see [`Tally::finish`]).
+    pub next_response_times: Option<ResponseTimes>,
     /// Ended escalations by outcome, in reporting order (see
     /// [`outcome_order`]).
     pub escalation_outcomes: Vec<(String, usize)>,
@@ -235,6 +270,16 @@ pub struct Report {
     /// When the first case counted was opened (the start of a period
     /// without `since`); `None` when there was none.
     pub first_opening: Option<DateTime<Utc>>,
+}
+
+impl Report {
+    /// The clocks the report has figures for, in reporting order: every
+    /// clock, but the next-response clock only where it is kept.
+    pub fn clocks(&self) -> impl Iterator<Item = ClockKind> + '_ {
+        ClockKind::ALL
+            .into_iter()
+            .filter(|clock| self.attainment.contains_key(&(*clock, Vec::new())))
+    }
 }
 
 /// Age buckets of the backlog.
@@ -274,7 +319,7 @@ pub fn build(
     for case in cases {
         tally.add(case, policy, request)?;
     }
-    Ok(tally.finish(request, &policy.escalation.closing_outcomes))
+    Ok(tally.finish(request, policy))
 }
 
 /// The order escalation outcomes are reported in, each even when no
@@ -305,8 +350,10 @@ pub struct Tally {
     /// Clock -> group -> attainment: nested so that a reading finds its
     /// group by reference ([`Tally::attainment_of`]).
     attainment: BTreeMap<ClockKind, BTreeMap<Vec<Option<String>>, Attainment>>,
-    business_times: Vec<Duration>,
-    wall_times: Vec<Duration>,
+    /// Times to first response.
+    first_responses: TimesTally,
+    /// Times of the next responses (their clocks started in the period).
+    next_responses: TimesTally,
     escalation_outcomes: BTreeMap<String, usize>,
     /// Week start -> that week's figures.
     weeks: BTreeMap<DateTime<Utc>, Week>,
@@ -392,15 +439,17 @@ impl Tally {
         }
         if request.in_period(opened_at) {
             // `clocks` gives the initial response first for a case opened by `last`.
-            let initial = readings.first();
-            let times = match initial {
-                Some(initial) => clock::first_response_time(&case, policy, last, initial)?,
-                None => None,
-            };
-            if let Some(times) = times {
-                self.business_times.push(times.business);
-                self.wall_times.push(times.wall);
+            if let Some(initial) = readings.first() {
+                let times = clock::response_time(&case, policy, last, initial)?;
+                self.first_responses.add(times);
             }
+        }
+        let next_responses = readings.iter().filter(|r| {
+            r.clock == ClockKind::NextResponse && r.started_at.is_some_and(|t| request.in_period(t))
+        });
+        for reading in next_responses {
+            let times = clock::response_time(&case, policy, last, reading)?;
+            self.next_responses.add(times);
         }
         for escalation in crate::escalation::escalations(&case) {
             if let Some((at, ending)) = &escalation.ended {
@@ -498,8 +547,8 @@ impl Tally {
             mine.running += a.running;
             mine.waiting += a.waiting;
         }
-        self.business_times.extend(other.business_times);
-        self.wall_times.extend(other.wall_times);
+        self.first_responses.merge(other.first_responses);
+        self.next_responses.merge(other.next_responses);
         for (label, n) in other.escalation_outcomes {
             *self.escalation_outcomes.entry(label).or_default() += n;
         }
@@ -516,18 +565,27 @@ impl Tally {
         self
     }
 
-    /// The report; `closing_outcomes` (the policy's) are the escalation
-    /// outcomes it lists first, in that order (see [`outcome_order`]).
-    pub fn finish(self, request: &ReportRequest, closing_outcomes: &[String]) -> Report {
+    /// The report under `policy` (the current one, or the what-if): its
+    /// closing outcomes are the escalation outcomes listed first, in that
+    /// order (see [`outcome_order`]), and the next-response figures are
+    /// reported when it has next-response targets or some were counted (a
+    /// case opened under an earlier version that had them).
+    pub fn finish(self, request: &ReportRequest, policy: &Policy) -> Report {
         let end = request.end();
+        let next_response =
+            policy.has_next_response() || self.attainment.contains_key(&ClockKind::NextResponse);
         let mut attainment: BTreeMap<_, _> = self
             .attainment
             .into_iter()
             .flat_map(|(clock, groups)| groups.into_iter().map(move |(g, a)| ((clock, g), a)))
             .collect();
-        // Every clock has a total row, even with nothing to count.
+        // Every clock has a total row, even with nothing to count; the
+        // next-response clock only where it is kept (the report of a store
+        // without it is what it always was).
         for clock in ClockKind::ALL {
-            attainment.entry((clock, Vec::new())).or_default();
+            if clock != ClockKind::NextResponse || next_response {
+                attainment.entry((clock, Vec::new())).or_default();
+            }
         }
         let trend_start = request
             .since
@@ -561,18 +619,18 @@ impl Tally {
                 .map(|((label, _), count)| (*label, count))
                 .collect(),
             attainment,
-            response_times: ResponseTimes {
-                count: self.wall_times.len(),
-                business: percentiles(self.business_times),
-                wall: percentiles(self.wall_times),
-            },
-            escalation_outcomes: outcome_order(closing_outcomes, &self.escalation_outcomes)
-                .into_iter()
-                .map(|label| {
-                    let count = self.escalation_outcomes.get(&label).copied().unwrap_or(0);
-                    (label, count)
-                })
-                .collect(),
+            response_times: self.first_responses.finish(),
+            next_response_times: next_response.then(|| self.next_responses.finish()),
+            escalation_outcomes: outcome_order(
+                &policy.escalation.closing_outcomes,
+                &self.escalation_outcomes,
+            )
+            .into_iter()
+            .map(|label| {
+                let count = self.escalation_outcomes.get(&label).copied().unwrap_or(0);
+                (label, count)
+            })
+            .collect(),
             weekly,
             first_opening: self.earliest_opening,
         }

@@ -310,15 +310,29 @@ pub fn auto_close_verdict(plan: &AutoClose, now: DateTime<Utc>) -> AutoCloseVerd
     }
 }
 
-/// The response an unowned case waits for (the initial response, or after
-/// a reopen the reopen's): the last such clock of `readings`.
+/// The response an unowned case waits for: the one running, due first
+/// (the initial response, a reopen's, or a reply's next response), else
+/// the last initial or reopen response clock.
 pub fn awaited_response(readings: &[ClockReading]) -> Option<&ClockReading> {
-    readings.iter().rev().find(|r| {
+    let is_response = |r: &&ClockReading| {
         matches!(
             r.clock,
-            ClockKind::InitialResponse | ClockKind::ReopenResponse
+            ClockKind::InitialResponse | ClockKind::ReopenResponse | ClockKind::NextResponse
         )
-    })
+    };
+    readings
+        .iter()
+        .filter(is_response)
+        .filter(|r| r.started_at.is_some() && r.stopped_at.is_none())
+        .min_by_key(|r| r.due_at)
+        .or_else(|| {
+            readings.iter().rev().find(|r| {
+                matches!(
+                    r.clock,
+                    ClockKind::InitialResponse | ClockKind::ReopenResponse
+                )
+            })
+        })
 }
 
 /// The place of an unowned case in the queue (smaller is taken first):

@@ -178,7 +178,9 @@ fn parse_call(text: &str) -> Result<PhoneCall, String> {
 fn is_response_clock(reading: &clock::ClockReading) -> bool {
     matches!(
         reading.clock,
-        clock::ClockKind::InitialResponse | clock::ClockKind::ReopenResponse
+        clock::ClockKind::InitialResponse
+            | clock::ClockKind::ReopenResponse
+            | clock::ClockKind::NextResponse
     )
 }
 

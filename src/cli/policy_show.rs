@@ -14,7 +14,8 @@ use super::super::{CommandError, Context, Format, Outcome};
 use super::ShowPolicyArgs;
 use crate::calendar::{local_instant, weekday_name, BusinessCalendar, WeeklyShift};
 use crate::policy::{
-    format_duration, format_wait, ClockCalendar, FollowUpCalendar, Policy, ResponseStart, Wait,
+    format_duration, format_wait, ClockCalendar, FollowUpCalendar, Policy, ResponseStart,
+    SeverityRule, Wait,
 };
 
 pub fn cmd_show(ctx: &mut Context, args: ShowPolicyArgs) -> Result<Outcome, CommandError> {
@@ -217,7 +218,9 @@ fn version_table(policy: &Policy) -> Rows {
     version
 }
 
-/// Each severity's initial response target per plan, its clock and its start.
+/// Each severity's initial response target per plan (and, under a policy
+/// that keeps the clock, its next-response target per plan), its clock and
+/// its start.
 fn response_table(policy: &Policy) -> Rows {
     let mut headers: Vec<Cow<'static, str>> = vec!["severity".into()];
     headers.extend(
@@ -226,6 +229,16 @@ fn response_table(policy: &Policy) -> Rows {
             .iter()
             .map(|plan| format!("initial response - {plan}").into()),
     );
+    // The next-response columns only where the policy keeps that clock.
+    let next = policy.has_next_response();
+    if next {
+        headers.extend(
+            policy
+                .plans
+                .iter()
+                .map(|plan| format!("next response - {plan}").into()),
+        );
+    }
     headers.extend(["clock".into(), "starts at".into()]);
     let mut targets = Rows::with_headers(headers);
     for rule in &policy.severities {
@@ -236,6 +249,12 @@ fn response_table(policy: &Policy) -> Rows {
                 .iter()
                 .map(|plan| rule.response_target(plan).map_or("-".into(), target_text)),
         );
+        if next {
+            row.extend(policy.plans.iter().map(|plan| {
+                rule.next_response_target(plan)
+                    .map_or("-".into(), target_text)
+            }));
+        }
         row.push(clock_text(rule.clock).to_string());
         row.push(starts_text(rule.response_starts).to_string());
         targets.push(row);
@@ -381,19 +400,7 @@ fn policy_json(policy: &Policy, year: i32) -> Value {
         "effective": policy.effective.map(crate::store::format_instant),
         "previous": policy.previous,
         "plans": policy.plans,
-        "severities": policy.severities.iter().map(|rule| json!({
-            "level": rule.level,
-            "name": rule.name,
-            "description": rule.description,
-            "clock": match rule.clock { ClockCalendar::AlwaysOpen => "24x7", ClockCalendar::BusinessHours => "business-hours" },
-            "response_starts": match rule.response_starts { ResponseStart::Opened => "opened", ResponseStart::FirstPhoneContact => "first-phone-contact" },
-            "response_targets": policy.plans.iter().map(|plan| json!({
-                "plan": plan,
-                "target": rule.response_target(plan).map(target_text),
-                "target_seconds": rule.response_target(plan).map(duration_seconds),
-            })).collect::<Vec<_>>(),
-            "escalation_after": wait_text(rule.escalation_after),
-        })).collect::<Vec<_>>(),
+        "severities": policy.severities.iter().map(|rule| severity_json(policy, rule)).collect::<Vec<_>>(),
         "regions": policy.regions.iter().map(|region| json!({
             "name": region.name,
             "time_zone": region.calendar.time_zone().name(),
@@ -421,4 +428,46 @@ fn policy_json(policy: &Policy, year: i32) -> Value {
         "reopen_window": format_duration(policy.reopen_window),
         "permissions": policy.permissions.iter().map(|(action, roles)| json!({"action": action, "roles": roles})).collect::<Vec<_>>(),
     })
+}
+
+/// One severity in the JSON of `policy show`; `next_response_targets`
+/// (after `response_targets`) only under a policy that keeps that clock, so
+/// the JSON of a policy without it is what it always was.
+fn severity_json(policy: &Policy, rule: &SeverityRule) -> Value {
+    let targets = |target: &dyn Fn(&str) -> Option<Duration>| {
+        policy
+            .plans
+            .iter()
+            .map(|plan| {
+                json!({
+                    "plan": plan,
+                    "target": target(plan).map(target_text),
+                    "target_seconds": target(plan).map(|d| d.num_seconds()),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let clock = match rule.clock {
+        ClockCalendar::AlwaysOpen => "24x7",
+        ClockCalendar::BusinessHours => "business-hours",
+    };
+    let starts = match rule.response_starts {
+        ResponseStart::Opened => "opened",
+        ResponseStart::FirstPhoneContact => "first-phone-contact",
+    };
+    let mut severity = serde_json::Map::new();
+    severity.insert("level".into(), json!(rule.level));
+    severity.insert("name".into(), json!(rule.name));
+    severity.insert("description".into(), json!(rule.description));
+    severity.insert("clock".into(), json!(clock));
+    severity.insert("response_starts".into(), json!(starts));
+    let response = targets(&|plan| rule.response_target(plan));
+    severity.insert("response_targets".into(), json!(response));
+    if rule.next_response_targets.is_some() {
+        let next = targets(&|plan| rule.next_response_target(plan));
+        severity.insert("next_response_targets".into(), json!(next));
+    }
+    let escalation_after = wait_text(rule.escalation_after);
+    severity.insert("escalation_after".into(), json!(escalation_after));
+    Value::Object(severity)
 }

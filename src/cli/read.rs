@@ -67,10 +67,14 @@ pub fn update_intervals(readings: &[ClockReading]) -> Vec<Option<usize>> {
         .collect()
 }
 
-/// `initial-response`, `reopen-response #1`, `escalation-follow-up #1`,
-/// `escalation-update #1.2` (escalation 1, its second update interval).
+/// `initial-response`, `reopen-response #1`, `next-response #2`,
+/// `escalation-follow-up #1`, `escalation-update #1.2` (escalation 1, its
+/// second update interval).
 pub fn clock_name(reading: &ClockReading, interval: Option<usize>) -> String {
-    match (reading.escalation.or(reading.reopen), interval) {
+    match (
+        reading.escalation.or(reading.reopen).or(reading.reply),
+        interval,
+    ) {
         (Some(n), Some(i)) => format!("{} #{n}.{i}", reading.clock.as_str()),
         (Some(n), None) => format!("{} #{n}", reading.clock.as_str()),
         (None, _) => reading.clock.as_str().to_string(),
@@ -78,18 +82,26 @@ pub fn clock_name(reading: &ClockReading, interval: Option<usize>) -> String {
 }
 
 /// A clock reading as JSON: `{clock, escalation, interval, reopen,
-/// started_at, due_at, stopped_at, status}`.
+/// started_at, due_at, stopped_at, status}`, and for a next-response clock
+/// `reply` (which of the case's, after `reopen`): the key exists only on
+/// that clock, so the JSON of a store without one is what it always was.
 pub fn clock_json(reading: &ClockReading, interval: Option<usize>) -> Value {
-    json!({
+    let mut clock = json!({
         "clock": reading.clock.as_str(),
         "escalation": reading.escalation,
         "interval": interval,
         "reopen": reading.reopen,
-        "started_at": instant_json(reading.started_at),
-        "due_at": instant_json(reading.due_at),
-        "stopped_at": instant_json(reading.stopped_at),
-        "status": reading.status.as_str(),
-    })
+    });
+    if let (Some(reply), Some(fields)) = (reading.reply, clock.as_object_mut()) {
+        fields.insert("reply".into(), reply.into());
+    }
+    if let Some(fields) = clock.as_object_mut() {
+        fields.insert("started_at".into(), instant_json(reading.started_at));
+        fields.insert("due_at".into(), instant_json(reading.due_at));
+        fields.insert("stopped_at".into(), instant_json(reading.stopped_at));
+        fields.insert("status".into(), reading.status.as_str().into());
+    }
+    clock
 }
 
 /// Seconds from `now` to a running clock's due time (negative once

@@ -14,7 +14,9 @@ use super::output::{self, Rows};
 use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
-use crate::report::{Attainment, Dimension, Percentiles, Report, ReportRequest, Tally};
+use crate::report::{
+    Attainment, Dimension, Percentiles, Report, ReportRequest, ResponseTimes, Tally,
+};
 use crate::site::report_page::ReportView;
 use crate::store::{format_instant, Scanned};
 
@@ -151,9 +153,9 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     if let Some((_, error)) = error {
         return Err(error);
     }
-    let current = current.finish(&request, &policies.current().escalation.closing_outcomes);
+    let current = current.finish(&request, policies.current());
     let other = what_if.as_ref().zip(other).map(|((name, policy), tally)| {
-        let report = tally.finish(&request, &policy.escalation.closing_outcomes);
+        let report = tally.finish(&request, policy);
         (name.clone(), report)
     });
     let text = match ctx.format() {
@@ -327,16 +329,18 @@ fn summary_lines(report: &Report) -> Vec<(String, String)> {
         .map(|(label, n)| format!("{label} {n}"))
         .collect();
     lines.push(("backlog by age".to_string(), ages.join(", ")));
-    let r = &report.response_times;
-    lines.push((
-        "first response".to_string(),
+    let times = |r: &ResponseTimes| {
         format!(
             "{} measured; business time {}; wall time {}",
             r.count,
             percentiles_text(r.business),
             percentiles_text(r.wall)
-        ),
-    ));
+        )
+    };
+    lines.push(("first response".to_string(), times(&report.response_times)));
+    if let Some(next) = &report.next_response_times {
+        lines.push(("next response".to_string(), times(next)));
+    }
     let outcomes: Vec<String> = report
         .escalation_outcomes
         .iter()
@@ -373,6 +377,15 @@ fn table(request: &ReportRequest, report: &Report, other: Option<&(String, Repor
             percentiles_text(other.response_times.business),
             percentiles_text(other.response_times.wall)
         );
+        if let Some(next) = &other.next_response_times {
+            let _ = writeln!(
+                text,
+                "  {:<20} business time {}; wall time {}",
+                "next response",
+                percentiles_text(next.business),
+                percentiles_text(next.wall)
+            );
+        }
     }
     text.push_str("\nattainment\n");
     text.push_str(&attainment_rows(request, report, other.map(|(_, r)| r)).table());
@@ -396,6 +409,15 @@ fn markdown(request: &ReportRequest, report: &Report, other: Option<&(String, Re
     text.push_str("\n### Weekly\n\n");
     text.push_str(&weekly_rows(report).markdown());
     text
+}
+
+/// `{count, business, wall}` of response times.
+fn times_json(times: &ResponseTimes) -> Value {
+    json!({
+        "count": times.count,
+        "business": percentiles_json(times.business),
+        "wall": percentiles_json(times.wall),
+    })
 }
 
 fn percentiles_json(p: Option<Percentiles>) -> Value {
@@ -447,7 +469,7 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             entry
         })
         .collect();
-    json!({
+    let mut figures = json!({
         "counts": {
             "opened": c.opened,
             "closed": c.closed_customer_confirmed + c.closed_no_response,
@@ -461,11 +483,7 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             "by_age": report.backlog_by_age.iter().map(|(label, n)| ((*label).to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
         },
         "attainment": attainment,
-        "first_response": {
-            "count": report.response_times.count,
-            "business": percentiles_json(report.response_times.business),
-            "wall": percentiles_json(report.response_times.wall),
-        },
+        "first_response": times_json(&report.response_times),
         "escalation_outcomes": report
             .escalation_outcomes
             .iter()
@@ -477,7 +495,21 @@ fn figures_json(request: &ReportRequest, report: &Report) -> Value {
             "backlog": w.backlog,
             "breaches": w.breaches,
         })).collect::<Vec<_>>(),
-    })
+    });
+    // After first_response, only where the report has the clock: the JSON
+    // of a store without it is what it always was.
+    if let (Some(next), Some(fields)) = (&report.next_response_times, figures.as_object_mut()) {
+        let mut ordered = serde_json::Map::new();
+        for (key, value) in std::mem::take(fields) {
+            let after = key == "first_response";
+            ordered.insert(key, value);
+            if after {
+                ordered.insert("next_response".into(), times_json(next));
+            }
+        }
+        *fields = ordered;
+    }
+    figures
 }
 
 /// The JSON report. `since` and `until` are the period's bounds as given

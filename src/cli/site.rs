@@ -106,14 +106,12 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
     }
     let mut paged = gathered.paged;
     paged.sort_unstable_by_key(|f| f.case.number());
-    let report = gathered
-        .current
-        .finish(&request, &policy.escalation.closing_outcomes);
+    let report = gathered.current.finish(&request, &policy);
     let other = what_if
         .as_ref()
         .zip(gathered.other)
         .map(|((name, other_policy), tally)| {
-            let report = tally.finish(&request, &other_policy.escalation.closing_outcomes);
+            let report = tally.finish(&request, other_policy);
             (name.clone(), report)
         });
 

@@ -98,6 +98,11 @@ pub struct SeverityRule {
     pub response_starts: ResponseStart,
     /// `(plan, target)` for every plan, in the policy's plan order.
     pub response_targets: Vec<(String, Duration)>,
+    /// The next-response targets, `(plan, target)` for every plan: the time
+    /// support has to answer each customer reply after the first response.
+    /// `None` when the policy has no next-response clock (the default; a
+    /// policy has them on every severity or on none).
+    pub next_response_targets: Option<Vec<(String, Duration)>>,
     pub escalation_after: Wait,
     pub escalation_follow_up_clock: FollowUpCalendar,
 }
@@ -302,6 +307,14 @@ impl Policy {
         self.severities.iter().find(|s| s.level == level)
     }
 
+    /// True when the policy keeps a next-response clock after each customer
+    /// reply (its severities have `next_response_targets`; off by default).
+    pub fn has_next_response(&self) -> bool {
+        self.severities
+            .iter()
+            .any(|s| s.next_response_targets.is_some())
+    }
+
     /// Resolves a severity given as its level (`2`) or its name (`major`).
     pub fn parse_severity(&self, text: &str) -> Option<&SeverityRule> {
         self.severities
@@ -435,13 +448,23 @@ fn remove_path(value: &mut serde_yaml::Value, path: &str) -> bool {
 }
 
 impl SeverityRule {
-    /// The initial-response target for `plan`.
+    /// The initial-response target for `plan` (also a reopen's).
     pub fn response_target(&self, plan: &str) -> Option<Duration> {
-        self.response_targets
-            .iter()
-            .find(|(p, _)| p == plan)
-            .map(|(_, target)| *target)
+        target_of(&self.response_targets, plan)
     }
+
+    /// The next-response target for `plan`; `None` when the policy has no
+    /// next-response clock.
+    pub fn next_response_target(&self, plan: &str) -> Option<Duration> {
+        target_of(self.next_response_targets.as_deref()?, plan)
+    }
+}
+
+fn target_of(targets: &[(String, Duration)], plan: &str) -> Option<Duration> {
+    targets
+        .iter()
+        .find(|(p, _)| p == plan)
+        .map(|(_, target)| *target)
 }
 
 impl Wait {

@@ -44,6 +44,9 @@ pub struct RawSeverity {
     pub clock: String,
     pub response_starts: String,
     pub response_targets: BTreeMap<String, String>,
+    /// Absent in policies without a next-response clock (the default).
+    #[serde(default)]
+    pub next_response_targets: Option<BTreeMap<String, String>>,
     pub escalation_after: String,
     pub escalation_follow_up_clock: String,
 }

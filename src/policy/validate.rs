@@ -43,6 +43,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
     for i in 0..raw.severities.len() {
         severities.extend(severity(&raw, i, &mut problem));
     }
+    next_response_everywhere_or_nowhere(&raw, &mut problem);
     severities.sort_by_key(|s| s.level);
 
     let mut regions = Vec::new();
@@ -245,20 +246,79 @@ fn severity(
         );
         None
     });
+    let targets = plan_targets(
+        raw,
+        &path,
+        "response_targets",
+        &s.response_targets,
+        s.level,
+        problem,
+    );
+    let next_targets = s
+        .next_response_targets
+        .as_ref()
+        .map(|next| plan_targets(raw, &path, "next_response_targets", next, s.level, problem));
+    Some(SeverityRule {
+        level: s.level,
+        name: s.name.clone(),
+        description: s.description.trim().to_string(),
+        examples: s.examples.clone(),
+        clock: clock?,
+        response_starts: response_starts?,
+        response_targets: targets,
+        next_response_targets: next_targets,
+        escalation_after: escalation_after?,
+        escalation_follow_up_clock: follow_up?,
+    })
+}
+
+/// A next-response clock is the policy's, not one severity's: once a
+/// severity has `next_response_targets`, every severity has them, so a
+/// severity change never leaves a running clock without a target.
+fn next_response_everywhere_or_nowhere(raw: &RawPolicy, problem: &mut impl FnMut(String, Problem)) {
+    let Some(with) = raw
+        .severities
+        .iter()
+        .find(|s| s.next_response_targets.is_some())
+    else {
+        return;
+    };
+    for (i, s) in raw.severities.iter().enumerate() {
+        if s.next_response_targets.is_none() {
+            problem(
+                format!("severities[{i}]"),
+                Problem::rule(format!(
+                    "missing next_response_targets: severity {} has them, so every severity needs them (or remove them all to turn the next-response clock off)",
+                    with.level
+                )),
+            );
+        }
+    }
+}
+
+/// A severity's targets per plan (`field` of `severities[i]` at `path`):
+/// one positive duration for every plan of the policy, and no other plan.
+fn plan_targets(
+    raw: &RawPolicy,
+    path: &str,
+    field: &str,
+    written: &std::collections::BTreeMap<String, String>,
+    level: u8,
+    problem: &mut impl FnMut(String, Problem),
+) -> Vec<(String, Duration)> {
     let mut targets = Vec::new();
     for plan in &raw.plans {
-        match s.response_targets.get(plan) {
+        match written.get(plan) {
             None => problem(
-                format!("{path}.response_targets"),
+                format!("{path}.{field}"),
                 Problem::rule(format!(
-                    "missing the target for plan {plan:?} (severity {})",
-                    s.level
+                    "missing the target for plan {plan:?} (severity {level})"
                 )),
             ),
             Some(text) => match parse_duration(text) {
                 Some(target) if target > Duration::zero() => targets.push((plan.clone(), target)),
                 _ => problem(
-                    format!("{path}.response_targets.{plan}"),
+                    format!("{path}.{field}.{plan}"),
                     Problem::malformed(
                         "duration",
                         text,
@@ -268,25 +328,15 @@ fn severity(
             },
         }
     }
-    for plan in s.response_targets.keys() {
+    for plan in written.keys() {
         if !raw.plans.contains(plan) {
             problem(
-                format!("{path}.response_targets.{plan}"),
+                format!("{path}.{field}.{plan}"),
                 Problem::unknown("plan", plan, &raw.plans),
             );
         }
     }
-    Some(SeverityRule {
-        level: s.level,
-        name: s.name.clone(),
-        description: s.description.trim().to_string(),
-        examples: s.examples.clone(),
-        clock: clock?,
-        response_starts: response_starts?,
-        response_targets: targets,
-        escalation_after: escalation_after?,
-        escalation_follow_up_clock: follow_up?,
-    })
+    targets
 }
 
 /// The value named `text` among `choices`; a problem at `path` naming the

@@ -10,7 +10,7 @@ use super::charts::{self, AttainmentBar, PairedBar, Series};
 use super::html::{escape, time_utc, Frame, Styles};
 use crate::clock::ClockKind;
 use crate::policy::format_duration;
-use crate::report::{Attainment, Dimension, Percentiles, Report, ReportRequest};
+use crate::report::{Attainment, Dimension, Percentiles, Report, ReportRequest, ResponseTimes};
 
 /// A report and what it covers.
 #[derive(Clone, Copy)]
@@ -89,7 +89,7 @@ pub fn headline(report: &Report) -> String {
         );
     };
     let mut breached = 0;
-    for clock in ClockKind::ALL {
+    for clock in report.clocks() {
         let total = report
             .attainment
             .get(&(clock, Vec::new()))
@@ -220,7 +220,7 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
         }
     );
     text.push_str(&charts::legend("attainment", &charts::ATTAINMENT_LEGEND));
-    for clock in ClockKind::ALL {
+    for clock in report.clocks() {
         let rows = clock_rows(report, clock);
         let bars: Vec<AttainmentBar> = rows
             .iter()
@@ -283,11 +283,31 @@ fn attainment_section(request: &ReportRequest, report: &Report) -> String {
 }
 
 fn response_section(report: &Report) -> String {
-    let r = &report.response_times;
+    let mut text = times_section(
+        "response-times",
+        "percentiles",
+        "Time to first response",
+        "from the start of the initial-response clock",
+        &report.response_times,
+    );
+    if let Some(next) = &report.next_response_times {
+        text.push_str(&times_section(
+            "next-response-times",
+            "next-percentiles",
+            "Time to next response",
+            "from each customer reply that started a next-response clock",
+            next,
+        ));
+    }
+    text
+}
+
+/// A section of response-time percentiles (business and wall time).
+fn times_section(id: &str, table_id: &str, title: &str, from: &str, r: &ResponseTimes) -> String {
     let (bm, bp) = percentiles_text(r.business);
     let (wm, wp) = percentiles_text(r.wall);
     format!(
-        "<section id=\"response-times\">\n<h2>Time to first response</h2>\n<p>{} responses measured, from the start of the initial-response clock (nearest-rank percentiles).</p>\n<table id=\"percentiles\">\n<thead><tr><th scope=\"col\">measured in</th><th scope=\"col\" class=\"num\">median</th><th scope=\"col\" class=\"num\">90th percentile</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">business time</th><td class=\"num\">{bm}</td><td class=\"num\">{bp}</td></tr>\n<tr><th scope=\"row\">wall time</th><td class=\"num\">{wm}</td><td class=\"num\">{wp}</td></tr>\n</tbody>\n</table>\n</section>\n",
+        "<section id=\"{id}\">\n<h2>{title}</h2>\n<p>{} responses measured, {from} (nearest-rank percentiles).</p>\n<table id=\"{table_id}\">\n<thead><tr><th scope=\"col\">measured in</th><th scope=\"col\" class=\"num\">median</th><th scope=\"col\" class=\"num\">90th percentile</th></tr></thead>\n<tbody>\n<tr><th scope=\"row\">business time</th><td class=\"num\">{bm}</td><td class=\"num\">{bp}</td></tr>\n<tr><th scope=\"row\">wall time</th><td class=\"num\">{wm}</td><td class=\"num\">{wp}</td></tr>\n</tbody>\n</table>\n</section>\n",
         r.count
     )
 }
@@ -424,7 +444,7 @@ pub fn what_if_body(view: &ReportView, name: &str, other: &Report) -> String {
             ("what-if", "attainment under the other policy"),
         ],
     ));
-    for clock in ClockKind::ALL {
+    for clock in view.report.clocks() {
         let rows = clock_rows(view.report, clock);
         let pairs: Vec<PairedBar> = rows
             .iter()

@@ -21,6 +21,7 @@ mod hostile;
 mod labels;
 mod lifecycle;
 mod new_show_list;
+mod next_response;
 mod outputs;
 mod policy_show;
 mod policy_versions;

@@ -158,8 +158,14 @@ proptest! {
     fn clocks_follow_the_one_rule_and_the_report_counts_them(
         specs in prop::collection::vec(case_strategy(), 1..4),
         later in 0i64..20_000,
+        next_response in any::<bool>(),
     ) {
-        let policy = Policy::default_policy();
+        // The default policy, or the same with the next-response clock.
+        let policy = if next_response {
+            Policy::parse(crate::common::NEXT_RESPONSE_POLICY, "next-response-policy.yaml").unwrap()
+        } else {
+            Policy::default_policy()
+        };
         let cases: Vec<Case> = specs
             .iter()
             .enumerate()
@@ -175,8 +181,29 @@ proptest! {
         let now = last + Duration::minutes(later);
         let mut counted: std::collections::BTreeMap<ClockKind, [usize; 4]> = Default::default();
         let mut responses = 0;
+        let mut next_responses = 0;
         for case in &cases {
-            for reading in clock::clocks(case, &policy, now).unwrap() {
+            let readings = clock::clocks(case, &policy, now).unwrap();
+            // A next-response clock starts at a customer message after the
+            // first response has stopped, and only one is owed at a time.
+            let first_stop = readings[0].stopped_at;
+            for reading in readings.iter().filter(|r| r.clock == ClockKind::NextResponse) {
+                prop_assert!(next_response, "case {}: {reading:?}", case.number());
+                let (Some(started), Some(first)) = (reading.started_at, first_stop) else {
+                    return Err(TestCaseError::fail(format!("next response without a first: {reading:?}")));
+                };
+                prop_assert!(started >= first, "case {}: {reading:?}", case.number());
+                if reading.stopped_at.is_some() {
+                    next_responses += 1;
+                }
+            }
+            let owed: Vec<_> = readings
+                .iter()
+                .filter(|r| matches!(r.clock, ClockKind::InitialResponse | ClockKind::ReopenResponse | ClockKind::NextResponse))
+                .filter(|r| r.started_at.is_some() && r.stopped_at.is_none())
+                .collect();
+            prop_assert!(owed.len() <= 1, "case {}: {owed:?}", case.number());
+            for reading in readings {
                 if let (Some(started), Some(stopped)) = (reading.started_at, reading.stopped_at) {
                     prop_assert!(started <= stopped, "case {}: {reading:?}", case.number());
                 }
@@ -218,7 +245,13 @@ proptest! {
             by: Vec::new(),
         };
         let built = report::build(&cases, &policy, &request).unwrap();
-        for kind in ClockKind::ALL {
+        let reported: Vec<ClockKind> = built.clocks().collect();
+        let kept: Vec<ClockKind> = ClockKind::ALL
+            .into_iter()
+            .filter(|kind| next_response || *kind != ClockKind::NextResponse)
+            .collect();
+        prop_assert_eq!(reported, kept);
+        for kind in built.clocks() {
             let total = &built.attainment[&(kind, Vec::new())];
             let [met, breached, running, waiting] = counted.get(&kind).copied().unwrap_or_default();
             prop_assert_eq!(
@@ -228,5 +261,9 @@ proptest! {
             );
         }
         prop_assert_eq!(built.response_times.count, responses);
+        prop_assert_eq!(
+            built.next_response_times.map(|times| times.count),
+            next_response.then_some(next_responses)
+        );
     }
 }

@@ -48,6 +48,12 @@ pub fn cases_command() -> Command {
 /// The repository's `policy.yaml`, which is also the embedded default.
 pub const DEFAULT_POLICY: &str = include_str!("../../../policy.yaml");
 
+/// The bundled policy with the next-response clock turned on
+/// (`examples/next-response-policy.yaml`: `next_response_targets` on every
+/// severity, and a comment; `next_response::the_example_policy_is_the_default_plus_the_targets`
+/// keeps the rest equal to [`DEFAULT_POLICY`]).
+pub const NEXT_RESPONSE_POLICY: &str = include_str!("../../../examples/next-response-policy.yaml");
+
 /// Monday 2026-11-23 09:05 in Toronto (EST, UTC-5).
 pub const T0: &str = "2026-11-23T14:05:00Z";
 
