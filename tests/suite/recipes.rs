@@ -64,9 +64,14 @@ fn recipes() -> Vec<(String, String)> {
     recipes
 }
 
-/// A copy of the bundled sample store and the repository's policy.
+/// A copy of the bundled sample store and the repository's policy (and
+/// `examples/next-response-policy.yaml`, which a recipe names).
 fn sample() -> Env {
     let env = Env::new();
+    env.write(
+        "examples/next-response-policy.yaml",
+        crate::common::NEXT_RESPONSE_POLICY,
+    );
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
     for entry in std::fs::read_dir(&source).expect("the sample store") {
         let path = entry.expect("an entry").path();
@@ -81,7 +86,7 @@ fn sample() -> Env {
 #[test]
 fn every_scripting_recipe_in_the_readme_prints_what_the_readme_shows() {
     let recipes = recipes();
-    assert_eq!(recipes.len(), 5, "the README's five recipes");
+    assert_eq!(recipes.len(), 6, "the README's six recipes");
     let bin_dir = Path::new(crate::common::BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
