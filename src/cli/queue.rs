@@ -1,8 +1,9 @@
 //! `cases queue` and `cases take [N]`: the unowned cases in the order the
 //! next available product specialist should take them — severity first,
-//! then response due time (the initial response, or after a reopen the
-//! reopen's; a severity 1 still waiting for its phone call sorts after those
-//! with a due time), then opening time, then number.
+//! then response due time (the response awaited and due first: the
+//! initial response, a reopen's, or a customer reply's next response; a
+//! severity 1 still waiting for its phone call sorts after those with a due
+//! time), then opening time, then number.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -41,7 +42,7 @@ pub struct TakeArgs {
     pub number: Option<u64>,
 }
 
-/// An unowned case with its initial-response due time.
+/// An unowned case with the due time of the response it waits for.
 struct Queued {
     case: Case,
     /// The case region's time zone, under the case's policy version.
