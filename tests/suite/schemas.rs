@@ -612,6 +612,20 @@ fn a_rich_stores_json_outputs_match_their_schemas_and_exercise_the_optional_fiel
     assert_eq!(check["problems"][0]["file"], "cases/001/1099.yaml");
 }
 
+/// Every JSON output of a rich store at [`RICH_NOW`] follows its schema,
+/// and together they hold every one of `needles`.
+fn assert_needles_in_valid_outputs(env: &Env, needles: &[&str]) {
+    let numbers: Vec<u64> = (1001..=1009).collect();
+    let outputs = outputs(env, RICH_NOW, &numbers);
+    for (what, schema, value, _) in &outputs {
+        assert_valid(schema, what, value);
+    }
+    let all = serde_json::to_string(&outputs.iter().map(|o| &o.2).collect::<Vec<_>>()).unwrap();
+    for needle in needles {
+        assert!(all.contains(needle), "no {needle} in the outputs");
+    }
+}
+
 /// The rich store under the same policy with the next-response clock on
 /// (a fix of version 2026.1, so every case is re-computed under it), with
 /// one more reply: the optional next-response fields follow the schemas.
@@ -619,23 +633,22 @@ fn a_rich_stores_json_outputs_match_their_schemas_and_exercise_the_optional_fiel
 fn a_rich_stores_outputs_with_the_next_response_clock_match_their_schemas() {
     let env = rich();
     env.write("policy.yaml", crate::common::NEXT_RESPONSE_POLICY);
-    act(&env, "2026-11-30T14:35:00Z", &["assign", "1009", "--to", "alice"]);
+    act(
+        &env,
+        "2026-11-30T14:35:00Z",
+        &["assign", "1009", "--to", "alice"],
+    );
     act(&env, "2026-11-30T14:40:00Z", &["respond", "1009"]);
     act(&env, "2026-11-30T14:50:00Z", &["customer-reply", "1009"]);
-    let numbers: Vec<u64> = (1001..=1009).collect();
-    let outputs = outputs(&env, RICH_NOW, &numbers);
-    for (what, schema, value, _) in &outputs {
-        assert_valid(schema, what, value);
-    }
-    let all = serde_json::to_string(&outputs.iter().map(|o| &o.2).collect::<Vec<_>>()).unwrap();
-    for needle in [
-        r#""clock":"next-response""#,
-        r#""reply":1"#,
-        r#""next_response":{"count""#,
-        r#""next_response_targets":["#,
-    ] {
-        assert!(all.contains(needle), "no {needle} in the outputs");
-    }
+    assert_needles_in_valid_outputs(
+        &env,
+        &[
+            r#""clock":"next-response""#,
+            r#""reply":1"#,
+            r#""next_response":{"count""#,
+            r#""next_response_targets":["#,
+        ],
+    );
 }
 
 #[test]
