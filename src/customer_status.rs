@@ -72,6 +72,29 @@ pub enum UpdateKind {
 }
 
 impl UpdateKind {
+    /// Every kind, in the order of the event table (the schema's order).
+    pub const ALL: [UpdateKind; 19] = [
+        UpdateKind::Opened,
+        UpdateKind::Call,
+        UpdateKind::Voicemail,
+        UpdateKind::Response,
+        UpdateKind::InformationRequest,
+        UpdateKind::FollowUp,
+        UpdateKind::CustomerReply,
+        UpdateKind::SeverityChanged,
+        UpdateKind::FixRequested,
+        UpdateKind::FixAvailable,
+        UpdateKind::Closed,
+        UpdateKind::Reopened,
+        UpdateKind::EscalationRequested,
+        UpdateKind::EscalationReviewed,
+        UpdateKind::EscalationAccepted,
+        UpdateKind::EscalationDeclined,
+        UpdateKind::EscalationUpdate,
+        UpdateKind::EscalationClosed,
+        UpdateKind::DeEscalated,
+    ];
+
     /// The name in output (`information-request`).
     pub fn as_str(self) -> &'static str {
         match self {
