@@ -81,7 +81,7 @@ fn sample() -> Env {
 #[test]
 fn every_scripting_recipe_in_the_readme_prints_what_the_readme_shows() {
     let recipes = recipes();
-    assert_eq!(recipes.len(), 5, "the README's five recipes");
+    assert_eq!(recipes.len(), 6, "the README's six recipes");
     let bin_dir = Path::new(crate::common::BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
