@@ -797,7 +797,7 @@ mod tests {
             }
         }
         let cache = store.join(crate::store::cache::CACHE_FILE);
-        let commands: [&[&str]; 11] = [
+        let commands: [&[&str]; 12] = [
             &["list", "--format", "json"],
             &["list", "--state", "open"],
             &["list", "--escalated", "--format", "json"],
@@ -815,6 +815,7 @@ mod tests {
             &["check", "--format", "json"],
             &["queue", "--format", "json"],
             &["sweep", "--dry-run"],
+            &["status", "--account", "Acme Corp", "--format", "json"],
         ];
         for args in commands {
             let _ = fs::remove_file(&cache);
