@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::output::{self, Rows};
 use super::policy::of_case;
-use super::read::{instant_json, scan};
+use super::read::instant_json;
 use super::{parse_duration_arg, CommandError, Context, Format, Outcome};
 use crate::clock::local_time;
 use crate::customer_status::{self, CaseStatus, Shown};
@@ -74,15 +74,23 @@ pub fn cmd_status(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, Comman
     let policies = ctx.policies()?;
     let store = ctx.store()?;
     let now = ctx.now;
-    let statuses: Vec<CaseStatus> = scan(&store, |scanned| {
+    let found = store.scan(|_, read| {
+        let Ok(scanned) = read else {
+            return Some(Err(unreadable_case_file()));
+        };
         // The account decides on the header, before a history is decoded.
         if scanned.header().facts.account != account {
-            return Ok(None);
+            return None;
         }
-        let case = scanned.into_case()?;
-        let policy = of_case(&policies, &case)?;
-        Ok(customer_status::case_status(&case, policy, now, shown)?)
+        let Ok(case) = scanned.into_case() else {
+            return Some(Err(unreadable_case_file()));
+        };
+        let status = of_case(&policies, &case)
+            .and_then(|policy| Ok(customer_status::case_status(&case, policy, now, shown)?));
+        status.transpose()
     })?;
+    // The first failure by case number, as every scan reports it.
+    let statuses = found.into_iter().collect::<Result<Vec<CaseStatus>, _>>()?;
     let text = match ctx.format() {
         Format::Json => output::json(&Value::Array(statuses.iter().map(status_json).collect())),
         Format::Csv => csv_rows(statuses.iter().map(status_json)).csv(),
@@ -100,6 +108,16 @@ pub fn cmd_status(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, Comman
         ));
     }
     Ok(Outcome::Success)
+}
+
+/// A case file that cannot be read or decoded stops the view (exit 4, as
+/// for every command that reads the store), but the message names no file
+/// and quotes nothing of it: it may be another account's, and what this
+/// command prints may be pasted to a customer. `cases check` says which
+/// and why.
+fn unreadable_case_file() -> CommandError {
+    CommandError::unreadable("a case file of the store is invalid or cannot be read")
+        .with_hint("run cases check for which one and why")
 }
 
 /// One case of the view as JSON (`schemas/status.schema.json`).

@@ -152,6 +152,23 @@ fn bad_input_is_refused_with_the_documented_code_and_one_line() {
 }
 
 #[test]
+fn an_invalid_case_file_stops_the_view_with_a_line_that_names_no_file() {
+    let env = sample();
+    // Another account's broken file: exit 4, and nothing of it is quoted
+    // (the output may be pasted to a customer); check names it.
+    env.write(
+        "cases/001/1013.yaml",
+        "number: 1013\ntitle: [Globex Secret\n",
+    );
+    env.run(&["status", "--account", "Acme Corp"]).refused(4).stdout_is("").stderr_is(
+        "cases: error: a case file of the store is invalid or cannot be read (run cases check for which one and why)\n",
+    );
+    env.run(&["check"])
+        .code(1)
+        .stdout_has("cases/001/1013.yaml");
+}
+
+#[test]
 fn the_switch_off_refuses_status_and_the_site_writes_no_account_page() {
     let env = sample();
     // On: every account has a page, the index lists them.
