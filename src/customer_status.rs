@@ -28,7 +28,7 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::case::{Case, EventKind, PhoneCall, State};
+use crate::case::{Case, EventKind, Header, PhoneCall, State};
 use crate::clock::{self, ClockError, ClockKind, ClockReading, ClockStatus};
 use crate::escalation::{self, Ending};
 use crate::policy::Policy;
@@ -285,10 +285,11 @@ pub struct CaseStatus {
     pub time_zone: Tz,
 }
 
-/// True when `case` is of `account`: its whole name, as `--account`
-/// filters (no prefix, no case folding: `Acme` is not `Acme Corp`).
-pub fn is_of_account(case: &Case, account: &str) -> bool {
-    case.header().facts.account == account
+/// True when the case with `header` is of `account`: its whole name, as
+/// `--account` filters (no prefix, no case folding: `Acme` is not `Acme
+/// Corp`).
+pub fn is_of_account(header: &Header, account: &str) -> bool {
+    header.facts.account == account
 }
 
 /// Which of an account's cases the view shows.

@@ -79,7 +79,7 @@ pub fn cmd_status(ctx: &mut Context, args: StatusArgs) -> Result<Outcome, Comman
             return Some(Err(unreadable_case_file()));
         };
         // The account decides on the header, before a history is decoded.
-        if scanned.header().facts.account != account {
+        if !customer_status::is_of_account(scanned.header(), account) {
             return None;
         }
         let Ok(case) = scanned.into_case() else {
