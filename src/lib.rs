@@ -2,7 +2,8 @@
 //!
 //! The pure domain — [`calendar`] (business time), [`case`] (model and state
 //! machine) and [`clock`] (SLA clocks and gates) and
-//! [`escalation`] and [`rules`] (every "may this happen now" gate) — takes "now" as a parameter
+//! [`escalation`] and [`rules`] (every "may this happen now" gate) and
+//! [`customer_status`] (what a customer may see) — takes "now" as a parameter
 //! and never touches the file system. [`policy`] loads and validates
 //! `policy.yaml`; [`store`] owns the case files (paths, canonical YAML,
 //! atomic writes, locking); [`site`] renders the dashboard (pages as
@@ -14,6 +15,7 @@ pub mod calendar;
 pub mod case;
 pub mod cli;
 pub mod clock;
+pub mod customer_status;
 pub mod duration;
 pub mod escalation;
 pub mod gitops;

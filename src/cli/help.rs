@@ -49,6 +49,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("escalate de-escalate", "cases escalate de-escalate 1042 --reason \"The customer did not provide the resources\""),
     ("report", "cases report --since 2026-11-01 --until 2026-11-30\n  cases report --by severity,label --format markdown\n  cases report --what-if next-policy.yaml --format html > report.html"),
     ("sweep", "cases sweep --dry-run            what would close, which follow-ups are due\n  cases --commit sweep            close as no-response and commit"),
+    ("status", "cases status --account \"Acme Corp\"            what Acme Corp may see of its cases\n  cases status -a \"Acme Corp\" --format json   for a customer portal\n  cases status -a Globex --closed-within 90d  with the cases closed in the last 90 days"),
     ("site", "cases site public\n  cases site public --since 2026-11-01 --by severity,region"),
     ("git-setup", "cases git-setup                 once per clone: .gitattributes and the merge driver"),
     ("merge-file", "cases merge-file %O %A %B       how git calls it (cases git-setup registers it)\n  cases merge-file base.yaml ours.yaml theirs.yaml"),

@@ -25,6 +25,7 @@ mod read;
 mod report;
 mod site;
 mod sla;
+mod status;
 mod sweep;
 mod term;
 mod zone;
@@ -196,6 +197,8 @@ pub enum Command {
     Export(exchange::ExportArgs),
     /// Open cases from a CSV or JSON-lines file (from another helpdesk): every row checked first.
     Import(exchange::ImportArgs),
+    /// What a customer may see of their own cases: state, next commitment, last public update.
+    Status(status::StatusArgs),
     /// Build the dashboard: a static site of the store (index, case pages, report) in DIR.
     Site(site::SiteArgs),
     /// Set up git for this store: .gitattributes and the case-file merge driver.
@@ -245,6 +248,7 @@ impl Command {
             | Command::Sla(_)
             | Command::Queue(_)
             | Command::Sweep(_)
+            | Command::Status(_)
             | Command::History(_) => ROW_FORMATS,
             Command::New(_)
             | Command::Show(_)
@@ -310,6 +314,7 @@ impl Command {
             Command::History(_) => "history",
             Command::Renumber(_) => "renumber",
             Command::Policy(_) => "policy",
+            Command::Status(_) => "status",
             Command::Site(_) => "site",
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
@@ -681,6 +686,7 @@ pub fn run(command: Command, ctx: &mut Context) -> Result<Outcome, CommandError>
         Command::Export(args) => exchange::cmd_export(ctx, args),
         Command::Import(args) => exchange::cmd_import(ctx, args),
         Command::Policy(command) => policy::cmd_policy(ctx, command),
+        Command::Status(args) => status::cmd_status(ctx, args),
         Command::Site(args) => site::cmd_site(ctx, args),
         Command::Completions(args) => completions::cmd_completions(ctx, args),
         Command::Man(args) => help::cmd_man(ctx, args),
@@ -791,7 +797,7 @@ mod tests {
             }
         }
         let cache = store.join(crate::store::cache::CACHE_FILE);
-        let commands: [&[&str]; 11] = [
+        let commands: [&[&str]; 12] = [
             &["list", "--format", "json"],
             &["list", "--state", "open"],
             &["list", "--escalated", "--format", "json"],
@@ -809,6 +815,7 @@ mod tests {
             &["check", "--format", "json"],
             &["queue", "--format", "json"],
             &["sweep", "--dry-run"],
+            &["status", "--account", "Acme Corp", "--format", "json"],
         ];
         for args in commands {
             let _ = fs::remove_file(&cache);

@@ -372,6 +372,14 @@ fn rules_table(policy: &Policy, year: i32) -> Rows {
         "reopen window".into(),
         format!("{} after closing", format_duration(policy.reopen_window)),
     ]);
+    rules.push(vec![
+        "customer status view".into(),
+        if policy.customer_status {
+            "on (cases status --account NAME, a page per account in cases site)".into()
+        } else {
+            "off (turn it on with customer_status: {enabled: true})".into()
+        },
+    ]);
     rules
 }
 
@@ -426,6 +434,7 @@ fn policy_json(policy: &Policy, year: i32) -> Value {
             "after": wait_text(policy.auto_close.after),
         },
         "reopen_window": format_duration(policy.reopen_window),
+        "customer_status": {"enabled": policy.customer_status},
         "permissions": policy.permissions.iter().map(|(action, roles)| json!({"action": action, "roles": roles})).collect::<Vec<_>>(),
     })
 }

@@ -4,6 +4,7 @@
 //! a page; the pages are rendered on all cores into a temporary directory
 //! beside DIR, which then replaces DIR: a failed run leaves the old site.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,9 +14,12 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use super::report::{read_what_if, PeriodArgs};
 use super::{parse_duration_arg, CommandError, Context, Outcome};
 use crate::case::State;
+use crate::customer_status::{self, CaseStatus, Shown};
 use crate::policy::{format_duration, Policy, PolicySet};
 use crate::report::{ReportRequest, Tally};
-use crate::site::{self, report_page::ReportView, CaseFacts, SiteFile, SiteInput};
+use crate::site::{
+    self, accounts::AccountStatus, report_page::ReportView, CaseFacts, SiteFile, SiteInput,
+};
 use crate::store::{format_instant, Scanned, Store};
 
 /// The file that marks a directory as a site `cases site` wrote, so that
@@ -57,6 +61,9 @@ struct Gathered {
     other: Option<Tally>,
     /// Cases that get a page.
     paged: Vec<CaseFacts>,
+    /// With the customer status view on: each account (as of now) and
+    /// its cases the account page shows.
+    accounts: Option<BTreeMap<String, Vec<CaseStatus>>>,
     /// `(number, error)` of the lowest-numbered case that failed.
     error: Option<(u64, CommandError)>,
 }
@@ -93,6 +100,8 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     let other_policy = what_if.as_ref().map(|(_, p)| p);
 
+    // The current policy decides whether customers get pages (a
+    // presentation switch, whatever version each case recorded).
     let gathered = gather(
         &store,
         &policies,
@@ -100,6 +109,7 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         other_policy,
         now,
         args.closed_within,
+        policy.customer_status,
     )?;
     if let Some((_, error)) = gathered.error {
         return Err(error);
@@ -116,6 +126,15 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         });
 
     let queue = taking_order(&paged);
+    let accounts: Option<Vec<AccountStatus>> = gathered.accounts.map(|accounts| {
+        accounts
+            .into_iter()
+            .map(|(name, mut cases)| {
+                cases.sort_unstable_by_key(|c| c.number);
+                AccountStatus { name, cases }
+            })
+            .collect()
+    });
 
     let input = SiteInput {
         policy: &policy,
@@ -129,6 +148,7 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         },
         cases: &paged,
         queue: &queue,
+        accounts: accounts.as_deref(),
     };
     let written = write_site(&target, &input)?;
     ctx.err.push_str(&format!(
@@ -141,6 +161,15 @@ pub fn cmd_site(ctx: &mut Context, args: SiteArgs) -> Result<Outcome, CommandErr
         format_duration(args.closed_within),
         written.bytes
     ));
+    if let Some(accounts) = &accounts {
+        ctx.err.push_str(&format!(
+            "cases: the customer status view is on ({}): {} account pages in {}/{}/\n",
+            ctx.location().policy.display(),
+            accounts.len(),
+            args.dir.display(),
+            site::accounts::ACCOUNTS_DIR
+        ));
+    }
     Ok(Outcome::Success)
 }
 
@@ -154,10 +183,12 @@ fn gather(
     other_policy: Option<&Policy>,
     now: DateTime<Utc>,
     closed_within: Duration,
+    customer_status_on: bool,
 ) -> Result<Gathered, CommandError> {
     Ok(store.fold(
         || Gathered {
             other: other_policy.map(|_| Tally::new()),
+            accounts: customer_status_on.then(BTreeMap::new),
             ..Gathered::default()
         },
         |mut acc, file, read| {
@@ -177,6 +208,15 @@ fn gather(
                     let Some(as_of) = case.view_as_of(now) else {
                         return Ok(());
                     };
+                    if let Some(accounts) = acc.accounts.as_mut() {
+                        // Every account gets a page, empty when none of its
+                        // cases is shown, so its address never changes.
+                        let cases = accounts
+                            .entry(as_of.header().facts.account.clone())
+                            .or_default();
+                        let shown = Shown::OpenAndReopenable;
+                        cases.extend(customer_status::case_status(&as_of, policy, now, shown)?);
+                    }
                     if site::gets_page(&as_of, now, closed_within) {
                         if let Some(facts) = CaseFacts::of(&as_of, policy, now)? {
                             acc.paged.push(facts);
@@ -194,6 +234,15 @@ fn gather(
                 (x, y) => x.or(y),
             };
             a.paged.extend(b.paged);
+            a.accounts = match (a.accounts, b.accounts) {
+                (Some(mut x), Some(y)) => {
+                    for (name, cases) in y {
+                        x.entry(name).or_default().extend(cases);
+                    }
+                    Some(x)
+                }
+                (x, y) => x.or(y),
+            };
             // The error of the lowest-numbered case, as a sequential read would give.
             a.error = match (a.error, b.error) {
                 (Some(x), Some(y)) => Some(if x.0 <= y.0 { x } else { y }),
@@ -325,6 +374,9 @@ fn write_site(target: &Target, input: &SiteInput) -> Result<Written, CommandErro
         Ok(file.bytes.len() as u64)
     };
     let mut directories: std::collections::BTreeSet<String> = ["owners".to_string()].into();
+    if input.accounts.is_some() {
+        directories.insert(site::accounts::ACCOUNTS_DIR.to_string());
+    }
     for facts in input.cases {
         if let Some((dir, _)) = site::case_path(facts.case.number()).rsplit_once('/') {
             directories.insert(dir.to_string());

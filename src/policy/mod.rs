@@ -50,6 +50,11 @@ pub struct Policy {
     /// Action (an event kind, or `sweep`) and the staff roles allowed to
     /// do it, enforced when a roster (`team.yaml`) exists.
     pub permissions: Vec<(String, Vec<String>)>,
+    /// The customer status view is on (`customer_status: {enabled: true}`):
+    /// `cases status` prints it and `cases site` writes a page per account.
+    /// A presentation switch, not an SLA rule: the current policy decides,
+    /// whatever version a case recorded. Off when the policy does not say.
+    pub customer_status: bool,
 }
 
 /// The staff roles allowed to run `cases sweep` when the policy has no
@@ -643,6 +648,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!within.contains("nested more than"), "{within}");
+    }
+
+    #[test]
+    fn the_customer_status_view_is_off_unless_the_policy_turns_it_on() {
+        let bundled = Policy::parse(DEFAULT_POLICY_YAML, "policy.yaml").unwrap();
+        assert!(bundled.customer_status);
+        let section = "customer_status:\n  enabled: true\n";
+        assert!(DEFAULT_POLICY_YAML.ends_with(section));
+        let without = DEFAULT_POLICY_YAML.replace(section, "");
+        assert!(!Policy::parse(&without, "old.yaml").unwrap().customer_status);
+        let with = |text: &str| format!("{without}customer_status:\n{text}");
+        assert!(
+            !Policy::parse(&with("  enabled: false\n"), "p.yaml")
+                .unwrap()
+                .customer_status
+        );
+        // Validated like the rest: an unknown key and a value that is not
+        // a boolean are refused with their line and column.
+        let line = without.lines().count() + 3;
+        let error = Policy::parse(&with("  enabled: true\n  notes: true\n"), "p.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!(
+                "p.yaml:{line}:3: customer_status: unknown field `notes`, expected `enabled`"
+            )),
+            "{error}"
+        );
+        let error = Policy::parse(&with("  enabled: \"yes\"\n"), "p.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!("p.yaml:{}:", line - 1))
+                && error.contains(
+                    "customer_status.enabled: invalid type: string \"yes\", expected a boolean"
+                ),
+            "{error}"
+        );
+        let error = Policy::parse(&with("  {}\n"), "p.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("missing field `enabled`"), "{error}");
     }
 
     #[test]

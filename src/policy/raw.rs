@@ -31,6 +31,17 @@ pub struct RawPolicy {
     pub permissions: Option<IndexMap<String, Vec<String>>>,
     /// Absent in policy files written before it existed: the guide's line.
     pub international_phone: Option<String>,
+    /// The customer status view (`cases status`, the site's account
+    /// pages); absent: off, as in every policy written before it existed.
+    #[serde(default)]
+    pub customer_status: Option<RawCustomerStatus>,
+}
+
+/// `customer_status: {enabled: true}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomerStatus {
+    pub enabled: bool,
 }
 
 #[derive(Debug, Deserialize)]

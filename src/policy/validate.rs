@@ -123,6 +123,7 @@ pub fn validate(raw: RawPolicy) -> Result<Policy, Problems> {
             },
             reopen_window,
             permissions,
+            customer_status: raw.customer_status.is_some_and(|c| c.enabled),
         }),
         _ => Err(problems),
     }

@@ -20,6 +20,8 @@
 //! what-if.html          the report under another policy (with --what-if)
 //! cases/NNN/N.html      one page per open case and per recently closed one
 //! style.css             the one stylesheet
+//! accounts.html         with the customer status view on: the account pages
+//! accounts/<slug>.html  one self-contained page per account, for that customer
 //! ```
 //!
 //! Which cases get a page ([`gets_page`]): every open case, and each case
@@ -28,6 +30,7 @@
 //! Lists on the index stop at [`INDEX_LIMIT`] entries and link to their
 //! full page, so the index stays small however large the store.
 
+pub mod accounts;
 pub mod charts;
 pub mod html;
 pub mod report_page;
@@ -148,6 +151,10 @@ pub struct SiteInput<'a> {
     pub cases: &'a [CaseFacts],
     /// The numbers of the unowned cases in taking order (as `cases queue`).
     pub queue: &'a [u64],
+    /// With the policy's customer status view on: every account of the
+    /// store, in name order, with what its page shows; `None` when it is
+    /// off (the site is then what it was before account pages existed).
+    pub accounts: Option<&'a [accounts::AccountStatus]>,
 }
 
 /// The path of case `number`'s page: `cases/001/1042.html`, directories of
@@ -207,6 +214,21 @@ pub fn pages(input: &SiteInput) -> Vec<SiteFile> {
     }
     for (owner, slug) in &site.owner_slugs {
         files.push(file(&format!("owners/{slug}.html"), site.owner_page(owner)));
+    }
+    if let Some(list) = input.accounts {
+        let slugs = accounts::slugs(list.iter().map(|a| a.name.as_str()));
+        files.push(file(
+            accounts::ACCOUNTS_LIST,
+            accounts::accounts_list(list, &slugs, site.frame("Customer status pages")),
+        ));
+        for account in list {
+            if let Some(slug) = slugs.get(account.name.as_str()) {
+                files.push(file(
+                    &accounts::account_path(slug),
+                    accounts::account_page(account, input.now),
+                ));
+            }
+        }
     }
     files
 }
@@ -384,6 +406,21 @@ impl<'a> Site<'a> {
             "open escalations",
         );
         body.push_str("</section>\n");
+        if let Some(list) = input.accounts {
+            let slugs = accounts::slugs(list.iter().map(|a| a.name.as_str()));
+            let _ = writeln!(
+                body,
+                "<section id=\"accounts\">\n<h2>Customer status pages</h2>\n<p>{} account{}, each with a page of its own to send to that customer.</p>",
+                list.len(),
+                plural(list.len())
+            );
+            body.push_str(&accounts::accounts_table(
+                &list[..list.len().min(INDEX_LIMIT)],
+                &slugs,
+            ));
+            more(&mut body, list.len(), accounts::ACCOUNTS_LIST, "accounts");
+            body.push_str("</section>\n");
+        }
         self.frame("Support dashboard").render(&body)
     }
 

@@ -34,6 +34,7 @@ mod site;
 mod sla_cli;
 mod sla_properties;
 mod sla_rules;
+mod status;
 mod store_format;
 mod sweep;
 mod tables;

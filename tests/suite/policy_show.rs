@@ -48,6 +48,7 @@ Rules
  refused channels                   email
  auto-close (no response)           after 2 follow-ups and 4 business days waiting on the customer
  reopen window                      30d after closing
+ customer status view               on (cases status --account NAME, a page per account in cases site)
 
 Who may do what
  action                roles allowed (with a roster, team.yaml)
@@ -122,12 +123,36 @@ fn markdown_and_json_carry_the_same_policy() {
     );
     assert_eq!(json["escalation"]["follow_up_seconds"], 3600);
     assert_eq!(
+        json["customer_status"],
+        serde_json::json!({"enabled": true})
+    );
+    assert_eq!(
         json["permissions"][17],
         serde_json::json!({"action": "escalation-accepted", "roles": ["support-manager"]})
     );
     env.run(&["policy", "show", "--format", "csv"])
         .code(2)
         .stderr_is("cases: error: --format csv is not available for cases policy (allowed: table, json, markdown)\n");
+}
+
+#[test]
+fn the_customer_status_switch_is_shown_off_when_the_policy_leaves_it_out() {
+    let env = Env::with_policy(
+        &crate::common::DEFAULT_POLICY.replace("customer_status:\n  enabled: true\n", ""),
+    );
+    env.run(&["policy", "show"])
+        .ok()
+        .stdout_has(" customer status view               off (turn it on with customer_status: {enabled: true})\n");
+    env.run(&["policy", "show", "--format", "markdown"])
+        .ok()
+        .stdout_has(
+            "| customer status view | off (turn it on with customer_status: {enabled: true}) |\n",
+        );
+    let json = env.run(&["policy", "show", "--format", "json"]).ok().json();
+    assert_eq!(
+        json["customer_status"],
+        serde_json::json!({"enabled": false})
+    );
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn sample() -> Env {
 #[test]
 fn every_scripting_recipe_in_the_readme_prints_what_the_readme_shows() {
     let recipes = recipes();
-    assert_eq!(recipes.len(), 6, "the README's six recipes");
+    assert_eq!(recipes.len(), 7, "the README's seven recipes");
     let bin_dir = Path::new(crate::common::BIN).parent().unwrap();
     let path = format!(
         "{}:{}",

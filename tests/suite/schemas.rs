@@ -172,6 +172,19 @@ fn outputs(
     take(&["check"], "check.schema.json", &[]);
     take(&["sweep", "--dry-run"], "sweep.schema.json", &[]);
     take(&["policy", "show"], "policy-show.schema.json", &[]);
+    // The customer status view of the first case's account.
+    let list = env.run(&["list", "--format", "json"]).now(now).ok().json();
+    let account = list[0]["account"].as_str().unwrap().to_string();
+    take(
+        &["status", "--account", &account],
+        "status.schema.json",
+        &[],
+    );
+    take(
+        &["status", "--account", &account, "--closed-within", "365d"],
+        "status.schema.json",
+        &[],
+    );
     found
 }
 
@@ -578,6 +591,10 @@ fn a_rich_stores_json_outputs_match_their_schemas_and_exercise_the_optional_fiel
         r#""interval":2"#,
         r#""total":true"#,
         r#""what_if""#,
+        r#""escalation":"escalated""#,
+        r#""escalation":"de-escalated""#,
+        r#""escalation_outcome":"root-cause""#,
+        r#""next_commitment":null"#,
     ] {
         assert!(
             all.contains(needle),
@@ -714,6 +731,18 @@ fn history_json_matches_its_schema_committed_or_not() {
 /// Every event kind the case file knows has a branch in the case schema
 /// (`$defs/event_fields/oneOf`, one per kind, titled with its name), and
 /// no other: a new event kind fails here until its fields are published.
+#[test]
+fn the_status_schema_names_every_kind_of_public_update() {
+    let schema = schema("status.schema.json");
+    let listed =
+        &schema["items"]["properties"]["last_update"]["oneOf"][1]["properties"]["what"]["enum"];
+    let names: Vec<&str> = cases::customer_status::UpdateKind::ALL
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect();
+    assert_eq!(listed, &serde_json::json!(names));
+}
+
 #[test]
 fn the_case_schema_describes_every_event_kind() {
     let schema = schema("case.schema.json");

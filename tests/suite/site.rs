@@ -276,6 +276,8 @@ fn the_site_of_the_fixture_store_has_these_files_and_figures() {
         names,
         [
             ".cases-site",
+            "accounts.html",
+            "accounts/acme-corp-e67e1d4042811d55.html",
             "action.html",
             "cases/001/1002.html",
             "cases/001/1003.html",
@@ -405,6 +407,25 @@ fn the_site_of_the_fixture_store_has_these_files_and_figures() {
         .filter(|h| h.starts_with("cases/"))
         .collect();
     assert_eq!(listed, ["cases/001/1003.html"]);
+
+    // The customer status view is on in the default policy: the account's
+    // page shows its open cases and 1003 (closed within the reopen
+    // window), not 1001, and links to nothing; the index lists it.
+    let account = &pages["accounts/acme-corp-e67e1d4042811d55.html"];
+    let shown: Vec<&str> = account
+        .iter()
+        .filter(|e| e.name == "tr" && e.attrs.contains_key("data-case"))
+        .map(|e| e.attr("data-case"))
+        .collect();
+    assert_eq!(shown, ["1002", "1003", "1004", "1005"]);
+    assert!(named(account, "a").is_empty());
+    assert_eq!(named(account, "h1")[0].text, "Acme Corp: support cases");
+    let linked: Vec<&str> = named(index, "a")
+        .iter()
+        .map(|a| a.attr("href"))
+        .filter(|h| h.starts_with("accounts"))
+        .collect();
+    assert_eq!(linked, ["accounts/acme-corp-e67e1d4042811d55.html"]);
 }
 
 #[test]
