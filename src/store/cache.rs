@@ -398,9 +398,10 @@ impl ScanCache {
         }
     }
 
-    /// The cache of the case directory `thousand` for a scan of it: its
-    /// chunk read and verified (none if it is missing or corrupted).
-    pub fn directory(&self, thousand: u64) -> DirectoryCache {
+    /// The cache of the case directory `thousand`, which holds `cases`
+    /// case files, for a scan of it: its chunk read and verified (none if
+    /// it is missing or corrupted).
+    pub fn directory(&self, thousand: u64, cases: usize) -> DirectoryCache {
         let mut directory = DirectoryCache {
             thousand,
             racy_from: self.path.as_ref().map(|_| self.started_ns - RACY_WINDOW),
@@ -410,6 +411,7 @@ impl ScanCache {
             located: Vec::new(),
             reused: Vec::new(),
             fresh: RefCell::new(Vec::new()),
+            expected_bytes: cases.saturating_mul(ENTRY_BYTES_EXPECTED),
         };
         let Some(old) = &self.old else {
             return directory;
@@ -583,7 +585,16 @@ pub struct DirectoryCache {
     /// Which entries of `located` were still valid and used (same order).
     reused: Vec<Cell<bool>>,
     fresh: RefCell<Vec<u8>>,
+    /// What `fresh` is given at once when the first case is put: grown by
+    /// doubling instead, each directory's chunk left freed blocks of every
+    /// size that the allocator kept (a fresh scan of 100,000 cases peaked
+    /// at 74 MB instead of 33 MB).
+    expected_bytes: usize,
 }
+
+/// About what a cached case takes (479 bytes on average in the synthetic
+/// stores): a directory's chunk is reserved whole, rarely grown.
+const ENTRY_BYTES_EXPECTED: usize = 640;
 
 impl DirectoryCache {
     /// The cached case `number` if `stamp` says its file is unchanged.
@@ -638,6 +649,9 @@ impl DirectoryCache {
             history: &history,
         };
         let mut fresh = self.fresh.borrow_mut();
+        if fresh.capacity() == 0 {
+            fresh.reserve(self.expected_bytes);
+        }
         let before = fresh.len();
         if entry.write_to(&mut *fresh).is_err() {
             fresh.truncate(before);
@@ -801,7 +815,7 @@ mod tests {
 
     fn fill(store: &Store) {
         let cache = later(store.root());
-        let directory = cache.directory(1);
+        let directory = cache.directory(1, 2);
         for number in [1001, 1002] {
             let stamp = stamp_of(store, number);
             assert!(
@@ -831,7 +845,7 @@ mod tests {
         let (_dir, store) = store_with_two_cases();
         fill(&store);
         let cache = later(store.root());
-        let directory = cache.directory(1);
+        let directory = cache.directory(1, 2);
         for (number, title) in [(1001, "First"), (1002, "Second")] {
             let expected = case(number, title);
             let cached = directory.get(number, &stamp_of(&store, number)).unwrap();
@@ -847,7 +861,7 @@ mod tests {
         let (_dir, store) = store_with_two_cases();
         fill(&store);
         let cache = later(store.root());
-        let directory = cache.directory(1);
+        let directory = cache.directory(1, 2);
         let mut stamp = stamp_of(&store, 1001);
         stamp.modified_ns += 1;
         assert!(directory.get(1001, &stamp).is_none());
@@ -898,7 +912,7 @@ mod tests {
         ] {
             fs::write(&path, &broken).unwrap();
             let cache = later(store.root());
-            let directory = cache.directory(1);
+            let directory = cache.directory(1, 2);
             assert!(directory.get(1001, &stamp_of(&store, 1001)).is_none());
             assert!(directory.get(1002, &stamp_of(&store, 1002)).is_none());
         }
@@ -914,7 +928,7 @@ mod tests {
             .cases
             .chunk_by(|a, b| a.number / 1000 == b.number / 1000)
         {
-            let directory = cache.directory(files[0].number / 1000);
+            let directory = cache.directory(files[0].number / 1000, files.len());
             seen.extend(files.iter().map(|file| {
                 match crate::store::read_listed(&directory, file) {
                     Ok(crate::store::Scanned::Cached { entry, .. }) => {
@@ -1090,7 +1104,7 @@ mod tests {
         });
         let cache = later(store.root());
         let listing = store.list_files().unwrap();
-        let directory = cache.directory(1);
+        let directory = cache.directory(1, 2);
         let cases: Vec<Case> = listing
             .cases
             .iter()
@@ -1132,7 +1146,7 @@ mod tests {
         let (_dir, store) = store_with_two_cases();
         // The scan starts now: both files were written within the window.
         let cache = ScanCache::load(store.root(), now_ns()).0;
-        let directory = cache.directory(1);
+        let directory = cache.directory(1, 2);
         for number in [1001, 1002] {
             directory.put(&store.read(number).unwrap(), stamp_of(&store, number));
         }
@@ -1233,7 +1247,7 @@ mod tests {
             .unwrap();
         let cache = later(cached.root());
         for thousand in [1, 2, 3] {
-            let directory = cache.directory(thousand);
+            let directory = cache.directory(thousand, 1000);
             assert!(!directory.located.is_empty());
             cache.finish(directory);
         }

@@ -249,7 +249,7 @@ fn scan_directory<A>(
     fold: &impl Fn(A, &CaseFile, Result<Scanned<'_>, StoreError>) -> A,
 ) -> Result<A, StoreError> {
     let listed = listing::list_case_directory(thousand, path)?;
-    let directory = cache.directory(thousand);
+    let directory = cache.directory(thousand, listed.cases.len());
     let acc = listed.cases.iter().fold(acc, |acc, file| {
         fold(acc, file, read_listed(&directory, file))
     });
