@@ -83,7 +83,7 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     ));
     problems.extend(store_problems(&store, listing.temporaries, listing.strays));
     problems.extend(checked.problems);
-    print_problems(ctx, policies.is_some(), listing.cases.len(), &problems);
+    print_problems(ctx, policies.is_some(), listing.case_count, &problems);
     Ok(if problems.is_empty() {
         Outcome::Success
     } else {

@@ -60,22 +60,10 @@ const WRONG_DIRECTORY: &str =
 /// Lists the store at `root` (see the module doc).
 pub fn list(root: &Path) -> Result<StoreListing, StoreError> {
     use rayon::prelude::*;
-    let mut strays = Vec::new();
-    let mut directories = Vec::new();
-    for (name, path, file_type) in directory_entries(root)? {
-        if file_type.is_dir() {
-            match canonical_directory(&name) {
-                Some(thousand) => directories.push((thousand, path)),
-                None if name == ".git" => {}
-                None => walk_stray(path, NOT_IN_A_STORE, &mut strays),
-            }
-        } else if let Some(reason) = root_file_problem(&name, &file_type) {
-            strays.push(StrayFile::new(path, reason));
-        }
-    }
-    // Each directory's cases sorted where it was read, directories in
-    // number order: the concatenation is in number order.
-    directories.sort_unstable_by_key(|(thousand, _)| *thousand);
+    let RootListing {
+        directories,
+        mut strays,
+    } = list_root(root)?;
     let listed: Vec<Listed> = directories
         .par_iter()
         .map(|(thousand, path)| list_case_directory(*thousand, path))
@@ -94,6 +82,38 @@ pub fn list(root: &Path) -> Result<StoreListing, StoreError> {
         cases,
         strays,
         temporaries,
+    })
+}
+
+/// The root of a store: its case directories, and what does not belong at
+/// the root (with everything under a subtree the layout has no place for).
+pub(super) struct RootListing {
+    /// `(thousand, path)` in number order: listing each directory in turn,
+    /// its cases sorted, lists every case in number order.
+    pub directories: Vec<(u64, PathBuf)>,
+    /// Unordered.
+    pub strays: Vec<StrayFile>,
+}
+
+/// Reads the root of the store at `root` (see [`RootListing`]).
+pub(super) fn list_root(root: &Path) -> Result<RootListing, StoreError> {
+    let mut strays = Vec::new();
+    let mut directories = Vec::new();
+    for (name, path, file_type) in directory_entries(root)? {
+        if file_type.is_dir() {
+            match canonical_directory(&name) {
+                Some(thousand) => directories.push((thousand, path)),
+                None if name == ".git" => {}
+                None => walk_stray(path, NOT_IN_A_STORE, &mut strays),
+            }
+        } else if let Some(reason) = root_file_problem(&name, &file_type) {
+            strays.push(StrayFile::new(path, reason));
+        }
+    }
+    directories.sort_unstable_by_key(|(thousand, _)| *thousand);
+    Ok(RootListing {
+        directories,
+        strays,
     })
 }
 
@@ -136,15 +156,16 @@ fn walk_stray(path: PathBuf, reason: &str, strays: &mut Vec<StrayFile>) {
 }
 
 /// What one case directory holds.
-struct Listed {
-    cases: Vec<CaseFile>,
-    strays: Vec<StrayFile>,
-    temporaries: Vec<PathBuf>,
+pub(super) struct Listed {
+    /// Ordered by number.
+    pub cases: Vec<CaseFile>,
+    pub strays: Vec<StrayFile>,
+    pub temporaries: Vec<PathBuf>,
 }
 
 /// The case files, strays and temporaries of the case directory for the
 /// cases `thousand * 1000 ..` at `path`.
-fn list_case_directory(thousand: u64, path: &Path) -> Result<Listed, StoreError> {
+pub(super) fn list_case_directory(thousand: u64, path: &Path) -> Result<Listed, StoreError> {
     let mut listed = Listed {
         cases: Vec::new(),
         strays: Vec::new(),

@@ -46,7 +46,7 @@ pub use listing::{CaseFile, StoreListing, StrayFile};
 pub use lock::StoreLock;
 #[cfg(test)]
 pub(crate) use scan::read_listed;
-pub use scan::Scanned;
+pub use scan::{ScanListing, Scanned};
 
 /// The largest case file the store reads or writes: 1 MiB
 /// ([`safe_open::Kind::Case`]). A larger file is refused before it is

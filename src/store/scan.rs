@@ -1,14 +1,19 @@
-//! Scans of the whole store on all cores: the listing and the scan cache
-//! are loaded side by side, then every case is served from the cache where
-//! its file is unchanged or read through [`safe_open::read`] (open, fstat,
-//! read: the syscalls of a plain read) and decoded where it was read.
+//! Scans of the whole store on all cores, one case directory (at most
+//! 1,000 cases) at a time per core: the root and the scan cache's index are
+//! read side by side, then each directory is listed, its chunk of the cache
+//! read, and every case served from the chunk where its file is unchanged
+//! or read through [`safe_open::read`] (open, fstat, read: the syscalls of
+//! a plain read) and decoded where it was read. What a scan holds is the
+//! directories in flight and what the command keeps, never the store's
+//! listing or its cache whole (issue 25).
 
-use std::path::Path;
+use std::collections::LinkedList;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use super::decoding::decode_file;
-use super::listing::{CaseFile, StoreListing, StrayFile};
+use super::listing::{self, CaseFile, RootListing, StrayFile};
 use super::safe_open::{self, Kind};
 use super::{cache, Store, StoreError};
 use crate::case::{Case, Header};
@@ -68,7 +73,7 @@ impl Scanned<'_> {
 /// what was read). The listing only descends into real directories, so the
 /// file is read without looking at its directory again.
 pub(crate) fn read_listed<'a>(
-    cache: &'a cache::ScanCache,
+    cache: &'a cache::DirectoryCache,
     file: &'a CaseFile,
 ) -> Result<Scanned<'a>, StoreError> {
     if let Some(entry) = file.stamp.and_then(|stamp| cache.get(file.number, &stamp)) {
@@ -89,6 +94,28 @@ pub(super) fn read_case_file(number: u64, path: &Path) -> Result<Case, StoreErro
     decode_file(path, &contents.bytes, number)
 }
 
+/// What a scan found besides the cases: how many case files it listed, and
+/// the entries that do not belong (for `cases check`), as a
+/// [`super::StoreListing`] has them.
+#[derive(Debug, Default)]
+pub struct ScanListing {
+    pub case_count: usize,
+    /// Ordered by path; a refused scan cache among them.
+    pub strays: Vec<StrayFile>,
+    /// Case write temporaries (`<NNN>/.case-*.tmp`), ordered by path.
+    pub temporaries: Vec<PathBuf>,
+}
+
+impl ScanListing {
+    /// Adds what the directories of `later` found (ordering is left to the
+    /// end of the scan).
+    fn absorb(&mut self, later: ScanListing) {
+        self.case_count += later.case_count;
+        self.strays.extend(later.strays);
+        self.temporaries.extend(later.temporaries);
+    }
+}
+
 impl Store {
     /// Reads every case on all cores (from the scan cache where a file is
     /// unchanged) and maps each with `map` where it was read; returns what
@@ -103,22 +130,36 @@ impl Store {
         Ok(self.scan_listed(map)?.1)
     }
 
-    /// [`Store::scan`], also returning the listing it scanned (with the
-    /// stray files, a refused scan cache among them).
-    pub fn scan_listed<T, F>(&self, map: F) -> Result<(StoreListing, Vec<T>), StoreError>
+    /// [`Store::scan`], also returning what the listing found besides the
+    /// cases (the stray files, a refused scan cache among them).
+    pub fn scan_listed<T, F>(&self, map: F) -> Result<(ScanListing, Vec<T>), StoreError>
     where
         T: Send,
         F: Fn(&CaseFile, Result<Scanned<'_>, StoreError>) -> Option<T> + Sync + Send,
     {
-        use rayon::prelude::*;
-        let (listing, cache) = self.list_and_load_cache()?;
-        let mapped = listing
-            .cases
-            .par_iter()
-            .filter_map(|file| map(file, read_listed(&cache, file)))
-            .collect();
-        cache.save();
-        Ok((listing, mapped))
+        // Runs of kept values, linked rather than appended at every level
+        // of the join, then copied once into one vector.
+        let (listing, runs) = self.fold_listed(
+            LinkedList::new,
+            |mut runs: LinkedList<Vec<T>>, file, read| {
+                if let Some(kept) = map(file, read) {
+                    match runs.back_mut() {
+                        Some(run) => run.push(kept),
+                        None => runs.push_back(vec![kept]),
+                    }
+                }
+                runs
+            },
+            |mut earlier, mut later| {
+                earlier.append(&mut later);
+                earlier
+            },
+        )?;
+        let mut kept = Vec::with_capacity(runs.iter().map(Vec::len).sum());
+        for run in runs {
+            kept.extend(run);
+        }
+        Ok((listing, kept))
     }
 
     /// Reads every case on all cores and folds each into an accumulator
@@ -134,15 +175,16 @@ impl Store {
         Ok(self.fold_listed(identity, fold, reduce)?.1)
     }
 
-    /// [`Store::fold`], also returning the listing it scanned. `reduce`
-    /// always gets the accumulator of earlier files first, so appending
-    /// keeps number order.
+    /// [`Store::fold`], also returning what the listing found besides the
+    /// cases. `reduce` always gets the accumulator of earlier files first,
+    /// so appending keeps number order. A directory that cannot be listed
+    /// stops the scan with its error (the cache is then left as it was).
     pub fn fold_listed<A, I, F, R>(
         &self,
         identity: I,
         fold: F,
         reduce: R,
-    ) -> Result<(StoreListing, A), StoreError>
+    ) -> Result<(ScanListing, A), StoreError>
     where
         A: Send,
         I: Fn() -> A + Sync + Send,
@@ -150,40 +192,70 @@ impl Store {
         R: Fn(A, A) -> A + Sync + Send,
     {
         use rayon::prelude::*;
-        let (listing, cache) = self.list_and_load_cache()?;
-        let folded = listing
-            .cases
+        let (root, cache) = self.list_root_and_load_cache()?;
+        let start = || (ScanListing::default(), identity());
+        let (mut listing, folded) = root
+            .directories
             .par_iter()
-            .fold(&identity, |acc, file| {
-                fold(acc, file, read_listed(&cache, file))
+            .try_fold(start, |(mut listing, acc), (thousand, path)| {
+                let acc = scan_directory(&cache, *thousand, path, &mut listing, acc, &fold)?;
+                Ok::<_, StoreError>((listing, acc))
             })
-            .reduce(&identity, reduce);
+            .try_reduce(start, |(mut earlier, a), (later, b)| {
+                earlier.absorb(later);
+                Ok((earlier, reduce(a, b)))
+            })?;
         cache.save();
+        listing.strays.extend(root.strays);
+        listing.strays.sort_by(|a, b| a.path.cmp(&b.path));
+        listing.temporaries.sort();
         Ok((listing, folded))
     }
 
-    /// The listing and the scan cache, loaded side by side: the cache is
-    /// one large read while the listing waits on directories. A scan cache
-    /// that was refused (a link, a FIFO, too large) is listed as a stray.
-    fn list_and_load_cache(&self) -> Result<(StoreListing, cache::ScanCache), StoreError> {
-        let (listing, (cache, refused)) = rayon::join(
-            || self.list_files(),
+    /// The root's listing and the scan cache's index, read side by side. A
+    /// scan cache that was refused (a link, a FIFO, too large) is listed as
+    /// a stray.
+    fn list_root_and_load_cache(&self) -> Result<(RootListing, cache::ScanCache), StoreError> {
+        let (root, (cache, refused)) = rayon::join(
+            || listing::list_root(&self.root),
             || match self.options.scan_cache {
                 Some(started) => cache::ScanCache::load(&self.root, started),
                 None => (cache::ScanCache::disabled(), None),
             },
         );
-        let mut listing = listing?;
+        let mut root = root?;
         if let Some(refused) = refused {
             let path = refused.path.clone();
-            if !listing.strays.iter().any(|s| s.path == path) {
-                listing.strays.push(StrayFile {
+            if !root.strays.iter().any(|s| s.path == path) {
+                root.strays.push(StrayFile {
                     path,
                     reason: refused.reason(),
                 });
-                listing.strays.sort_by(|a, b| a.path.cmp(&b.path));
             }
         }
-        Ok((listing, cache))
+        Ok((root, cache))
     }
+}
+
+/// Scans the case directory `thousand` at `path`: lists it into `listing`,
+/// folds each of its cases into `acc` in number order, served from its
+/// chunk of the cache where unchanged, and hands the chunk back.
+fn scan_directory<A>(
+    cache: &cache::ScanCache,
+    thousand: u64,
+    path: &Path,
+    listing: &mut ScanListing,
+    acc: A,
+    fold: &impl Fn(A, &CaseFile, Result<Scanned<'_>, StoreError>) -> A,
+) -> Result<A, StoreError> {
+    let listed = listing::list_case_directory(thousand, path)?;
+    let directory = cache.directory(thousand, listed.cases.len());
+    let acc = listed.cases.iter().fold(acc, |acc, file| {
+        fold(acc, file, read_listed(&directory, file))
+    });
+    cache.finish(directory);
+    listing.case_count += listed.cases.len();
+    listing.strays.extend(listed.strays);
+    listing.temporaries.extend(listed.temporaries);
+    Ok(acc)
 }
