@@ -375,7 +375,8 @@ pub fn clocks(
 /// from its first phone contact even after it is lowered, and from its
 /// opening only if it was never phoned in and is now of a severity whose
 /// clock starts at opening; one raised to severity 1 keeps running from its
-/// opening. `None` while it waits for the call. `(instant, history index)`.
+/// opening. `None` while it waits for the call, and for good once the case
+/// closed before the call came. `(instant, history index)`.
 fn initial_response_start(
     case: &Case,
     history: &[Event],
@@ -386,9 +387,14 @@ fn initial_response_start(
     if rules.severity(case, opened_level)?.response_starts == ResponseStart::Opened {
         return Ok(Some((opened_at, 0)));
     }
+    // Only a call before the case first closes: one closed before it was
+    // phoned in is not answered by its initial response any more (the
+    // close with the customer's confirmation was a contact; a reopen owes
+    // its own reopen-response clock).
     let phoned = history
         .iter()
         .enumerate()
+        .take_while(|(_, event)| !matches!(event.kind, EventKind::Closed { .. }))
         .find(|(_, event)| {
             event.at >= opened_at && matches!(event.kind, EventKind::PhoneContact { .. })
         })

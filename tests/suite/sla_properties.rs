@@ -197,10 +197,20 @@ proptest! {
                     next_responses += 1;
                 }
             }
+            // Support owes one answer at a time. The one exception is a
+            // response a closing without a contact left running (README: a
+            // closing without a contact stops no clock): it stays owed
+            // beside the reopen's.
+            let closed_after = |started: DateTime<Utc>| {
+                case.history().iter().any(|e| {
+                    e.at >= started && matches!(e.kind, EventKind::Closed { .. })
+                })
+            };
             let owed: Vec<_> = readings
                 .iter()
                 .filter(|r| matches!(r.clock, ClockKind::InitialResponse | ClockKind::ReopenResponse | ClockKind::NextResponse))
                 .filter(|r| r.started_at.is_some() && r.stopped_at.is_none())
+                .filter(|r| !closed_after(r.started_at.unwrap()))
                 .collect();
             prop_assert!(owed.len() <= 1, "case {}: {owed:?}", case.number());
             for reading in readings {

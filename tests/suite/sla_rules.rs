@@ -102,6 +102,42 @@ fn a_severity_1_never_phoned_in_is_waiting_and_never_met_even_when_closed() {
     assert_eq!(report["first_response"]["count"], 0);
 }
 
+#[test]
+fn a_severity_1_closed_before_its_call_leaves_the_reopens_call_to_the_reopen_clock() {
+    // Closed with the customer's confirmation before any call, reopened,
+    // then the customer leaves a voicemail: support owes one answer, on the
+    // reopen-response clock; the initial response waits for good.
+    let env = Env::new();
+    sev1_community(&env);
+    env.run(&["assign", "1001", "--to", "alice"])
+        .now("2026-11-23T14:05:00Z")
+        .ok();
+    env.run(&["close", "1001", "--confirmed-by", JANE])
+        .now("2026-11-23T14:10:00Z")
+        .ok();
+    env.run(&["reopen", "1001"])
+        .now("2026-11-23T15:00:00Z")
+        .ok();
+    env.run(&["phone", "1001", "--call", "voicemail"])
+        .now("2026-11-23T15:10:00Z")
+        .ok()
+        .stderr_is("case 1001: phone contact recorded (voicemail) (open)\n");
+    let shown = env.show(1001, "2026-11-23T15:30:00Z");
+    crate::common::assert_json_has(
+        initial_response(&shown),
+        &json!({"started_at": null, "due_at": null, "stopped_at": null, "status": "waiting"}),
+    );
+    crate::common::assert_json_has(
+        &shown["clocks"][1],
+        &json!({"clock": "reopen-response", "reopen": 1, "started_at": "2026-11-23T15:00:00Z",
+                "due_at": "2026-11-23T16:00:00Z", "stopped_at": null, "status": "running"}),
+    );
+    env.run(&["phone", "1001", "--call", "callback"])
+        .now("2026-11-23T15:40:00Z")
+        .ok()
+        .stderr_is("case 1001: phone contact recorded (callback) (open)\nreopen-response clock stopped: met\n");
+}
+
 // ---------------------------------------------------------------------------
 // 2. Customer-facing contacts stop a response clock
 // ---------------------------------------------------------------------------
