@@ -218,30 +218,75 @@ pub struct Week {
 /// wall time, for their percentiles.
 #[derive(Debug, Clone, Default)]
 struct TimesTally {
-    business: Vec<Duration>,
-    wall: Vec<Duration>,
+    count: usize,
+    business: Distribution,
+    wall: Distribution,
 }
 
 impl TimesTally {
     /// Counts a response's time (`None`: not responded yet, not counted).
     fn add(&mut self, times: Option<clock::ResponseTime>) {
         if let Some(times) = times {
-            self.business.push(times.business);
-            self.wall.push(times.wall);
+            self.count += 1;
+            self.business.add(times.business);
+            self.wall.add(times.wall);
         }
     }
 
     fn merge(&mut self, other: TimesTally) {
-        self.business.extend(other.business);
-        self.wall.extend(other.wall);
+        self.count += other.count;
+        self.business.merge(other.business);
+        self.wall.merge(other.wall);
     }
 
     fn finish(self) -> ResponseTimes {
         ResponseTimes {
-            count: self.wall.len(),
-            business: percentiles(self.business),
-            wall: percentiles(self.wall),
+            count: self.count,
+            business: self.business.percentiles(),
+            wall: self.wall.percentiles(),
         }
+    }
+}
+
+/// Durations counted by value: how many times each distinct duration was
+/// seen. Percentiles from it are exact, and it grows with the spread of
+/// the times (response times recorded to the second, mostly within days),
+/// not with the number of cases: a report of a million cases holds no
+/// list of a million times (README, Performance).
+#[derive(Debug, Clone, Default)]
+struct Distribution(BTreeMap<Duration, u64>);
+
+impl Distribution {
+    fn add(&mut self, value: Duration) {
+        *self.0.entry(value).or_default() += 1;
+    }
+
+    fn merge(&mut self, other: Distribution) {
+        for (value, count) in other.0 {
+            *self.0.entry(value).or_default() += count;
+        }
+    }
+
+    /// The nearest-rank percentile `p` (0-100]: the smallest value with at
+    /// least `p`% of the values at or below it.
+    fn percentile(&self, p: u32) -> Option<Duration> {
+        let total: u64 = self.0.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let rank = (u64::from(p) * total).div_ceil(100).max(1);
+        let mut seen = 0;
+        self.0.iter().find_map(|(value, count)| {
+            seen += count;
+            (seen >= rank).then_some(*value)
+        })
+    }
+
+    fn percentiles(&self) -> Option<Percentiles> {
+        Some(Percentiles {
+            median: self.percentile(50)?,
+            p90: self.percentile(90)?,
+        })
     }
 }
 
@@ -290,23 +335,6 @@ const AGE_BUCKETS: [(&str, i64); 5] = [
     ("7-30 days", 30),
     ("30 days or more", i64::MAX),
 ];
-
-/// The nearest-rank percentile `p` (0-100] of sorted `values`.
-pub fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (u64::from(p) * sorted.len() as u64).div_ceil(100).max(1) as usize;
-    Some(sorted[rank - 1])
-}
-
-fn percentiles(mut values: Vec<Duration>) -> Option<Percentiles> {
-    values.sort_unstable();
-    Some(Percentiles {
-        median: percentile(&values, 50)?,
-        p90: percentile(&values, 90)?,
-    })
-}
 
 /// Builds the report of `cases` under `policy` (all in memory; a scan of a
 /// store folds [`Tally`]s instead).
@@ -652,16 +680,25 @@ mod tests {
 
     #[test]
     fn nearest_rank_percentiles() {
-        let minutes = |v: &[i64]| v.iter().map(|m| Duration::minutes(*m)).collect::<Vec<_>>();
-        let values = minutes(&[10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-        assert_eq!(percentile(&values, 50), Some(Duration::minutes(50)));
-        assert_eq!(percentile(&values, 90), Some(Duration::minutes(90)));
-        assert_eq!(percentile(&minutes(&[7]), 90), Some(Duration::minutes(7)));
-        assert_eq!(
-            percentile(&minutes(&[1, 2]), 50),
-            Some(Duration::minutes(1))
-        );
-        assert_eq!(percentile(&[], 50), None);
+        let minutes = |v: &[i64]| {
+            let mut counted = Distribution::default();
+            for m in v {
+                counted.add(Duration::minutes(*m));
+            }
+            counted
+        };
+        // Out of order, and counted in two halves merged.
+        let mut values = minutes(&[100, 20, 90, 40, 10]);
+        values.merge(minutes(&[60, 30, 80, 50, 70]));
+        assert_eq!(values.percentile(50), Some(Duration::minutes(50)));
+        assert_eq!(values.percentile(90), Some(Duration::minutes(90)));
+        assert_eq!(minutes(&[7]).percentile(90), Some(Duration::minutes(7)));
+        assert_eq!(minutes(&[1, 2]).percentile(50), Some(Duration::minutes(1)));
+        // Repeated values count each time: 5, 5, 5, 9 has median 5, p90 9.
+        let repeated = minutes(&[5, 9, 5, 5]);
+        assert_eq!(repeated.percentile(50), Some(Duration::minutes(5)));
+        assert_eq!(repeated.percentile(90), Some(Duration::minutes(9)));
+        assert_eq!(minutes(&[]).percentile(50), None);
     }
 
     #[test]

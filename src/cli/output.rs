@@ -21,11 +21,19 @@ pub enum Format {
 
 /// Rows with named columns, rendered in any [`Format`] but JSON (which each
 /// command shapes itself).
+///
+/// The cells are kept one after another in one string, with where each
+/// ends: a `list` or `sla` of a large store holds a row per open case until
+/// it is sorted and its widths are known, at the bytes of its text plus 4
+/// per cell instead of an allocation per cell (README, Performance).
 pub struct Rows {
     /// Fixed words (`severity`) or, where a column is named after the
     /// policy (`initial response - premium`), made at run time.
     pub headers: Vec<Cow<'static, str>>,
-    pub rows: Vec<Vec<String>>,
+    /// Every cell's text (made printable), row after row.
+    text: String,
+    /// Where each cell ends in `text`, one per header per row.
+    ends: Vec<u32>,
 }
 
 impl Rows {
@@ -37,7 +45,8 @@ impl Rows {
     pub fn with_headers(headers: Vec<Cow<'static, str>>) -> Self {
         Self {
             headers,
-            rows: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
         }
     }
 
@@ -47,11 +56,37 @@ impl Rows {
             self.headers.len(),
             "a row needs one cell per header"
         );
-        let row = row
-            .into_iter()
-            .map(|cell| printable(&cell, true).into_owned())
-            .collect();
-        self.rows.push(row);
+        for cell in row {
+            self.text.push_str(&printable(&cell, true));
+            // Output is held in memory whole, so it is far below 4 GiB.
+            self.ends
+                .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// How many rows there are.
+    fn len(&self) -> usize {
+        self.ends.len().checked_div(self.headers.len()).unwrap_or(0)
+    }
+
+    /// The cells of row `index`.
+    fn row(&self, index: usize) -> impl Iterator<Item = &str> + '_ {
+        let columns = self.headers.len();
+        let ends = &self.ends[index * columns..(index + 1) * columns];
+        let first = match index {
+            0 => 0,
+            _ => self.ends[index * columns - 1] as usize,
+        };
+        ends.iter().scan(first, move |start, &end| {
+            let cell = &self.text[*start..end as usize];
+            *start = end as usize;
+            Some(cell)
+        })
+    }
+
+    /// Every row's cells, in order.
+    fn rows(&self) -> impl Iterator<Item = impl Iterator<Item = &str> + '_> + '_ {
+        (0..self.len()).map(|index| self.row(index))
     }
 
     /// A table for people. On a terminal (see [`term`]) it is fitted to
@@ -60,10 +95,17 @@ impl Rows {
     /// full-width table ([`Rows::plain`]), never wrapped. Status cells are
     /// coloured when colour is on.
     pub fn table(&self) -> String {
+        let mut text = String::new();
+        self.table_into(&mut text);
+        text
+    }
+
+    /// [`Rows::table`], written at the end of `out`.
+    pub fn table_into(&self, out: &mut String) {
         let style = term::style();
         match style.fit {
-            Some(width) => self.fitted(width, style.color),
-            None => self.plain(style.color),
+            Some(width) => out.push_str(&self.fitted(width, style.color)),
+            None => self.plain(style.color, out),
         }
     }
 
@@ -99,10 +141,10 @@ impl Rows {
             table.force_no_tty();
         }
         let status = self.status_column().filter(|_| color);
-        for row in &self.rows {
+        for row in self.rows() {
             let mut cells = Row::new();
             cells.max_height(1);
-            for (column, text) in row.iter().enumerate() {
+            for (column, text) in row.enumerate() {
                 let mut cell = Cell::new(text.replace('\n', " "));
                 if let Some(paint) = term::status_color(text).filter(|_| status == Some(column)) {
                     cell = cell.fg(paint);
@@ -111,18 +153,11 @@ impl Rows {
             }
             table.add_row(cells);
         }
+        let widths = self.plain_widths();
         // Every column keeps its content's width but the title, when the
         // others fit with room for a shortened title.
         if let Some(title) = self.headers.iter().position(|h| *h == "title") {
-            let content: Vec<usize> = (0..self.headers.len())
-                .map(|column| {
-                    std::iter::once(self.headers[column].width())
-                        .chain(self.rows.iter().map(|row| row[column].width()))
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            let others: usize = content
+            let others: usize = widths
                 .iter()
                 .enumerate()
                 .filter(|(column, _)| *column != title)
@@ -142,8 +177,7 @@ impl Rows {
             .collect();
         // The rule under the header spans the widest line (colour codes
         // aside).
-        let rule = self
-            .plain_widths()
+        let rule = widths
             .iter()
             .map(|w| w + 2)
             .sum::<usize>()
@@ -160,60 +194,55 @@ impl Rows {
         text
     }
 
-    /// Each column's widest cell (header included), in display columns.
+    /// Each column's widest cell (header included, a newline counted as
+    /// the space it is shown as), in display columns.
     fn plain_widths(&self) -> Vec<usize> {
-        (0..self.headers.len())
-            .map(|column| {
-                std::iter::once(self.headers[column].width())
-                    .chain(
-                        self.rows
-                            .iter()
-                            .map(|row| row[column].replace('\n', " ").width()),
-                    )
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect()
-    }
-
-    /// The plain table with a header rule; no borders, no wrapping: the
-    /// fast path for piped output (see README, Performance).
-    fn plain(&self, color: bool) -> String {
-        // Display widths (wide characters count double), one space of padding
-        // on each side of every cell, trailing spaces trimmed.
-        let cells =
-            |row: &[String]| -> Vec<String> { row.iter().map(|c| c.replace('\n', " ")).collect() };
-        let header: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
-        let rows: Vec<Vec<String>> = std::iter::once(header)
-            .chain(self.rows.iter().map(|r| cells(r)))
-            .collect();
-        let mut widths = vec![0usize; self.headers.len()];
-        for row in &rows {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in self.rows() {
             for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.width());
+                *width = (*width).max(one_line(cell).width());
             }
         }
+        widths
+    }
+
+    /// The plain table with a header rule, written at the end of `out`; no
+    /// borders, no wrapping: the fast path for piped output (see README,
+    /// Performance).
+    fn plain(&self, color: bool, out: &mut String) {
+        // Display widths (wide characters count double), one space of padding
+        // on each side of every cell, trailing spaces trimmed.
+        let widths = self.plain_widths();
+        // About this many bytes (as many as columns for ASCII text): one
+        // reservation rather than a large output doubled and copied as it
+        // grows (README, Performance).
+        let line_bytes: usize = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
+        out.reserve((self.len() + 2) * line_bytes);
         let status = self.status_column().filter(|_| color);
-        let mut text = String::new();
-        for (index, row) in rows.iter().enumerate() {
-            let mut line = String::new();
-            for (column, (cell, width)) in row.iter().zip(&widths).enumerate() {
+        let header: Vec<&str> = self.headers.iter().map(|h| h.as_ref()).collect();
+        let mut line = String::new();
+        for (index, row) in std::iter::once(header)
+            .chain(self.rows().map(Iterator::collect))
+            .enumerate()
+        {
+            line.clear();
+            for (column, (cell, width)) in row.into_iter().zip(&widths).enumerate() {
+                let cell = one_line(cell);
                 line.push(' ');
-                match term::status_color(cell).filter(|_| index > 0 && status == Some(column)) {
-                    Some(color) => line.push_str(&term::paint(cell, color)),
-                    None => line.push_str(cell),
+                match term::status_color(&cell).filter(|_| index > 0 && status == Some(column)) {
+                    Some(color) => line.push_str(&term::paint(&cell, color)),
+                    None => line.push_str(&cell),
                 }
                 line.extend(std::iter::repeat_n(' ', width - cell.width() + 1));
             }
             let line = line.trim_end();
-            text.push_str(line);
-            text.push('\n');
+            out.push_str(line);
+            out.push('\n');
             if index == 0 {
-                text.push_str(&"-".repeat(line.width()));
-                text.push('\n');
+                out.push_str(&"-".repeat(line.width()));
+                out.push('\n');
             }
         }
-        text
     }
 
     /// A GitHub-flavoured Markdown table.
@@ -221,8 +250,8 @@ impl Rows {
         let escape = |cell: &str| cell.replace('|', "\\|").replace('\n', " ");
         let mut text = format!("| {} |\n", self.headers.join(" | "));
         text.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
-        for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        for row in self.rows() {
+            let cells: Vec<String> = row.map(escape).collect();
             text.push_str(&format!("| {} |\n", cells.join(" | ")));
         }
         text
@@ -233,7 +262,7 @@ impl Rows {
         let mut writer = csv::Writer::from_writer(Vec::new());
         // Writing to memory cannot fail.
         let _ = writer.write_record(self.headers.iter().map(|h| h.as_bytes()));
-        for row in &self.rows {
+        for row in self.rows() {
             let _ = writer.write_record(row);
         }
         let bytes = writer.into_inner().unwrap_or_default();
@@ -242,11 +271,26 @@ impl Rows {
 
     /// The rows in `format`; JSON is not a row format and renders as a table.
     pub fn render(&self, format: Format) -> String {
+        let mut text = String::new();
+        self.render_into(format, &mut text);
+        text
+    }
+
+    /// [`Rows::render`], written at the end of `out`.
+    pub fn render_into(&self, format: Format, out: &mut String) {
         match format {
-            Format::Csv => self.csv(),
-            Format::Markdown => self.markdown(),
-            Format::Table | Format::Json | Format::Html => self.table(),
+            Format::Csv => out.push_str(&self.csv()),
+            Format::Markdown => out.push_str(&self.markdown()),
+            Format::Table | Format::Json | Format::Html => self.table_into(out),
         }
+    }
+}
+
+/// A cell as a table shows it: on one line.
+fn one_line(cell: &str) -> Cow<'_, str> {
+    match cell.contains('\n') {
+        true => Cow::Owned(cell.replace('\n', " ")),
+        false => Cow::Borrowed(cell),
     }
 }
 
@@ -349,7 +393,25 @@ fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
 /// (`\u007f`, `\u009b`): they can only occur inside strings, so escaping
 /// them in the text is exact.
 pub fn json(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    with_control_escapes(serde_json::to_string_pretty(value).unwrap_or_default())
+}
+
+/// [`json`] of an array whose items are made one at a time: each is
+/// written and dropped before the next is made, so a listing of a large
+/// store holds its text, never every item's tree at once. The same bytes
+/// as [`json`] of the whole array.
+pub fn json_array(items: impl IntoIterator<Item = serde_json::Value>) -> String {
+    use serde::Serializer;
+    let mut bytes = Vec::new();
+    let mut writer = serde_json::Serializer::pretty(&mut bytes);
+    // Writing JSON values to memory cannot fail.
+    let _ = writer.collect_seq(items);
+    with_control_escapes(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Pretty JSON `text` with DEL and the C1 characters escaped and a
+/// trailing newline.
+fn with_control_escapes(mut text: String) -> String {
     if !text.bytes().any(|b| matches!(b, 0x7f | 0xc2)) {
         text.push('\n');
         return text;
@@ -426,6 +488,34 @@ pub fn json_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_array_made_item_by_item_is_the_json_of_the_whole_array() {
+        let items = || {
+            vec![
+                serde_json::json!({"title": "DEL \u{7f} and CSI \u{9b}", "n": 1, "labels": []}),
+                serde_json::json!({"nested": {"a": [1, 2]}, "none": null}),
+            ]
+        };
+        let whole = json(&serde_json::Value::Array(items()));
+        assert_eq!(json_array(items()), whole);
+        assert!(whole.contains("DEL \\u007f and CSI \\u009b"), "{whole}");
+        assert_eq!(json_array(Vec::new()), "[]\n");
+    }
+
+    #[test]
+    fn rows_keep_each_cell_apart_and_a_table_shows_a_newline_as_a_space() {
+        let mut rows = Rows::new(vec!["number", "title"]);
+        rows.push(vec!["1001".into(), "two\nlines".into()]);
+        rows.push(vec!["".into(), "日本".into()]);
+        assert_eq!(rows.csv(), "number,title\n1001,\"two\nlines\"\n,日本\n");
+        let mut table = String::from("before\n");
+        rows.plain(false, &mut table);
+        assert_eq!(
+            table,
+            "before\n number  title\n--------------\n 1001    two lines\n         日本\n"
+        );
+    }
 
     #[test]
     fn control_characters_never_reach_the_terminal() {

@@ -6,7 +6,7 @@
 //! time), then opening time, then number.
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::lifecycle::{record_with, recorded};
@@ -119,8 +119,8 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
     };
     match ctx.format() {
         Format::Json => {
-            let items: Vec<Value> = queued.iter().map(item).collect();
-            ctx.out.push_str(&output::json(&Value::Array(items)));
+            ctx.out
+                .push_str(&output::json_array(queued.iter().map(item)));
             return Ok(Outcome::Success);
         }
         Format::Csv => {
@@ -166,7 +166,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
             h.facts.title.clone(),
         ]);
     }
-    ctx.out.push_str(&rows.render(ctx.format()));
+    rows.render_into(ctx.format(), &mut ctx.out);
     Ok(Outcome::Success)
 }
 

@@ -531,8 +531,8 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     };
     match ctx.format() {
         Format::Json => {
-            let items: Vec<Value> = matching.iter().map(item).collect();
-            ctx.out.push_str(&output::json(&Value::Array(items)));
+            ctx.out
+                .push_str(&output::json_array(matching.iter().map(item)));
         }
         Format::Csv => {
             let rows = output::json_rows(&LIST_FIELDS, matching.iter().map(item));
@@ -560,7 +560,7 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                     h.facts.title,
                 ]);
             }
-            ctx.out.push_str(&rows.render(format));
+            rows.render_into(format, &mut ctx.out);
         }
     }
     Ok(Outcome::Success)

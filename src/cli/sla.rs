@@ -128,10 +128,12 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let since = args.since.map(|since| since.start(now));
     // Open cases are listed; a closed one is read only for `--check
     // --since` (its clocks fail the check, they are not listed).
-    let looked = read_lines(&store, &policies, &args, &filter, now, since)?;
-    let (per_case, closed): (Vec<_>, Vec<_>) = looked
-        .into_iter()
-        .partition(|(header, ..)| header.state.is_open());
+    // The closed ones are taken out in place: the open ones, most of a
+    // large store's output, are not copied.
+    let mut per_case = read_lines(&store, &policies, &args, &filter, now, since)?;
+    let closed: Vec<Looked> = per_case
+        .extract_if(.., |(header, ..)| !header.state.is_open())
+        .collect();
     let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
         .iter()
         .flat_map(|(header, opened_at, lines)| {
@@ -247,21 +249,18 @@ fn failing_lines<'a>(
 
 /// `sla --format json`: the cases, each with its clocks.
 fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
-    let items: Vec<Value> = cases
-        .iter()
-        .map(|(h, lines)| {
-            let clocks: Vec<Value> = lines.iter().map(|line| line_json(line, now)).collect();
-            json!({
-                "number": h.number,
-                "severity": h.severity,
-                "plan": h.facts.plan,
-                "region": h.facts.region,
-                "state": h.state.as_str(),
-                "clocks": clocks,
-            })
+    let items = cases.iter().map(|(h, lines)| {
+        let clocks: Vec<Value> = lines.iter().map(|line| line_json(line, now)).collect();
+        json!({
+            "number": h.number,
+            "severity": h.severity,
+            "plan": h.facts.plan,
+            "region": h.facts.region,
+            "state": h.state.as_str(),
+            "clocks": clocks,
         })
-        .collect();
-    ctx.out.push_str(&output::json(&Value::Array(items)));
+    });
+    ctx.out.push_str(&output::json_array(items));
 }
 
 /// `sla --format csv`: the JSON fields, one row per clock, for machines.
@@ -332,7 +331,7 @@ fn print_table(
         ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
         ctx.out.push_str(&rows.markdown());
     } else {
-        ctx.out.push_str(&rows.table());
+        rows.table_into(&mut ctx.out);
         ctx.out.push_str(&format!("{summary}\n"));
     }
 }
