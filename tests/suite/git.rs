@@ -658,6 +658,112 @@ fn commit_flag_commits_only_the_case_file_with_a_scannable_message() {
     assert_eq!(a.status(), others);
 }
 
+/// Every entry of `revision`'s tree, recursively, one `mode type id\tpath`
+/// a line (paths quoted by git where they are not plain).
+fn tree_of(repo: &Repo, revision: &str) -> Vec<String> {
+    repo.git_ok(&["ls-tree", "-r", "--full-tree", revision])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_commit_changes_the_case_file_only_and_keeps_every_other_entry_as_it_was() {
+    // The commit is built from HEAD's trees: an executable, a link, a name
+    // that is not UTF-8 and a nested directory elsewhere in the repository
+    // come through untouched, and what else is staged stays staged.
+    use std::os::unix::ffi::OsStrExt;
+    let world = World::new();
+    let a = world.clone("a");
+    assert_eq!(a.open("Search is slow", JANE, OPENED, "alice", true), 1001);
+    use std::os::unix::fs::PermissionsExt;
+    a.write("tools/deep/run.sh", "#!/bin/sh\n");
+    std::fs::set_permissions(
+        a.path("tools/deep/run.sh"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("policy.yaml", a.path("policy-link")).unwrap();
+    let odd = std::ffi::OsStr::from_bytes(b"docs/caf\xe9.txt");
+    std::fs::create_dir_all(a.path("docs")).unwrap();
+    std::fs::write(a.dir().join(odd), "latin-1 name\n").unwrap();
+    a.git_ok(&["add", "--all"]);
+    a.git_ok(&["commit", "--quiet", "-m", "other files"]);
+    a.write("notes.txt", "staged, not a case\n");
+    a.git_ok(&["add", "notes.txt"]);
+    let before = tree_of(&a, "HEAD");
+    a.cases(
+        &["note", "1001", "--text", "customer sent logs", "--commit"],
+        "2026-11-23T15:00:00Z",
+        "alice",
+    )
+    .ok();
+    let after = tree_of(&a, "HEAD");
+    let changed: Vec<(&String, &String)> =
+        before.iter().zip(&after).filter(|(b, a)| b != a).collect();
+    assert_eq!(before.len(), after.len(), "{after:?}");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].1.ends_with(&format!("\t{FILE}")), "{changed:?}");
+    assert!(after
+        .iter()
+        .any(|l| l.starts_with("100755 blob ") && l.ends_with("\ttools/deep/run.sh")));
+    assert!(after
+        .iter()
+        .any(|l| l.starts_with("120000 blob ") && l.ends_with("\tpolicy-link")));
+    assert!(
+        after.iter().any(|l| l.ends_with("\t\"docs/caf\\351.txt\"")),
+        "{after:?}"
+    );
+    assert_eq!(a.files_of("HEAD"), vec![FILE.to_string()]);
+    assert_eq!(a.git_ok(&["show", &format!("HEAD:{FILE}")]), a.read(FILE));
+    assert_eq!(a.status(), vec!["A  notes.txt".to_string()]);
+    assert_eq!(a.log1("%B", "HEAD"), "case 1001: note\n");
+    a.git_ok(&["fsck", "--strict", "--no-progress"]);
+}
+
+#[test]
+fn a_commit_is_signed_when_git_config_says_commits_are() {
+    let world = World::new();
+    let a = world.clone("a");
+    let key = world.root().join("signing-key");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f"])
+        .arg(&key)
+        .status()
+        .expect("run ssh-keygen");
+    assert!(made.success());
+    a.git_ok(&["config", "gpg.format", "ssh"]);
+    a.git_ok(&["config", "user.signingkey", &key.display().to_string()]);
+    a.git_ok(&["config", "commit.gpgSign", "true"]);
+    assert_eq!(a.open("Search is slow", JANE, OPENED, "alice", true), 1001);
+    let commit = a.git_ok(&["cat-file", "commit", "HEAD"]);
+    assert!(
+        commit.contains("gpgsig -----BEGIN SSH SIGNATURE-----"),
+        "{commit}"
+    );
+    assert_eq!(a.files_of("HEAD"), vec![FILE.to_string()]);
+}
+
+#[test]
+fn the_first_commit_of_a_repository_holds_the_case_file_only() {
+    let world = World::new();
+    let fresh = world.at("fresh");
+    fresh.git_ok(&["init", "--quiet"]);
+    fresh
+        .cases(&["init", "."], "2026-11-23T12:00:00Z", "setup")
+        .ok();
+    assert_eq!(
+        fresh.open("Search is slow", JANE, OPENED, "alice", true),
+        1001
+    );
+    assert_eq!(fresh.git_ok(&["rev-list", "--count", "HEAD"]), "1\n");
+    assert_eq!(fresh.files_of("HEAD"), vec![FILE.to_string()]);
+    assert_eq!(
+        fresh.log1("%s", "HEAD"),
+        "case 1001: opened: Search is slow (sev2, plus, emea)"
+    );
+}
+
 #[test]
 fn git_config_cases_commit_makes_committing_the_default() {
     let world = World::new();

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use crate::store::safe_open::{self, Kind};
 
+mod commit;
+
 /// The name of the merge driver in `.gitattributes` and git config.
 pub const MERGE_DRIVER: &str = "cases";
 
@@ -67,20 +69,58 @@ impl Git {
     }
 
     fn run(&self, args: &[&str]) -> Result<String, GitError> {
+        let output = self.run_with(args, &[], b"")?;
+        Ok(String::from_utf8_lossy(&output).into_owned())
+    }
+
+    /// Runs git with `args` and the environment variables `envs`, `input`
+    /// on its standard input; what it printed, as bytes.
+    fn run_with(
+        &self,
+        args: &[&str],
+        envs: &[(&str, &str)],
+        input: &[u8],
+    ) -> Result<Vec<u8>, GitError> {
+        use std::io::Write;
+        use std::process::Stdio;
+        // The command git is asked for, past any `-c key=value`.
+        let named = args
+            .iter()
+            .zip(std::iter::once(&"").chain(args.iter()))
+            .find(|(arg, before)| !arg.starts_with('-') && **before != "-c")
+            .map_or("", |(arg, _)| *arg);
         let failure = |message: String| GitError {
-            command: args.first().copied().unwrap_or_default().to_string(),
+            command: named.to_string(),
             message,
         };
-        let output = self
+        let mut child = self
             .command(args)
-            .output()
+            .envs(envs.iter().copied())
+            .stdin(if input.is_empty() {
+                Stdio::null()
+            } else {
+                Stdio::piped()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| failure(format!("cannot run git: {e}")))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // git reads all of its input before it answers, and it is small
+            // (a tree listing, a message): no deadlock on a full pipe.
+            stdin
+                .write_all(input)
+                .map_err(|e| failure(format!("cannot write to git: {e}")))?;
+        }
+        let output = child
+            .wait_with_output()
             .map_err(|e| failure(format!("cannot run git: {e}")))?;
         if !output.status.success() {
             return Err(failure(what_git_said(&String::from_utf8_lossy(
                 &output.stderr,
             ))));
         }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        Ok(output.stdout)
     }
 
     /// True when `dir` is inside a git work tree.
@@ -218,7 +258,14 @@ impl Git {
     }
 
     /// Commits exactly `paths` (nothing else that is staged) with `message`,
-    /// authored by `author` at `author_date` (the command's `--now`). Returns the new commit's hash.
+    /// authored by `author` at `author_date` (the command's `--now`), as
+    /// `git commit --only -- paths` would. Returns the new commit's hash.
+    ///
+    /// No local hook runs (pre-commit, prepare-commit-msg, commit-msg,
+    /// post-commit, ...): a hook of the clone must not change or refuse
+    /// what the store recorded. Enforce rules on the server instead. The
+    /// commit is built with plumbing ([`commit`]); only a repository
+    /// without a first commit goes through `git commit`.
     pub fn commit_paths(
         &self,
         paths: &[&Path],
@@ -227,18 +274,31 @@ impl Git {
         author_email: &str,
         author_date: chrono::DateTime<chrono::Utc>,
     ) -> Result<String, GitError> {
+        let date_arg = author_date.format("%Y-%m-%dT%H:%M:%S+0000").to_string();
+        // No committer identity configured: the actor commits too.
+        let identity: Vec<String> = if self.run(&["config", "user.name"]).is_err() {
+            vec![
+                "-c".into(),
+                format!("user.email={author_email}"),
+                "-c".into(),
+                format!("user.name={author}"),
+            ]
+        } else {
+            Vec::new()
+        };
+        let author_parts = (author, author_email, date_arg.as_str());
+        if let Some(hash) = self.commit_by_plumbing(paths, message, &identity, author_parts)? {
+            return Ok(hash);
+        }
         let path_args = absolute_paths(paths);
         let mut add = vec!["add", "--"];
         add.extend(path_args.iter().map(String::as_str));
         self.run(&add)?;
         let author_arg = format!("{author} <{author_email}>");
-        let date_arg = author_date.format("%Y-%m-%dT%H:%M:%S+0000").to_string();
-        // No local hook runs (pre-commit, prepare-commit-msg, commit-msg,
-        // post-commit, ...): a hook of the clone must not change or refuse
-        // what the store recorded. Enforce rules on the server instead.
+        let mut commit: Vec<&str> = identity.iter().map(String::as_str).collect();
         // `-- paths` commits those paths only (`--only`), whatever else is
         // staged.
-        let mut commit = vec![
+        commit.extend([
             "-c",
             "core.hooksPath=/dev/null",
             "commit",
@@ -251,18 +311,9 @@ impl Git {
             "--date",
             &date_arg,
             "--",
-        ];
+        ]);
         commit.extend(path_args.iter().map(String::as_str));
-        if self.run(&["config", "user.name"]).is_err() {
-            // No committer identity configured: the actor commits too.
-            let email = format!("user.email={author_email}");
-            let name = format!("user.name={author}");
-            let mut with_identity = vec!["-c", email.as_str(), "-c", name.as_str()];
-            with_identity.extend(commit.iter().copied());
-            self.run(&with_identity)?;
-        } else {
-            self.run(&commit)?;
-        }
+        self.run(&commit)?;
         Ok(self.run(&["rev-parse", "HEAD"])?.trim().to_string())
     }
 
