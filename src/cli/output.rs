@@ -210,38 +210,12 @@ impl Rows {
     /// borders, no wrapping: the fast path for piped output (see README,
     /// Performance).
     fn plain(&self, color: bool, out: &mut String) {
-        // Display widths (wide characters count double), one space of padding
-        // on each side of every cell, trailing spaces trimmed.
         let widths = self.plain_widths();
-        // About this many bytes (as many as columns for ASCII text): one
-        // reservation rather than a large output doubled and copied as it
-        // grows (README, Performance).
-        let line_bytes: usize = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
-        out.reserve((self.len() + 2) * line_bytes);
-        let status = self.status_column().filter(|_| color);
-        let header: Vec<&str> = self.headers.iter().map(|h| h.as_ref()).collect();
-        let mut line = String::new();
-        for (index, row) in std::iter::once(header)
-            .chain(self.rows().map(Iterator::collect))
-            .enumerate()
-        {
-            line.clear();
-            for (column, (cell, width)) in row.into_iter().zip(&widths).enumerate() {
-                let cell = one_line(cell);
-                line.push(' ');
-                match term::status_color(&cell).filter(|_| index > 0 && status == Some(column)) {
-                    Some(color) => line.push_str(&term::paint(&cell, color)),
-                    None => line.push_str(&cell),
-                }
-                line.extend(std::iter::repeat_n(' ', width - cell.width() + 1));
-            }
-            let line = line.trim_end();
-            out.push_str(line);
-            out.push('\n');
-            if index == 0 {
-                out.push_str(&"-".repeat(line.width()));
-                out.push('\n');
-            }
+        let header = self.headers.iter().map(|h| h.as_ref());
+        let mut plain = PlainTable::new(&self.headers, widths, color, self.len(), out);
+        plain.line(header);
+        for row in self.rows() {
+            plain.line(row);
         }
     }
 
@@ -283,6 +257,127 @@ impl Rows {
             Format::Markdown => out.push_str(&self.markdown()),
             Format::Table | Format::Json | Format::Html => self.table_into(out),
         }
+    }
+}
+
+/// The table of `headers` and the rows `rows` makes, at the end of `out`,
+/// as [`Rows::table`] renders them. Piped, the rows are made twice — once
+/// for the widths of the columns, once to write them — and never held: a
+/// large `sla`, `list` or `queue` holds its output only (README,
+/// Performance). On a terminal they are held, to fit them.
+pub fn streamed_table<I>(headers: Vec<&'static str>, rows: impl Fn() -> I, out: &mut String)
+where
+    I: Iterator<Item = Vec<String>>,
+{
+    let style = term::style();
+    if style.fit.is_some() {
+        let mut held = Rows::new(headers);
+        for row in rows() {
+            held.push(row);
+        }
+        held.table_into(out);
+        return;
+    }
+    let headers: Vec<Cow<'static, str>> = headers.into_iter().map(Cow::Borrowed).collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    let mut count = 0;
+    for row in rows() {
+        count += 1;
+        for (width, cell) in widths.iter_mut().zip(&row) {
+            *width = (*width).max(one_line(&printable(cell, true)).width());
+        }
+    }
+    let mut plain = PlainTable::new(&headers, widths, style.color, count, out);
+    plain.line(headers.iter().map(|h| h.as_ref()));
+    for row in rows() {
+        let cells: Vec<Cow<'_, str>> = row.iter().map(|cell| printable(cell, true)).collect();
+        plain.line(cells.iter().map(|cell| cell.as_ref()));
+    }
+}
+
+/// The rows `rows` makes under `headers` in `format` (as
+/// [`Rows::render`]) at the end of `out`: a table is streamed
+/// ([`streamed_table`]), the other formats hold the rows.
+pub fn rows_into<I>(
+    format: Format,
+    headers: Vec<&'static str>,
+    rows: impl Fn() -> I,
+    out: &mut String,
+) where
+    I: Iterator<Item = Vec<String>>,
+{
+    match format {
+        Format::Csv | Format::Markdown => {
+            let mut held = Rows::new(headers);
+            for row in rows() {
+                held.push(row);
+            }
+            held.render_into(format, out);
+        }
+        Format::Table | Format::Json | Format::Html => streamed_table(headers, rows, out),
+    }
+}
+
+/// The plain table being written: no borders, no wrapping, one space of
+/// padding on each side of every cell (display widths: wide characters
+/// count double), trailing spaces trimmed, a rule under the header.
+struct PlainTable<'a> {
+    widths: Vec<usize>,
+    /// The column coloured by status, when colour is on.
+    status: Option<usize>,
+    lines: usize,
+    line: String,
+    out: &'a mut String,
+}
+
+impl<'a> PlainTable<'a> {
+    fn new(
+        headers: &[Cow<'static, str>],
+        widths: Vec<usize>,
+        color: bool,
+        rows: usize,
+        out: &'a mut String,
+    ) -> Self {
+        // About this many bytes (as many as columns for ASCII text): one
+        // reservation rather than a large output doubled and copied as it
+        // grows.
+        let line_bytes: usize = widths.iter().map(|w| w + 2).sum::<usize>() + 1;
+        out.reserve((rows + 2) * line_bytes);
+        PlainTable {
+            widths,
+            status: headers
+                .iter()
+                .position(|h| *h == "status")
+                .filter(|_| color),
+            lines: 0,
+            line: String::new(),
+            out,
+        }
+    }
+
+    /// Writes the next line: the header first, then each row.
+    fn line<'c>(&mut self, cells: impl Iterator<Item = &'c str>) {
+        self.line.clear();
+        for (column, (cell, width)) in cells.zip(&self.widths).enumerate() {
+            let cell = one_line(cell);
+            self.line.push(' ');
+            let paint =
+                term::status_color(&cell).filter(|_| self.lines > 0 && self.status == Some(column));
+            match paint {
+                Some(color) => self.line.push_str(&term::paint(&cell, color)),
+                None => self.line.push_str(&cell),
+            }
+            self.line
+                .extend(std::iter::repeat_n(' ', width - cell.width() + 1));
+        }
+        let line = self.line.trim_end();
+        self.out.push_str(line);
+        self.out.push('\n');
+        if self.lines == 0 {
+            self.out.push_str(&"-".repeat(line.width()));
+            self.out.push('\n');
+        }
+        self.lines += 1;
     }
 }
 
@@ -515,6 +610,32 @@ mod tests {
             table,
             "before\n number  title\n--------------\n 1001    two lines\n         日本\n"
         );
+    }
+
+    #[test]
+    fn a_streamed_table_is_the_table_of_the_rows_held() {
+        let made = || {
+            vec![
+                vec!["1001".to_string(), "breached".into(), "two\nlines".into()],
+                vec!["".into(), "met".into(), "日本 \u{1b}[2J".into()],
+            ]
+            .into_iter()
+        };
+        let mut held = Rows::new(vec!["number", "status", "title"]);
+        for row in made() {
+            held.push(row);
+        }
+        let mut streamed = String::from("before\n");
+        streamed_table(vec!["number", "status", "title"], made, &mut streamed);
+        assert_eq!(streamed, format!("before\n{}", held.table()));
+        let mut csv = String::new();
+        rows_into(
+            Format::Csv,
+            vec!["number", "status", "title"],
+            made,
+            &mut csv,
+        );
+        assert_eq!(csv, held.csv());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::lifecycle::{record_with, recorded};
-use super::output::{self, Rows};
+use super::output;
 use super::policy::of_case;
 use super::read::{remaining, scan};
 use super::{CommandError, Context, ErrorKind, Format, Outcome};
@@ -130,7 +130,7 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
         }
         _ => {}
     }
-    let mut rows = Rows::new(vec![
+    let columns = vec![
         "number",
         "severity",
         "plan",
@@ -139,34 +139,37 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
         "remaining",
         "escalated",
         "title",
-    ]);
-    for q in &queued {
-        let h = q.case.header();
-        let tz = q.time_zone;
-        rows.push(vec![
-            h.number.to_string(),
-            h.severity.to_string(),
-            h.facts.plan.clone(),
-            h.facts.region.clone(),
-            q.due_at.map_or("waiting for the phone call".into(), |due| {
-                ctx.zone().show(due, tz)
-            }),
-            match (q.due_at, q.stopped_at) {
-                (Some(due), Some(stopped)) if stopped <= due => "responded".into(),
-                (Some(_), Some(_)) => "responded late".into(),
-                (Some(due), None) => remaining(due, ctx.now),
-                (None, _) => "-".into(),
-            },
-            match q.case.replayed().escalation {
-                Some(EscalationStatus::Accepted) => "yes",
-                Some(_) => "requested",
-                None => "-",
-            }
-            .to_string(),
-            h.facts.title.clone(),
-        ]);
-    }
-    rows.render_into(ctx.format(), &mut ctx.out);
+    ];
+    let (zone, now) = (ctx.zone(), ctx.now);
+    let rows = || {
+        queued.iter().map(|q| {
+            let h = q.case.header();
+            let tz = q.time_zone;
+            vec![
+                h.number.to_string(),
+                h.severity.to_string(),
+                h.facts.plan.clone(),
+                h.facts.region.clone(),
+                q.due_at.map_or("waiting for the phone call".into(), |due| {
+                    zone.show(due, tz)
+                }),
+                match (q.due_at, q.stopped_at) {
+                    (Some(due), Some(stopped)) if stopped <= due => "responded".into(),
+                    (Some(_), Some(_)) => "responded late".into(),
+                    (Some(due), None) => remaining(due, now),
+                    (None, _) => "-".into(),
+                },
+                match q.case.replayed().escalation {
+                    Some(EscalationStatus::Accepted) => "yes",
+                    Some(_) => "requested",
+                    None => "-",
+                }
+                .to_string(),
+                h.facts.title.clone(),
+            ]
+        })
+    };
+    output::rows_into(ctx.format(), columns, rows, &mut ctx.out);
     Ok(Outcome::Success)
 }
 

@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Order, SortField, SortView};
-use super::output::{self, Rows};
+use super::output;
 use super::zone::ShownZone;
 use super::{CommandError, Context, Format, Outcome};
 use crate::case::Case;
@@ -539,28 +539,30 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             ctx.out.push_str(&rows.csv());
         }
         format => {
-            let mut rows = Rows::new(vec![
+            let columns = vec![
                 "number", "severity", "plan", "region", "state", "owner", "account", "labels",
                 "title",
-            ]);
-            for (h, _, labels) in matching {
-                rows.push(vec![
-                    h.number.to_string(),
-                    h.severity.to_string(),
-                    h.facts.plan.clone(),
-                    h.facts.region.clone(),
-                    h.state.to_string(),
-                    h.owner.unwrap_or_else(|| "-".into()),
-                    h.facts.account,
-                    if labels.is_empty() {
-                        "-".into()
-                    } else {
-                        labels.join(",")
-                    },
-                    h.facts.title,
-                ]);
-            }
-            rows.render_into(format, &mut ctx.out);
+            ];
+            let rows = || {
+                matching.iter().map(|(h, _, labels)| {
+                    vec![
+                        h.number.to_string(),
+                        h.severity.to_string(),
+                        h.facts.plan.clone(),
+                        h.facts.region.clone(),
+                        h.state.to_string(),
+                        h.owner.clone().unwrap_or_else(|| "-".into()),
+                        h.facts.account.clone(),
+                        if labels.is_empty() {
+                            "-".into()
+                        } else {
+                            labels.join(",")
+                        },
+                        h.facts.title.clone(),
+                    ]
+                })
+            };
+            output::rows_into(format, columns, rows, &mut ctx.out);
         }
     }
     Ok(Outcome::Success)

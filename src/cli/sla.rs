@@ -160,8 +160,14 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
     // JSON lists the cases (in number order, or in the order of --sort)
     // with the clocks --status and --limit kept.
-    let json_cases = cases_of_lines(&per_case, &lines, &args);
-    let open_cases = json_cases.len();
+    // The cases listed: every one read, or with --status, --sort or
+    // --limit those of the lines kept.
+    let open_cases = if lists_every_case(&args) {
+        per_case.len()
+    } else {
+        let numbers: std::collections::HashSet<u64> = lines.iter().map(|(h, _)| h.number).collect();
+        numbers.len()
+    };
     let breached = lines
         .iter()
         .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
@@ -177,7 +183,7 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         crate::store::format_instant(now),
     );
     match ctx.format() {
-        Format::Json => print_json(ctx, &json_cases, now),
+        Format::Json => print_json(ctx, &cases_of_lines(&per_case, &lines, &args), now),
         Format::Csv => print_csv(ctx, &lines, now),
         format => print_table(ctx, format, &lines, &failing, &summary, now),
     }
@@ -198,28 +204,33 @@ fn cases_of_lines<'a>(
     lines: &[(&'a Header, &'a Line)],
     args: &SlaArgs,
 ) -> Vec<CaseLines<'a>> {
-    let json_cases: Vec<CaseLines<'a>> =
-        if args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none() {
-            per_case
-                .iter()
-                .map(|(header, _, lines)| (header, lines.iter().collect()))
-                .collect()
-        } else {
-            let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
-            let mut index: std::collections::HashMap<u64, usize> = Default::default();
-            for (header, line) in lines {
-                let at = *index.entry(header.number).or_insert_with(|| {
-                    cases.push((header, Vec::new()));
-                    cases.len() - 1
-                });
-                cases[at].1.push(line);
-            }
-            if args.order.sort.is_none() {
-                cases.sort_by_key(|(h, _)| h.number);
-            }
-            cases
-        };
+    let json_cases: Vec<CaseLines<'a>> = if lists_every_case(args) {
+        per_case
+            .iter()
+            .map(|(header, _, lines)| (header, lines.iter().collect()))
+            .collect()
+    } else {
+        let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
+        let mut index: std::collections::HashMap<u64, usize> = Default::default();
+        for (header, line) in lines {
+            let at = *index.entry(header.number).or_insert_with(|| {
+                cases.push((header, Vec::new()));
+                cases.len() - 1
+            });
+            cases[at].1.push(line);
+        }
+        if args.order.sort.is_none() {
+            cases.sort_by_key(|(h, _)| h.number);
+        }
+        cases
+    };
     json_cases
+}
+
+/// True when `sla` lists every case it read: without --status, --sort or
+/// --limit, which keep some lines only.
+fn lists_every_case(args: &SlaArgs) -> bool {
+    args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none()
 }
 
 /// What --check fails on: a clock overdue now, one that became breached in
@@ -307,31 +318,36 @@ fn print_table(
     now: DateTime<Utc>,
 ) {
     let zone = ctx.zone();
-    let mut rows = Rows::new(with_case_columns(["clock", "status", "due", "remaining"]));
-    for (h, line) in lines {
-        let status = line.status();
-        rows.push(with_case_cells(
-            h,
-            [
-                clock_name(&line.reading, line.interval),
-                status.to_string(),
-                line.reading
-                    .due_at
-                    .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
-                remaining_text(&line.reading, now),
-            ],
-        ));
-    }
+    let columns = with_case_columns(["clock", "status", "due", "remaining"]);
+    let rows = || {
+        lines.iter().map(move |(h, line)| {
+            with_case_cells(
+                h,
+                [
+                    clock_name(&line.reading, line.interval),
+                    line.status().to_string(),
+                    line.reading
+                        .due_at
+                        .map_or("-".into(), |due| zone.show(due, line.reading.time_zone)),
+                    remaining_text(&line.reading, now),
+                ],
+            )
+        })
+    };
     if format == Format::Markdown {
         let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
             "SLA breached"
         } else {
             "SLA met"
         };
+        let mut table = Rows::new(columns);
+        for row in rows() {
+            table.push(row);
+        }
         ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
-        ctx.out.push_str(&rows.markdown());
+        ctx.out.push_str(&table.markdown());
     } else {
-        rows.table_into(&mut ctx.out);
+        output::streamed_table(columns, rows, &mut ctx.out);
         ctx.out.push_str(&format!("{summary}\n"));
     }
 }
@@ -452,7 +468,7 @@ fn read_lines(
         }
         // An update interval followed by another and met is history, not SLA.
         let superseded = crate::rules::superseded_updates(&readings);
-        let lines = readings
+        let mut lines = readings
             .iter()
             .enumerate()
             .filter(|(index, _)| !superseded[*index])
@@ -470,6 +486,9 @@ fn read_lines(
         if lines.is_empty() && !args.status.is_empty() {
             return Ok(None);
         }
+        // Held until every case is read: no room for lines never pushed (a
+        // filtered collect starts at four).
+        lines.shrink_to_fit();
         Ok(Some((case.header().clone(), case.opened_at(), lines)))
     })
 }
