@@ -52,21 +52,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// The file name (without `.html`) of `account`'s page; see the module's
 /// documentation.
 pub fn account_slug(account: &str) -> String {
-    let mut readable = String::new();
-    for c in account.chars() {
-        if c.is_ascii_alphanumeric() {
-            readable.push(c.to_ascii_lowercase());
-        } else if !readable.ends_with('-') {
-            readable.push('-');
-        }
-    }
-    let readable: String = readable.trim_matches('-').chars().take(40).collect();
-    let readable = readable.trim_end_matches('-');
-    let readable = if readable.is_empty() {
-        "account"
-    } else {
-        readable
-    };
+    let readable = super::readable_slug(account, "account");
     format!("{readable}-{:016x}", fnv1a(account.as_bytes()))
 }
 
@@ -74,22 +60,10 @@ pub fn account_slug(account: &str) -> String {
 /// [`account_slug`], and in the (unseen) event of two accounts hashing to
 /// the same one, `-2`, `-3`... in name order, so no two share a page.
 pub fn slugs<'a>(accounts: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
-    let mut taken = std::collections::BTreeSet::new();
-    let mut slugs = BTreeMap::new();
     let mut names: Vec<&str> = accounts.collect();
     names.sort_unstable();
     names.dedup();
-    for name in names {
-        let base = account_slug(name);
-        let mut candidate = base.clone();
-        let mut n = 2;
-        while !taken.insert(candidate.clone()) {
-            candidate = format!("{base}-{n}");
-            n += 1;
-        }
-        slugs.insert(name, candidate);
-    }
-    slugs
+    super::unique_slugs(names.into_iter(), account_slug)
 }
 
 /// The path of a page whose slug is `slug`: `accounts/<slug>.html`.

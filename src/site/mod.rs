@@ -783,26 +783,41 @@ fn status_span(reading: &ClockReading, now: DateTime<Utc>, at_risk: Duration) ->
     format!("<span class=\"status {class}\">{}</span>", escape(&text))
 }
 
-/// File names for owners' pages: lower-case letters and digits, anything
-/// else a `-`; a name taken already gets `-2`, `-3`...
+/// File names for owners' pages: [`readable_slug`], a name taken already
+/// with `-2`, `-3`...
 fn slugs<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    unique_slugs(names, |name| readable_slug(name, "owner"))
+}
+
+/// `name` as a file name: ASCII letters and digits lower-cased, every run
+/// of anything else one `-`, at most 40 characters, no `-` at either end;
+/// `fallback` when nothing is left.
+pub(crate) fn readable_slug(name: &str, fallback: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_matches('-').chars().take(40).collect();
+    match slug.trim_end_matches('-') {
+        "" => fallback.to_string(),
+        slug => slug.to_string(),
+    }
+}
+
+/// Each of `names`, in the order given, with the file name `slug` makes of
+/// it; one already taken gets `-2`, `-3`..., so no two share a page.
+pub(crate) fn unique_slugs<'a>(
+    names: impl Iterator<Item = &'a str>,
+    slug: impl Fn(&str) -> String,
+) -> BTreeMap<&'a str, String> {
     let mut taken = BTreeSet::new();
     let mut slugs = BTreeMap::new();
     for name in names {
-        let mut slug = String::new();
-        for c in name.chars() {
-            if c.is_ascii_alphanumeric() {
-                slug.push(c.to_ascii_lowercase());
-            } else if !slug.ends_with('-') {
-                slug.push('-');
-            }
-        }
-        let slug: String = slug.trim_matches('-').chars().take(40).collect();
-        let base = if slug.is_empty() {
-            "owner".to_string()
-        } else {
-            slug
-        };
+        let base = slug(name);
         let mut candidate = base.clone();
         let mut n = 2;
         while !taken.insert(candidate.clone()) {

@@ -7,8 +7,6 @@
 //! To accept intended changes: `INSTA_UPDATE=always cargo test --test suite
 //! outputs::` (or `cargo insta review`), then read the diff before committing.
 
-use std::path::Path;
-
 use crate::common::html::{parse_html, Element};
 use crate::common::Env;
 
@@ -17,24 +15,6 @@ const NOW: &str = "2026-11-27T15:00:00Z";
 
 /// Every data format of the read commands.
 const FORMATS: [&str; 4] = ["table", "markdown", "csv", "json"];
-
-/// A working directory holding a copy of the sample store and the
-/// repository's `policy.yaml` (which the sample was written under).
-fn sample() -> Env {
-    let env = Env::new();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
-    let mut copied = 0;
-    for entry in std::fs::read_dir(&source).expect("the sample store") {
-        let path = entry.expect("an entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            env.write(&format!("cases/001/{name}"), std::fs::read(&path).unwrap());
-            copied += 1;
-        }
-    }
-    assert!(copied >= 12, "the sample store has {copied} cases");
-    env
-}
 
 /// What `cases args...` does at [`NOW`] without the scan cache: exit code,
 /// stdout and stderr, as one text.
@@ -52,7 +32,7 @@ fn run(env: &Env, args: &[&str]) -> String {
 /// Snapshots `cases <command...> --format F` for every format, one
 /// snapshot per format named `<name>_<format>`.
 fn every_format(name: &str, command: &[&str]) {
-    let env = sample();
+    let env = Env::sample();
     for format in FORMATS {
         let mut args = command.to_vec();
         args.extend(["--format", format]);
@@ -105,7 +85,7 @@ fn check_of_the_sample_store() {
 /// `<style>` and `<script>` are left out: they are code, not structure).
 #[test]
 fn report_html_structure() {
-    let env = sample();
+    let env = Env::sample();
     let out = env
         .run(&["report", "--format", "html"])
         .now(NOW)

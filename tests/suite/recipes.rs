@@ -64,22 +64,14 @@ fn recipes() -> Vec<(String, String)> {
     recipes
 }
 
-/// A copy of the bundled sample store and the repository's policy (and
-/// `examples/next-response-policy.yaml`, which a recipe names).
+/// [`Env::sample`], and `examples/next-response-policy.yaml`, which a
+/// recipe names.
 fn sample() -> Env {
-    let env = Env::new();
+    let env = Env::sample();
     env.write(
         "examples/next-response-policy.yaml",
         crate::common::NEXT_RESPONSE_POLICY,
     );
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
-    for entry in std::fs::read_dir(&source).expect("the sample store") {
-        let path = entry.expect("an entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            env.write(&format!("cases/001/{name}"), std::fs::read(&path).unwrap());
-        }
-    }
     env
 }
 

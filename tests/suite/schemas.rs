@@ -188,21 +188,6 @@ fn outputs(
     found
 }
 
-/// A copy of the bundled sample store (`cases/001`) and the repository's
-/// policy.
-fn sample() -> Env {
-    let env = Env::new();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
-    for entry in std::fs::read_dir(&source).expect("the sample store") {
-        let path = entry.expect("an entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            env.write(&format!("cases/001/{name}"), std::fs::read(&path).unwrap());
-        }
-    }
-    env
-}
-
 /// The instant the rich store is read at: Monday 2026-11-30 15:00 UTC.
 pub const RICH_NOW: &str = "2026-11-30T15:00:00Z";
 
@@ -550,7 +535,7 @@ fn every_schema_is_a_valid_json_schema_with_its_file_name_as_id() {
 
 #[test]
 fn the_sample_stores_json_outputs_match_their_schemas() {
-    let env = sample();
+    let env = Env::sample();
     let numbers: Vec<u64> = (1001..=1012).collect();
     for (what, schema, value, _) in outputs(&env, "2026-11-27T15:00:00Z", &numbers) {
         assert_valid(schema, &what, &value);

@@ -19,20 +19,6 @@ const NOW: &str = "2026-11-27T15:00:00Z";
 /// The bundled policy's switch, as `policy.yaml` ends with it.
 const SWITCH: &str = "customer_status:\n  enabled: true\n";
 
-/// A copy of the sample store and the repository's policy.
-fn sample() -> Env {
-    let env = Env::new();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
-    for entry in std::fs::read_dir(&source).expect("the sample store") {
-        let path = entry.expect("an entry").path();
-        if path.extension().is_some_and(|e| e == "yaml") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            env.write(&format!("cases/001/{name}"), std::fs::read(&path).unwrap());
-        }
-    }
-    env
-}
-
 /// Every account of `env`'s store, from `list`.
 fn accounts(env: &Env, now: &str) -> BTreeMap<String, Vec<u64>> {
     let list = env.run(&["list", "--format", "json"]).now(now).ok().json();
@@ -67,7 +53,7 @@ fn run(env: &Env, args: &[&str]) -> String {
 
 #[test]
 fn status_of_every_account_of_the_sample_store() {
-    let env = sample();
+    let env = Env::sample();
     let accounts = accounts(&env, NOW);
     assert_eq!(accounts.len(), 9, "{accounts:?}");
     for format in ["table", "json", "csv", "markdown"] {
@@ -81,7 +67,7 @@ fn status_of_every_account_of_the_sample_store() {
 
 #[test]
 fn closed_within_shows_older_closed_cases_and_an_account_without_one_is_an_empty_success() {
-    let env = sample();
+    let env = Env::sample();
     // 1008 closed on 2026-10-07: outside the reopen window, inside 90 days.
     let json = env
         .run(&["status", "-a", "Acme Corp", "--format", "json"])
@@ -131,7 +117,7 @@ fn closed_within_shows_older_closed_cases_and_an_account_without_one_is_an_empty
 
 #[test]
 fn bad_input_is_refused_with_the_documented_code_and_one_line() {
-    let env = sample();
+    let env = Env::sample();
     env.run(&["status", "--account", "  "])
         .refused(2)
         .stderr_is(
@@ -153,7 +139,7 @@ fn bad_input_is_refused_with_the_documented_code_and_one_line() {
 
 #[test]
 fn an_invalid_case_file_stops_the_view_with_a_line_that_names_no_file() {
-    let env = sample();
+    let env = Env::sample();
     // Another account's broken file: exit 4, and nothing of it is quoted
     // (the output may be pasted to a customer); check names it.
     env.write(
@@ -170,7 +156,7 @@ fn an_invalid_case_file_stops_the_view_with_a_line_that_names_no_file() {
 
 #[test]
 fn the_switch_off_refuses_status_and_the_site_writes_no_account_page() {
-    let env = sample();
+    let env = Env::sample();
     // On: every account has a page, the index lists them.
     env.run(&["site", "on"]).now(NOW).ok();
     let on = files_under(&env.path("on"));
@@ -448,58 +434,44 @@ fn hostile() -> (Env, Hostile) {
             format!("contact{i}@secret.example"),
             format!("secret-label-{i}"),
         ]);
+        // A severity 4 of the account opened and answered by alice on the
+        // day `opened`, closed by her on the day `closed` (`YYYY-MM-DD`).
+        let closed_case = |title: &str, opened: &str, closed: &str| {
+            let at = |time: &str| format!("{opened}T{time}:00Z");
+            let case = NewCase {
+                title,
+                account,
+                severity: "4",
+                ..NewCase::default()
+            };
+            let n = env.open_at(&case, &at("14:05"));
+            let num = n.to_string();
+            step(&at("14:06"), "alice", &["assign", &num, "--to", "alice"]);
+            step(&at("14:07"), "alice", &["respond", &num]);
+            let closed_at = format!("{closed}T14:07:00Z");
+            step(
+                &closed_at,
+                "alice",
+                &["close", &num, "--confirmed-by", "Jane Doe"],
+            );
+            n
+        };
         // Closed within the reopen window, with a note after the closing.
         let recent = format!("TITLE-RECENT-{tag}");
-        let case = NewCase {
-            title: &recent,
-            account,
-            severity: "4",
-            ..NewCase::default()
-        };
-        let n = env.open_at(&case, "2026-11-24T14:05:00Z");
+        let n = closed_case(&recent, "2026-11-24", "2026-11-25");
         next += 1;
-        let num = n.to_string();
-        step(
-            "2026-11-24T14:06:00Z",
-            "alice",
-            &["assign", &num, "--to", "alice"],
-        );
-        step("2026-11-24T14:07:00Z", "alice", &["respond", &num]);
-        step(
-            "2026-11-25T14:07:00Z",
-            "alice",
-            &["close", &num, "--confirmed-by", "Jane Doe"],
-        );
         step(
             "2026-11-25T14:08:00Z",
             "alice",
-            &["note", &num, "--text", &secret("CLOSEDNOTE")],
+            &["note", &n.to_string(), "--text", &secret("CLOSEDNOTE")],
         );
         store.internal.push(secret("CLOSEDNOTE"));
         own.push(recent);
         numbers.insert(n);
         // Closed long ago: shown to nobody by default.
         let old = format!("TITLE-LONGAGO-{tag}");
-        let case = NewCase {
-            title: &old,
-            account,
-            severity: "4",
-            ..NewCase::default()
-        };
-        let n = env.open_at(&case, "2026-09-01T14:05:00Z");
+        closed_case(&old, "2026-09-01", "2026-09-02");
         next += 1;
-        let num = n.to_string();
-        step(
-            "2026-09-01T14:06:00Z",
-            "alice",
-            &["assign", &num, "--to", "alice"],
-        );
-        step("2026-09-01T14:07:00Z", "alice", &["respond", &num]);
-        step(
-            "2026-09-02T14:07:00Z",
-            "alice",
-            &["close", &num, "--confirmed-by", "Jane Doe"],
-        );
         store.internal.push(old);
     }
     (env, store)
@@ -669,7 +641,7 @@ fn no_account_sees_another_accounts_cases_nor_any_internal_text_in_the_hostile_s
 
 #[test]
 fn no_account_of_the_sample_store_sees_another_accounts_cases_or_notes() {
-    let env = sample();
+    let env = Env::sample();
     let by_account = accounts(&env, NOW);
     let names: Vec<&str> = by_account.keys().map(String::as_str).collect();
     // Each account's own titles; every internal text of the store's

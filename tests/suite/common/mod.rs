@@ -171,6 +171,25 @@ impl Env {
         env
     }
 
+    /// A working directory holding a copy of the bundled sample store
+    /// (`cases/001`) and the repository's `policy.yaml` (which the sample
+    /// was written under).
+    pub fn sample() -> Env {
+        let env = Env::new();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/001");
+        let mut copied = 0;
+        for entry in std::fs::read_dir(&source).expect("the sample store") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "yaml") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                env.write(&format!("cases/001/{name}"), std::fs::read(&path).unwrap());
+                copied += 1;
+            }
+        }
+        assert!(copied >= 12, "the sample store has {copied} cases");
+        env
+    }
+
     /// An empty working directory: no store, no policy.
     pub fn empty() -> Env {
         let dir = tempfile::Builder::new()
