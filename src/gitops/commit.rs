@@ -30,8 +30,8 @@ type Entries = BTreeMap<Vec<u8>, (String, &'static str, String)>;
 
 impl Git {
     /// The commit of `paths` on top of `HEAD` by plumbing; `Ok(None)` when
-    /// it does not apply (no `HEAD` commit yet, a path outside the work
-    /// tree), for `git commit` to make.
+    /// it does not apply (no `HEAD` commit yet, a merge in progress, a path
+    /// outside the work tree or not UTF-8), for `git commit` to make.
     pub(super) fn commit_by_plumbing(
         &self,
         paths: &[&Path],
@@ -43,11 +43,19 @@ impl Git {
             return Ok(None);
         };
         let head = head.trim().to_string();
+        // During a merge `git commit --only` refuses (a partial commit
+        // would drop the merge's other parent): it says so itself.
+        if self
+            .run(&["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])
+            .is_ok()
+        {
+            return Ok(None);
+        }
         let mut relative = Vec::new();
         for path in paths {
-            match self.relative_to_top(path) {
-                Some(rel) => relative.push(rel.to_string_lossy().into_owned().into_bytes()),
-                None => return Ok(None),
+            match self.relative_to_top(path).as_deref().and_then(Path::to_str) {
+                Some(rel) => relative.push(rel.as_bytes().to_vec()),
+                None => return Ok(None), // outside the work tree, or not UTF-8
             }
         }
         let absolute = absolute_paths(paths);

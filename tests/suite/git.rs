@@ -745,6 +745,31 @@ fn a_commit_is_signed_when_git_config_says_commits_are() {
 }
 
 #[test]
+fn during_a_merge_a_commit_is_refused_as_git_commit_refuses_it_and_the_write_kept() {
+    let world = World::new();
+    let (a, b) = two_clones_sharing_case_1001(&world);
+    for (repo, text) in [(&a, "from a\n"), (&b, "from b\n")] {
+        repo.write("notes.txt", text);
+        repo.git_ok(&["add", "notes.txt"]);
+        repo.git_ok(&["commit", "--quiet", "-m", "notes"]);
+    }
+    a.push();
+    b.pull().code(1);
+    let before = b.rev("HEAD");
+    b.cases(
+        &["note", "1001", "--text", "during the merge", "--commit"],
+        "2026-11-23T15:00:00Z",
+        "bob",
+    )
+    .ok()
+    .stderr_has("cases: warning: recorded but not committed (git commit: ")
+    .stderr_has("commit it with: git commit -- ");
+    assert_eq!(b.rev("HEAD"), before, "no commit on one side of the merge");
+    assert!(b.exists(".git/MERGE_HEAD"));
+    assert!(b.read(FILE).contains("during the merge"));
+}
+
+#[test]
 fn the_first_commit_of_a_repository_holds_the_case_file_only() {
     let world = World::new();
     let fresh = world.at("fresh");
