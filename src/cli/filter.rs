@@ -328,6 +328,11 @@ pub struct SortView<'a> {
 }
 
 impl Order {
+    /// True when `--sort` names one of `fields`.
+    pub fn sorts_by(&self, fields: &[SortField]) -> bool {
+        self.sort.is_some_and(|sort| fields.contains(&sort))
+    }
+
     /// Sorts `rows` (already in the command's own order, which breaks ties)
     /// by `--sort`, reversed with `--reverse`, and keeps the first
     /// `--limit`. `allowed` are the fields this command can sort by.

@@ -26,6 +26,7 @@ mod report;
 mod site;
 mod sla;
 mod status;
+mod stdout;
 mod sweep;
 mod term;
 mod zone;
@@ -327,8 +328,8 @@ pub struct Context {
     pub global: GlobalArgs,
     /// The instant the command acts at.
     pub now: DateTime<Utc>,
-    /// What goes to standard output.
-    pub out: String,
+    /// What goes to standard output: held, or passed on as it is made.
+    pub out: stdout::StandardOutput,
     /// What goes to standard error (notices, one line per breach).
     pub err: String,
     /// Case files this command wrote, with what happened, for `--commit`.
@@ -364,7 +365,7 @@ impl Context {
         Self {
             global,
             now,
-            out: String::new(),
+            out: stdout::StandardOutput::held(),
             err: String::new(),
             changes: RefCell::new(Vec::new()),
             location: std::cell::OnceCell::new(),
@@ -720,13 +721,12 @@ pub fn main() -> ExitCode {
     };
     term::init(cli.global.color);
     let mut ctx = Context::new(cli.global, Utc::now());
+    // Every byte for a terminal goes through one filter
+    // (output::terminal_safe): a hostile case file, policy or argument
+    // cannot drive the reader's terminal.
+    ctx.out = stdout::StandardOutput::passed_on(Box::new(io::stdout()));
     let result = run(cli.command, &mut ctx);
-    // Every byte for a terminal goes through one filter: a hostile case
-    // file, policy or argument cannot drive the reader's terminal.
-    let printed = io::stdout()
-        .lock()
-        .write_all(output::terminal_safe(&ctx.out).as_bytes())
-        .and_then(|()| io::stdout().flush());
+    let printed = ctx.out.finish();
     if let Err(error) = printed {
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("cases: error: standard output: {error}");
@@ -757,6 +757,26 @@ mod tests {
     /// Runs `cases ARGS` in this process against `store` and the bundled
     /// policy; returns what it printed and how it ended.
     fn run_in_process(store: &std::path::Path, args: &[&str]) -> String {
+        run_in_process_to(store, args, None)
+    }
+
+    /// A writer the test reads back.
+    #[derive(Clone, Default)]
+    struct Written(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Written {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// [`run_in_process`], its standard output passed on to `to` as `cases`
+    /// passes it on to standard output, when given.
+    fn run_in_process_to(store: &std::path::Path, args: &[&str], to: Option<Written>) -> String {
         let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/policy.yaml");
         let store = store.display().to_string();
         let mut argv = vec!["cases", "--store", &store, "--policy", policy];
@@ -767,7 +787,16 @@ mod tests {
         // files just copied are old enough for the scan cache to take.
         let started = Utc::now() + chrono::Duration::seconds(10);
         let mut ctx = Context::new(cli.global, started);
+        if let Some(to) = &to {
+            ctx.out = stdout::StandardOutput::passed_on(Box::new(to.clone()));
+        }
         let result = run(cli.command, &mut ctx);
+        if let Some(to) = &to {
+            ctx.out.finish().unwrap();
+            let written = to.0.lock().unwrap().clone();
+            ctx.out = stdout::StandardOutput::held();
+            ctx.out.push_str(&String::from_utf8(written).unwrap());
+        }
         let ended = match result {
             Ok(Outcome::Success) => "exit 0".to_string(),
             Ok(Outcome::Findings) => "exit 1".to_string(),
@@ -834,6 +863,63 @@ mod tests {
                 "{args:?} printed nothing"
             );
             assert_eq!(from_cache, from_files, "{args:?}");
+        }
+    }
+
+    /// Output of many chunks passed on to standard output as it is made is
+    /// the output held whole (made terminal-safe as `main` makes it), in
+    /// every format of every listing.
+    #[test]
+    fn a_listing_passed_on_as_it_is_made_is_the_listing_held_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("cases");
+        let root = dir.path().display().to_string();
+        assert!(run_in_process(&store, &["init", &root]).starts_with("exit 0"));
+        let mut rows =
+            String::from("title,account,plan,region,severity,channel,contacts,opened_at\n");
+        for i in 0..2000 {
+            let title = format!("Imported case {i} é 日本");
+            rows.push_str(&format!(
+                "{title},Account {},premium,emea,{},community,Jane <jane@example.com>,2026-11-2{}T10:00:00Z\n",
+                i % 7,
+                2 + i % 3,
+                i % 7
+            ));
+        }
+        let file = dir.path().join("rows.csv");
+        fs::write(&file, rows).unwrap();
+        let imported = run_in_process(
+            &store,
+            &["--actor", "alice", "import", &file.display().to_string()],
+        );
+        assert!(imported.starts_with("exit 0"), "{imported}");
+        // A hand-edited file can hold what import refuses.
+        let hostile = store.join("001/1701.yaml");
+        let text = fs::read_to_string(&hostile).unwrap();
+        let title = "title: Imported case 700 é 日本\n";
+        assert!(text.contains(title), "{text}");
+        let edited = text.replace(title, "title: \"hostile \\e]0;title\\a \\u009b2J\"\n");
+        fs::write(&hostile, edited).unwrap();
+        for args in [
+            &["list"][..],
+            &["list", "--format", "json"],
+            &["list", "--format", "csv"],
+            &["list", "--format", "markdown"],
+            &["sla"],
+            &["sla", "--check", "--format", "markdown"],
+            &["sla", "--format", "json"],
+            &["sla", "--format", "csv"],
+            &["queue"],
+            &["queue", "--format", "json"],
+            &["queue", "--format", "csv"],
+        ] {
+            let held = run_in_process(&store, args);
+            let passed_on = run_in_process_to(&store, args, Some(Written::default()));
+            assert!(held.len() > 2 * 64 * 1024, "{args:?}: {} bytes", held.len());
+            // sla shows no titles.
+            assert!(args[0] == "sla" || held.contains("hostile"), "{args:?}");
+            assert!(!passed_on.contains('\u{1b}'), "{args:?}");
+            assert_eq!(passed_on, output::terminal_safe(&held), "{args:?}");
         }
     }
 

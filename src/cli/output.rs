@@ -8,6 +8,29 @@ use unicode_width::UnicodeWidthStr;
 
 use super::term;
 
+/// Text a command writes its output into: a `String`, or the command's
+/// [`super::stdout::StandardOutput`], which passes it on as it grows.
+pub trait Text {
+    fn push_str(&mut self, text: &str);
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    /// Room for about this much more, where the text is held.
+    fn reserve(&mut self, _additional: usize) {}
+}
+
+impl Text for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        String::reserve(self, additional);
+    }
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -101,7 +124,7 @@ impl Rows {
     }
 
     /// [`Rows::table`], written at the end of `out`.
-    pub fn table_into(&self, out: &mut String) {
+    pub fn table_into(&self, out: &mut (impl Text + ?Sized)) {
         let style = term::style();
         match style.fit {
             Some(width) => out.push_str(&self.fitted(width, style.color)),
@@ -209,7 +232,7 @@ impl Rows {
     /// The plain table with a header rule, written at the end of `out`; no
     /// borders, no wrapping: the fast path for piped output (see README,
     /// Performance).
-    fn plain(&self, color: bool, out: &mut String) {
+    fn plain(&self, color: bool, out: &mut (impl Text + ?Sized)) {
         let widths = self.plain_widths();
         let header = self.headers.iter().map(|h| h.as_ref());
         let mut plain = PlainTable::new(&self.headers, widths, color, self.len(), out);
@@ -221,26 +244,16 @@ impl Rows {
 
     /// A GitHub-flavoured Markdown table.
     pub fn markdown(&self) -> String {
-        let escape = |cell: &str| cell.replace('|', "\\|").replace('\n', " ");
-        let mut text = format!("| {} |\n", self.headers.join(" | "));
-        text.push_str(&format!("|{}\n", "---|".repeat(self.headers.len())));
-        for row in self.rows() {
-            let cells: Vec<String> = row.map(escape).collect();
-            text.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
+        let mut text = String::new();
+        markdown_into(&self.headers, self.rows(), &mut text);
         text
     }
 
     /// RFC 4180 CSV with a header line.
     pub fn csv(&self) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(self.headers.iter().map(|h| h.as_bytes()));
-        for row in self.rows() {
-            let _ = writer.write_record(row);
-        }
-        let bytes = writer.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+        let mut text = String::new();
+        csv_into(&self.headers, self.rows(), &mut text);
+        text
     }
 
     /// The rows in `format`; JSON is not a row format and renders as a table.
@@ -251,7 +264,7 @@ impl Rows {
     }
 
     /// [`Rows::render`], written at the end of `out`.
-    pub fn render_into(&self, format: Format, out: &mut String) {
+    pub fn render_into(&self, format: Format, out: &mut (impl Text + ?Sized)) {
         match format {
             Format::Csv => out.push_str(&self.csv()),
             Format::Markdown => out.push_str(&self.markdown()),
@@ -265,9 +278,10 @@ impl Rows {
 /// for the widths of the columns, once to write them — and never held: a
 /// large `sla`, `list` or `queue` holds its output only (README,
 /// Performance). On a terminal they are held, to fit them.
-pub fn streamed_table<I>(headers: Vec<&'static str>, rows: impl Fn() -> I, out: &mut String)
+pub fn streamed_table<I, T>(headers: Vec<&'static str>, rows: impl Fn() -> I, out: &mut T)
 where
     I: Iterator<Item = Vec<String>>,
+    T: Text + ?Sized,
 {
     let style = term::style();
     if style.fit.is_some() {
@@ -298,45 +312,83 @@ where
 /// The rows `rows` makes under `headers` in `format` (as
 /// [`Rows::render`]) at the end of `out`: a table is streamed
 /// ([`streamed_table`]), the other formats hold the rows.
-pub fn rows_into<I>(
+pub fn rows_into<I, T>(
     format: Format,
     headers: Vec<&'static str>,
     rows: impl Fn() -> I,
-    out: &mut String,
+    out: &mut T,
 ) where
     I: Iterator<Item = Vec<String>>,
+    T: Text + ?Sized,
 {
     match format {
-        Format::Csv | Format::Markdown => {
-            let mut held = Rows::new(headers);
-            for row in rows() {
-                held.push(row);
-            }
-            held.render_into(format, out);
-        }
+        Format::Csv => csv_into(&headers, rows(), out),
+        Format::Markdown => markdown_into(&headers, rows(), out),
         Format::Table | Format::Json | Format::Html => streamed_table(headers, rows, out),
     }
+}
+
+/// A GitHub-flavoured Markdown table of `headers` and `rows`, written at
+/// the end of `out` a row at a time.
+pub fn markdown_into<R, C>(
+    headers: &[impl AsRef<str>],
+    rows: impl IntoIterator<Item = R>,
+    out: &mut (impl Text + ?Sized),
+) where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let escape = |cell: &str| printable(cell, true).replace('|', "\\|").replace('\n', " ");
+    let names: Vec<&str> = headers.iter().map(AsRef::as_ref).collect();
+    out.push_str(&format!("| {} |\n", names.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(names.len())));
+    for row in rows {
+        let cells: Vec<String> = row.into_iter().map(|c| escape(c.as_ref())).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+}
+
+/// RFC 4180 CSV with a header line, of `headers` and `rows` (each cell
+/// made printable), written at the end of `out` a row at a time.
+pub fn csv_into<R, C>(
+    headers: &[impl AsRef<str>],
+    rows: impl IntoIterator<Item = R>,
+    out: &mut (impl Text + ?Sized),
+) where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut writer = csv::Writer::from_writer(TextWriter::new(out, false));
+    // Writing to text cannot fail.
+    let _ = writer.write_record(headers.iter().map(|h| h.as_ref().as_bytes()));
+    for row in rows {
+        let cells = row
+            .into_iter()
+            .map(|c| printable(c.as_ref(), true).into_owned());
+        let _ = writer.write_record(cells);
+    }
+    let _ = writer.flush();
 }
 
 /// The plain table being written: no borders, no wrapping, one space of
 /// padding on each side of every cell (display widths: wide characters
 /// count double), trailing spaces trimmed, a rule under the header.
-struct PlainTable<'a> {
+struct PlainTable<'a, T: Text + ?Sized> {
     widths: Vec<usize>,
     /// The column coloured by status, when colour is on.
     status: Option<usize>,
     lines: usize,
     line: String,
-    out: &'a mut String,
+    out: &'a mut T,
 }
 
-impl<'a> PlainTable<'a> {
+impl<'a, T: Text + ?Sized> PlainTable<'a, T> {
     fn new(
         headers: &[Cow<'static, str>],
         widths: Vec<usize>,
         color: bool,
         rows: usize,
-        out: &'a mut String,
+        out: &'a mut T,
     ) -> Self {
         // About this many bytes (as many as columns for ASCII text): one
         // reservation rather than a large output doubled and copied as it
@@ -491,17 +543,74 @@ pub fn json(value: &serde_json::Value) -> String {
     with_control_escapes(serde_json::to_string_pretty(value).unwrap_or_default())
 }
 
-/// [`json`] of an array whose items are made one at a time: each is
-/// written and dropped before the next is made, so a listing of a large
-/// store holds its text, never every item's tree at once. The same bytes
-/// as [`json`] of the whole array.
-pub fn json_array(items: impl IntoIterator<Item = serde_json::Value>) -> String {
+/// [`json`] of an array whose items are made one at a time, written at
+/// the end of `out` as it is made: each item is written and dropped before
+/// the next is made, so a listing of a large store never holds every
+/// item's tree, nor (into [`super::stdout::StandardOutput`]) its text. The
+/// same bytes as [`json`] of the whole array.
+pub fn json_array_into(
+    items: impl IntoIterator<Item = serde_json::Value>,
+    out: &mut (impl Text + ?Sized),
+) {
     use serde::Serializer;
-    let mut bytes = Vec::new();
-    let mut writer = serde_json::Serializer::pretty(&mut bytes);
-    // Writing JSON values to memory cannot fail.
-    let _ = writer.collect_seq(items);
-    with_control_escapes(String::from_utf8(bytes).unwrap_or_default())
+    let mut text = TextWriter::new(out, true);
+    // Writing to text cannot fail.
+    let _ = serde_json::Serializer::pretty(&mut text).collect_seq(items);
+    text.out.push_str("\n");
+}
+
+/// Bytes a writer (serde_json's, csv's) writes, passed on to text as whole
+/// characters; for JSON with DEL and C1 escaped (as
+/// [`with_control_escapes`]).
+struct TextWriter<'a, T: Text + ?Sized> {
+    out: &'a mut T,
+    json: bool,
+    /// The start of a character cut by the end of a write.
+    pending: Vec<u8>,
+}
+
+impl<'a, T: Text + ?Sized> TextWriter<'a, T> {
+    fn new(out: &'a mut T, json: bool) -> Self {
+        Self {
+            out,
+            json,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl<T: Text + ?Sized> std::io::Write for TextWriter<'_, T> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        let mut start = 0;
+        loop {
+            let (whole, invalid) = match std::str::from_utf8(&self.pending[start..]) {
+                Ok(text) => (text.len(), None),
+                Err(error) => (error.valid_up_to(), error.error_len()),
+            };
+            let text = std::str::from_utf8(&self.pending[start..start + whole]).unwrap_or_default();
+            match self.json {
+                true => escape_controls_into(text, self.out),
+                false => self.out.push_str(text),
+            }
+            start += whole;
+            // Text in, text out: a byte that starts no character cannot
+            // come, but would be shown as U+FFFD rather than held.
+            match invalid {
+                Some(length) => {
+                    self.out.push_str("\u{fffd}");
+                    start += length;
+                }
+                None => break,
+            }
+        }
+        self.pending.drain(..start);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Pretty JSON `text` with DEL and the C1 characters escaped and a
@@ -512,15 +621,22 @@ fn with_control_escapes(mut text: String) -> String {
         return text;
     }
     let mut escaped = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        if matches!(c, '\u{7f}'..='\u{9f}') {
-            escaped.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            escaped.push(c);
-        }
-    }
+    escape_controls_into(&text, &mut escaped);
     escaped.push('\n');
     escaped
+}
+
+/// `text` at the end of `out` with DEL and the C1 characters (which JSON
+/// text holds only inside strings) escaped as `\u007f`.
+fn escape_controls_into(text: &str, out: &mut (impl Text + ?Sized)) {
+    let mut rest = text;
+    while let Some(at) = rest.find(|c| matches!(c, '\u{7f}'..='\u{9f}')) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or_default();
+        out.push_str(&format!("\\u{:04x}", c as u32));
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.push_str(rest);
 }
 
 impl Format {
@@ -556,28 +672,41 @@ pub fn json_rows(
 ) -> Rows {
     let mut rows = Rows::new(fields.to_vec());
     for item in items {
-        rows.push(
-            fields
-                .iter()
-                .map(|field| match &item[*field] {
-                    serde_json::Value::Null => String::new(),
-                    serde_json::Value::String(text) => text.clone(),
-                    // A list (labels) is one cell, its values joined by ';'.
-                    serde_json::Value::Array(values) => values
-                        .iter()
-                        .map(|value| {
-                            value
-                                .as_str()
-                                .map_or_else(|| value.to_string(), str::to_string)
-                        })
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                    other => other.to_string(),
-                })
-                .collect(),
-        );
+        rows.push(json_cells(fields, &item));
     }
     rows
+}
+
+/// [`json_rows`] as CSV, written at the end of `out` an item at a time.
+pub fn json_csv_into(
+    fields: &[&'static str],
+    items: impl IntoIterator<Item = serde_json::Value>,
+    out: &mut (impl Text + ?Sized),
+) {
+    let rows = items.into_iter().map(|item| json_cells(fields, &item));
+    csv_into(fields, rows, out);
+}
+
+/// The cells of one [`json_rows`] row.
+fn json_cells(fields: &[&'static str], item: &serde_json::Value) -> Vec<String> {
+    fields
+        .iter()
+        .map(|field| match &item[*field] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            // A list (labels) is one cell, its values joined by ';'.
+            serde_json::Value::Array(values) => values
+                .iter()
+                .map(|value| {
+                    value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string)
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            other => other.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -593,9 +722,13 @@ mod tests {
             ]
         };
         let whole = json(&serde_json::Value::Array(items()));
-        assert_eq!(json_array(items()), whole);
+        let mut streamed = String::from("before ");
+        json_array_into(items(), &mut streamed);
+        assert_eq!(streamed, format!("before {whole}"));
         assert!(whole.contains("DEL \\u007f and CSI \\u009b"), "{whole}");
-        assert_eq!(json_array(Vec::new()), "[]\n");
+        let mut empty = String::new();
+        json_array_into(Vec::new(), &mut empty);
+        assert_eq!(empty, "[]\n");
     }
 
     #[test]
@@ -636,6 +769,31 @@ mod tests {
             &mut csv,
         );
         assert_eq!(csv, held.csv());
+        let mut markdown = String::new();
+        rows_into(
+            Format::Markdown,
+            vec!["number", "status", "title"],
+            made,
+            &mut markdown,
+        );
+        assert_eq!(markdown, held.markdown());
+        assert_eq!(
+            markdown,
+            "| number | status | title |\n|---|---|---|\n| 1001 | breached | two lines |\n|  | met | 日本 \\u{1b}[2J |\n"
+        );
+    }
+
+    #[test]
+    fn a_character_cut_between_two_writes_is_passed_on_whole() {
+        use std::io::Write;
+        let mut text = String::new();
+        let mut writer = TextWriter::new(&mut text, true);
+        let bytes = "é\u{9b}日".as_bytes();
+        for byte in bytes {
+            writer.write_all(std::slice::from_ref(byte)).unwrap();
+        }
+        writer.write_all(b"\xff.").unwrap();
+        assert_eq!(text, "é\\u009b日\u{fffd}.");
     }
 
     #[test]

@@ -119,13 +119,11 @@ pub fn cmd_queue(ctx: &mut Context, args: QueueArgs) -> Result<Outcome, CommandE
     };
     match ctx.format() {
         Format::Json => {
-            ctx.out
-                .push_str(&output::json_array(queued.iter().map(item)));
+            output::json_array_into(queued.iter().map(item), &mut ctx.out);
             return Ok(Outcome::Success);
         }
         Format::Csv => {
-            let rows = output::json_rows(&QUEUE_FIELDS, queued.iter().map(item));
-            ctx.out.push_str(&rows.csv());
+            output::json_csv_into(&QUEUE_FIELDS, queued.iter().map(item), &mut ctx.out);
             return Ok(Outcome::Success);
         }
         _ => {}

@@ -482,6 +482,31 @@ pub fn remaining(due_at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// `header` as a listing of many cases holds it until it is sorted: what
+/// a row shows and sorts by, nothing else (no contacts, related cases,
+/// language or policy version); without `text`, no title or account either.
+/// A listing of a large store holds one of these per row (README,
+/// Performance).
+pub fn listed_header(header: &crate::case::Header, text: bool) -> crate::case::Header {
+    let kept = |value: &String| if text { value.clone() } else { String::new() };
+    crate::case::Header {
+        number: header.number,
+        facts: crate::case::Facts {
+            title: kept(&header.facts.title),
+            account: kept(&header.facts.account),
+            plan: header.facts.plan.clone(),
+            region: header.facts.region.clone(),
+            language: String::new(),
+        },
+        severity: header.severity,
+        state: header.state,
+        owner: header.owner.clone(),
+        contacts: Vec::new(),
+        related: Vec::new(),
+        policy_version: String::new(),
+    }
+}
+
 pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
@@ -499,7 +524,11 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             if !filter.keeps_labels(&labels) {
                 return Ok(None);
             }
-            let listed = (scanned.header().clone(), scanned.opened_at(), labels);
+            let listed = (
+                listed_header(scanned.header(), true),
+                scanned.opened_at(),
+                labels,
+            );
             if filter.needs_history() && !filter.keeps_case(&scanned.into_case()?) {
                 return Ok(None);
             }
@@ -531,12 +560,10 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
     };
     match ctx.format() {
         Format::Json => {
-            ctx.out
-                .push_str(&output::json_array(matching.iter().map(item)));
+            output::json_array_into(matching.iter().map(item), &mut ctx.out);
         }
         Format::Csv => {
-            let rows = output::json_rows(&LIST_FIELDS, matching.iter().map(item));
-            ctx.out.push_str(&rows.csv());
+            output::json_csv_into(&LIST_FIELDS, matching.iter().map(item), &mut ctx.out);
         }
         format => {
             let columns = vec![

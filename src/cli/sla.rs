@@ -11,9 +11,11 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
-use super::output::{self, Rows};
+use super::output;
 use super::policy::of_case;
-use super::read::{clock_json, clock_name, remaining, remaining_seconds, scan, update_intervals};
+use super::read::{
+    clock_json, clock_name, listed_header, remaining, remaining_seconds, scan, update_intervals,
+};
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
 use crate::clock::{self, local_time, ClockReading, ClockStatus};
@@ -271,12 +273,12 @@ fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
             "clocks": clocks,
         })
     });
-    ctx.out.push_str(&output::json_array(items));
+    output::json_array_into(items, &mut ctx.out);
 }
 
 /// `sla --format csv`: the JSON fields, one row per clock, for machines.
 fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) {
-    let mut rows = Rows::new(with_case_columns([
+    let columns = with_case_columns([
         "clock",
         "escalation",
         "interval",
@@ -286,10 +288,10 @@ fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) 
         "status",
         "at_risk",
         "remaining_seconds",
-    ]));
-    for (h, line) in lines {
+    ]);
+    let rows = lines.iter().map(|(h, line)| {
         let r = &line.reading;
-        rows.push(with_case_cells(
+        with_case_cells(
             h,
             [
                 r.clock.as_str().to_string(),
@@ -302,9 +304,9 @@ fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) 
                 line.at_risk.to_string(),
                 output::cell(remaining_seconds(r, now)),
             ],
-        ));
-    }
-    ctx.out.push_str(&rows.csv());
+        )
+    });
+    output::csv_into(&columns, rows, &mut ctx.out);
 }
 
 /// `sla` as a table for people, or as Markdown (a CI step summary) with
@@ -340,12 +342,8 @@ fn print_table(
         } else {
             "SLA met"
         };
-        let mut table = Rows::new(columns);
-        for row in rows() {
-            table.push(row);
-        }
         ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
-        ctx.out.push_str(&table.markdown());
+        output::markdown_into(&columns, rows(), &mut ctx.out);
     } else {
         output::streamed_table(columns, rows, &mut ctx.out);
         ctx.out.push_str(&format!("{summary}\n"));
@@ -425,6 +423,8 @@ fn read_lines(
     now: DateTime<Utc>,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<Looked>, CommandError> {
+    // The title and account are kept only to sort by.
+    let text = args.order.sorts_by(&[SortField::Title, SortField::Account]);
     scan(store, |scanned| {
         if args.as_of.is_none()
             && ((since.is_none() && !scanned.header().state.is_open())
@@ -462,9 +462,8 @@ fn read_lines(
                     at_risk: false,
                 })
                 .collect();
-            return Ok(
-                (!lines.is_empty()).then(|| (case.header().clone(), case.opened_at(), lines))
-            );
+            return Ok((!lines.is_empty())
+                .then(|| (listed_header(case.header(), text), case.opened_at(), lines)));
         }
         // An update interval followed by another and met is history, not SLA.
         let superseded = crate::rules::superseded_updates(&readings);
@@ -489,7 +488,11 @@ fn read_lines(
         // Held until every case is read: no room for lines never pushed (a
         // filtered collect starts at four).
         lines.shrink_to_fit();
-        Ok(Some((case.header().clone(), case.opened_at(), lines)))
+        Ok(Some((
+            listed_header(case.header(), text),
+            case.opened_at(),
+            lines,
+        )))
     })
 }
 

@@ -1,0 +1,166 @@
+//! What a command prints on standard output, as it makes it. Run as
+//! `cases`, the text is passed on to standard output a chunk at a time
+//! (through [`terminal_safe`], whole lines only, so no colour sequence or
+//! character is cut): a `list` or `sla` of a million cases never holds its
+//! output whole (README, Performance). Run in a test, it is held, to be
+//! read back.
+
+use std::io::{self, Write};
+
+use super::output::{terminal_safe, Text};
+
+/// Passed on once this much is held (at the last newline before it).
+const CHUNK: usize = 64 * 1024;
+
+/// A command's standard output.
+pub struct StandardOutput {
+    /// What is not passed on yet: everything, when held.
+    held: String,
+    /// Where the text goes; `None` holds it.
+    to: Option<Box<dyn Write>>,
+    /// The first error writing to `to`; nothing more is written after it.
+    error: Option<io::Error>,
+}
+
+impl StandardOutput {
+    /// Output held whole, for [`StandardOutput::text`].
+    pub fn held() -> Self {
+        Self {
+            held: String::new(),
+            to: None,
+            error: None,
+        }
+    }
+
+    /// Output passed on to `to` as it is made.
+    pub fn passed_on(to: Box<dyn Write>) -> Self {
+        Self {
+            held: String::new(),
+            to: Some(to),
+            error: None,
+        }
+    }
+
+    /// The text held: all of it for [`StandardOutput::held`].
+    pub fn text(&self) -> &str {
+        &self.held
+    }
+
+    /// Adds `text`; passes on what is held once it is a chunk.
+    pub fn push_str(&mut self, text: &str) {
+        self.held.push_str(text);
+        if self.held.len() >= CHUNK {
+            self.pass_on(false);
+        }
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    /// Writes what is held up to its last newline (or all of it).
+    fn pass_on(&mut self, all: bool) {
+        let Some(to) = self.to.as_mut() else {
+            return;
+        };
+        let end = match all {
+            true => self.held.len(),
+            false => self.held.rfind('\n').map_or(0, |at| at + 1),
+        };
+        if end == 0 {
+            return;
+        }
+        if self.error.is_none() {
+            if let Err(error) = to.write_all(terminal_safe(&self.held[..end]).as_bytes()) {
+                self.error = Some(error);
+            }
+        }
+        self.held.drain(..end);
+    }
+
+    /// Writes the rest and flushes: the first error writing, if any.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.pass_on(true);
+        if let (None, Some(to)) = (&self.error, self.to.as_mut()) {
+            if let Err(error) = to.flush() {
+                self.error = Some(error);
+            }
+        }
+        self.error.take().map_or(Ok(()), Err)
+    }
+}
+
+impl Text for StandardOutput {
+    fn push_str(&mut self, text: &str) {
+        StandardOutput::push_str(self, text);
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        if self.to.is_none() {
+            self.held.reserve(additional);
+        }
+    }
+}
+
+impl std::fmt::Write for StandardOutput {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.push_str(text);
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for StandardOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.held)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn output_is_passed_on_in_whole_lines_made_terminal_safe_and_never_held_whole() {
+        let written = Shared::default();
+        let mut out = StandardOutput::passed_on(Box::new(written.clone()));
+        let line = "case 1001 \u{1b}]0;title\u{7}\n";
+        let lines = 2 * CHUNK / line.len() + 3;
+        for _ in 0..lines {
+            out.push_str(&line[..5]);
+            out.push_str(&line[5..]);
+            assert!(out.held.len() < CHUNK + line.len(), "{}", out.held.len());
+        }
+        out.push_str("no newline at the end");
+        assert!(!written.0.lock().unwrap().is_empty(), "nothing passed on");
+        out.finish().unwrap();
+        let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        let safe = "case 1001 \\u{1b}]0;title\\u{7}\n";
+        assert_eq!(text, format!("{}no newline at the end", safe.repeat(lines)));
+        assert_eq!(out.text(), "");
+    }
+
+    #[test]
+    fn held_output_keeps_every_byte_until_it_is_read() {
+        let mut out = StandardOutput::held();
+        let big = "x".repeat(CHUNK);
+        out.push_str(&big);
+        out.push_str("\u{1b}\n");
+        assert_eq!(out.text(), format!("{big}\u{1b}\n"));
+        assert!(out.finish().is_ok());
+    }
+}
