@@ -9,6 +9,7 @@ use std::process::Command;
 use crate::store::safe_open::{self, Kind};
 
 mod commit;
+mod index;
 
 /// The name of the merge driver in `.gitattributes` and git config.
 pub const MERGE_DRIVER: &str = "cases";
@@ -216,9 +217,14 @@ impl Git {
 
     /// The unmerged paths under this directory (what a merge left in
     /// conflict), relative to it, with how they conflict; `None` outside a
-    /// git work tree. Reads the index only (`git ls-files -u`), never the
-    /// work tree.
+    /// git work tree. Reads the index only, never the work tree: itself,
+    /// a record at a time, to see that every entry is merged (the answer
+    /// almost always), else with `git ls-files -u`, which holds the whole
+    /// index in memory.
     pub fn unmerged(&self) -> Option<Vec<(PathBuf, Unmerged)>> {
+        if self.index_stages() == index::Stages::AllMerged {
+            return Some(Vec::new());
+        }
         let text = self.run(&["ls-files", "-u", "-z", "--", "."]).ok()?;
         let mut stages: std::collections::BTreeMap<PathBuf, [bool; 3]> = Default::default();
         for record in text.split('\0').filter(|r| !r.is_empty()) {
@@ -248,6 +254,34 @@ impl Git {
                 })
                 .collect(),
         )
+    }
+
+    /// What the repository's index holds, read by [`index`]: `Unknown`
+    /// outside a work tree or when git does not say where the index is
+    /// and how its objects are named.
+    fn index_stages(&self) -> index::Stages {
+        let asked = [
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--git-path",
+            "index",
+            "--show-object-format",
+        ];
+        let Ok(text) = self.run(&asked) else {
+            return index::Stages::Unknown;
+        };
+        let mut lines = text.lines();
+        let (Some("true"), Some(path), Some(format)) = (lines.next(), lines.next(), lines.next())
+        else {
+            return index::Stages::Unknown;
+        };
+        let hash_bytes = match format {
+            "sha1" => 20,
+            "sha256" => 32,
+            _ => return index::Stages::Unknown,
+        };
+        // git prints the path relative to where it ran.
+        index::unmerged_entries(&self.dir.join(path), hash_bytes)
     }
 
     /// Reads a boolean git config value.
