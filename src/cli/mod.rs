@@ -280,6 +280,26 @@ impl Command {
         }
     }
 
+    /// True for a command that never writes the store and whose output
+    /// can be long: its output is passed on to standard output as it is
+    /// made. Every other command's output is held until it is done (its
+    /// files written, committed and the store's lock released), so a reader
+    /// that stops reading can never hold the lock or part a write from its
+    /// commit.
+    pub fn passes_output_on(&self) -> bool {
+        matches!(
+            self,
+            Command::List(_)
+                | Command::Sla(_)
+                | Command::Queue(_)
+                | Command::Report(_)
+                | Command::Check(_)
+                | Command::Status(_)
+                | Command::History(_)
+                | Command::Show(_)
+        )
+    }
+
     /// The command's name as typed (`escalate`, `request-info`), for messages.
     pub fn name(&self) -> &'static str {
         match self {
@@ -724,7 +744,11 @@ pub fn main() -> ExitCode {
     // Every byte for a terminal goes through one filter
     // (output::terminal_safe): a hostile case file, policy or argument
     // cannot drive the reader's terminal.
-    ctx.out = stdout::StandardOutput::passed_on(Box::new(io::stdout()));
+    if cli.command.passes_output_on() {
+        ctx.out = stdout::StandardOutput::passed_on(Box::new(io::stdout()));
+    } else {
+        ctx.out = stdout::StandardOutput::held_for(Box::new(io::stdout()));
+    }
     let result = run(cli.command, &mut ctx);
     let printed = ctx.out.finish();
     if let Err(error) = printed {

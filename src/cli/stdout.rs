@@ -1,9 +1,11 @@
 //! What a command prints on standard output, as it makes it. Run as
-//! `cases`, the text is passed on to standard output a chunk at a time
-//! (through [`terminal_safe`], whole lines only, so no colour sequence or
-//! character is cut): a `list` or `sla` of a million cases never holds its
-//! output whole (README, Performance). Run in a test, it is held, to be
-//! read back.
+//! `cases`, the text of a command that only reads is passed on to standard
+//! output a chunk at a time (through [`terminal_safe`], whole lines only,
+//! so no colour sequence or character is cut): a `list` or `sla` of a
+//! million cases never holds its output whole (README, Performance). A
+//! command that writes the store holds its output until it is done
+//! (`Command::passes_output_on`). Run in a test, it is held, to be read
+//! back.
 
 use std::io::{self, Write};
 
@@ -16,8 +18,10 @@ const CHUNK: usize = 64 * 1024;
 pub struct StandardOutput {
     /// What is not passed on yet: everything, when held.
     held: String,
-    /// Where the text goes; `None` holds it.
+    /// Where the text goes at the end; `None` holds it to be read back.
     to: Option<Box<dyn Write>>,
+    /// True to pass the text on as it is made, not at the end only.
+    passing: bool,
     /// The first error writing to `to`; nothing more is written after it.
     error: Option<io::Error>,
 }
@@ -28,6 +32,7 @@ impl StandardOutput {
         Self {
             held: String::new(),
             to: None,
+            passing: false,
             error: None,
         }
     }
@@ -37,6 +42,18 @@ impl StandardOutput {
         Self {
             held: String::new(),
             to: Some(to),
+            passing: true,
+            error: None,
+        }
+    }
+
+    /// Output held whole, then written to `to` by
+    /// [`StandardOutput::finish`]: for a command that writes the store.
+    pub fn held_for(to: Box<dyn Write>) -> Self {
+        Self {
+            held: String::new(),
+            to: Some(to),
+            passing: false,
             error: None,
         }
     }
@@ -49,7 +66,7 @@ impl StandardOutput {
     /// Adds `text`; passes on what is held once it is a chunk.
     pub fn push_str(&mut self, text: &str) {
         self.held.push_str(text);
-        if self.held.len() >= CHUNK {
+        if self.passing && self.held.len() >= CHUNK {
             self.pass_on(false);
         }
     }
@@ -96,7 +113,7 @@ impl Text for StandardOutput {
     }
 
     fn reserve(&mut self, additional: usize) {
-        if self.to.is_none() {
+        if !self.passing {
             self.held.reserve(additional);
         }
     }
@@ -152,6 +169,24 @@ mod tests {
         let safe = "case 1001 \\u{1b}]0;title\\u{7}\n";
         assert_eq!(text, format!("{}no newline at the end", safe.repeat(lines)));
         assert_eq!(out.text(), "");
+    }
+
+    #[test]
+    fn output_held_for_a_writer_is_written_at_the_end_only() {
+        let written = Shared::default();
+        let mut out = StandardOutput::held_for(Box::new(written.clone()));
+        let line = format!("{}\u{1b}\n", "x".repeat(99));
+        for _ in 0..2 * CHUNK / line.len() {
+            out.push_str(&line);
+        }
+        assert!(
+            written.0.lock().unwrap().is_empty(),
+            "written before the end"
+        );
+        out.finish().unwrap();
+        let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        let safe = format!("{}\\u{{1b}}\n", "x".repeat(99));
+        assert_eq!(text, safe.repeat(2 * CHUNK / line.len()));
     }
 
     #[test]

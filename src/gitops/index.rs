@@ -17,11 +17,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 /// What the index says about unmerged entries. Only `AllMerged` is an
-/// answer to act on without git: it is given only for a file read to its
-/// checksum exactly.
+/// answer to act on without git: it is given only for a file whose every
+/// entry and extension ends exactly where its checksum starts (the
+/// checksum itself is not verified).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stages {
-    /// Every entry is merged (stage 0), or there is no index.
+    /// Every entry is merged (stage 0).
     AllMerged,
     /// At least one entry is at stage 1, 2 or 3.
     SomeUnmerged,
@@ -32,8 +33,9 @@ pub enum Stages {
 /// Reads the index at `path`, whose object names are `hash_bytes` long
 /// (20 for SHA-1, 32 for SHA-256), up to its first unmerged entry.
 pub fn unmerged_entries(path: &Path, hash_bytes: usize) -> Stages {
+    // No index (a repository with nothing added) is git's to say too: a
+    // path read wrong must never pass for an empty index.
     match std::fs::metadata(path) {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Stages::AllMerged,
         Ok(metadata) if metadata.is_file() => {}
         _ => return Stages::Unknown,
     }
@@ -259,6 +261,51 @@ mod tests {
         }
     }
 
+    /// A linked work tree's index is named by an absolute path, here one
+    /// that is not UTF-8: read as the bytes git printed, never mistaken for
+    /// a missing index.
+    #[test]
+    fn a_conflict_in_a_work_tree_whose_path_is_not_utf8_is_found() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = repository("sha1");
+        git(dir.path(), &["rm", "-q", "--cached", "new.yaml"]);
+        let parent = tempfile::tempdir().unwrap();
+        let tree = parent.path().join(std::ffi::OsStr::from_bytes(b"lat\xe9"));
+        git(
+            dir.path(),
+            &["worktree", "add", "-q", tree.to_str().unwrap_or_default()],
+        );
+        let tree = if tree.exists() {
+            tree
+        } else {
+            // git could not be given the path as text: link to it instead.
+            let plain = parent.path().join("plain");
+            git(
+                dir.path(),
+                &["worktree", "add", "-q", plain.to_str().unwrap()],
+            );
+            std::fs::rename(&plain, &tree).unwrap();
+            git(
+                dir.path(),
+                &["worktree", "repair", tree.to_str().unwrap_or_default()],
+            );
+            tree
+        };
+        let git_in = super::super::Git::at(&tree);
+        assert_eq!(git_in.index_stages(), Stages::AllMerged);
+        git(&tree, &["checkout", "-q", "-b", "theirs"]);
+        std::fs::write(tree.join("7.yaml"), "theirs\n").unwrap();
+        git(&tree, &["commit", "-q", "-am", "theirs"]);
+        git(&tree, &["checkout", "-q", "-"]);
+        std::fs::write(tree.join("7.yaml"), "ours\n").unwrap();
+        git(&tree, &["commit", "-q", "-am", "ours"]);
+        git(&tree, &["merge", "-q", "theirs"]);
+        assert_eq!(git_in.index_stages(), Stages::SomeUnmerged);
+        let unmerged = git_in.unmerged().unwrap();
+        assert_eq!(unmerged.len(), 1, "{unmerged:?}");
+        assert_eq!(unmerged[0].0, std::path::PathBuf::from("7.yaml"));
+    }
+
     #[test]
     fn what_is_not_a_whole_index_of_its_own_is_not_known() {
         let dir = repository("sha1");
@@ -273,9 +320,9 @@ mod tests {
         assert_eq!(stages(dir.path(), 20), Stages::AllMerged);
         git(dir.path(), &["update-index", "--split-index"]);
         assert_eq!(stages(dir.path(), 20), Stages::Unknown);
-        // No index at all: nothing is unmerged.
+        // No index at all, or a path read wrong: git is asked.
         std::fs::remove_file(&index).unwrap();
-        assert_eq!(stages(dir.path(), 20), Stages::AllMerged);
+        assert_eq!(stages(dir.path(), 20), Stages::Unknown);
         std::fs::create_dir(&index).unwrap();
         assert_eq!(stages(dir.path(), 20), Stages::Unknown);
     }

@@ -260,6 +260,7 @@ impl Git {
     /// outside a work tree or when git does not say where the index is
     /// and how its objects are named.
     fn index_stages(&self) -> index::Stages {
+        use std::os::unix::ffi::OsStrExt;
         let asked = [
             "rev-parse",
             "--is-inside-work-tree",
@@ -267,21 +268,23 @@ impl Git {
             "index",
             "--show-object-format",
         ];
-        let Ok(text) = self.run(&asked) else {
+        let Ok(printed) = self.run_with(&asked, &[], b"") else {
             return index::Stages::Unknown;
         };
-        let mut lines = text.lines();
-        let (Some("true"), Some(path), Some(format)) = (lines.next(), lines.next(), lines.next())
+        // The path as bytes: one that is not UTF-8 is read as it is.
+        let mut lines = printed.split(|&b| b == b'\n');
+        let (Some(b"true"), Some(path), Some(format)) = (lines.next(), lines.next(), lines.next())
         else {
             return index::Stages::Unknown;
         };
         let hash_bytes = match format {
-            "sha1" => 20,
-            "sha256" => 32,
+            b"sha1" => 20,
+            b"sha256" => 32,
             _ => return index::Stages::Unknown,
         };
         // git prints the path relative to where it ran.
-        index::unmerged_entries(&self.dir.join(path), hash_bytes)
+        let path = self.dir.join(std::ffi::OsStr::from_bytes(path));
+        index::unmerged_entries(&path, hash_bytes)
     }
 
     /// Reads a boolean git config value.
