@@ -784,23 +784,13 @@ mod tests {
         run_in_process_to(store, args, None)
     }
 
-    /// A writer the test reads back.
-    #[derive(Clone, Default)]
-    struct Written(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Written {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     /// [`run_in_process`], its standard output passed on to `to` as `cases`
     /// passes it on to standard output, when given.
-    fn run_in_process_to(store: &std::path::Path, args: &[&str], to: Option<Written>) -> String {
+    fn run_in_process_to(
+        store: &std::path::Path,
+        args: &[&str],
+        to: Option<stdout::Captured>,
+    ) -> String {
         let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/policy.yaml");
         let store = store.display().to_string();
         let mut argv = vec!["cases", "--store", &store, "--policy", policy];
@@ -817,9 +807,8 @@ mod tests {
         let result = run(cli.command, &mut ctx);
         if let Some(to) = &to {
             ctx.out.finish().unwrap();
-            let written = to.0.lock().unwrap().clone();
             ctx.out = stdout::StandardOutput::held();
-            ctx.out.push_str(&String::from_utf8(written).unwrap());
+            ctx.out.push_str(&String::from_utf8(to.bytes()).unwrap());
         }
         let ended = match result {
             Ok(Outcome::Success) => "exit 0".to_string(),
@@ -938,7 +927,7 @@ mod tests {
             &["queue", "--format", "csv"],
         ] {
             let held = run_in_process(&store, args);
-            let passed_on = run_in_process_to(&store, args, Some(Written::default()));
+            let passed_on = run_in_process_to(&store, args, Some(stdout::Captured::default()));
             assert!(held.len() > 2 * 64 * 1024, "{args:?}: {} bytes", held.len());
             // sla shows no titles.
             assert!(args[0] == "sla" || held.contains("hostile"), "{args:?}");

@@ -266,8 +266,8 @@ impl Rows {
     /// [`Rows::render`], written at the end of `out`.
     pub fn render_into(&self, format: Format, out: &mut (impl Text + ?Sized)) {
         match format {
-            Format::Csv => out.push_str(&self.csv()),
-            Format::Markdown => out.push_str(&self.markdown()),
+            Format::Csv => csv_into(&self.headers, self.rows(), out),
+            Format::Markdown => markdown_into(&self.headers, self.rows(), out),
             Format::Table | Format::Json | Format::Html => self.table_into(out),
         }
     }
@@ -362,10 +362,9 @@ pub fn csv_into<R, C>(
     // Writing to text cannot fail.
     let _ = writer.write_record(headers.iter().map(|h| h.as_ref().as_bytes()));
     for row in rows {
-        let cells = row
-            .into_iter()
-            .map(|c| printable(c.as_ref(), true).into_owned());
-        let _ = writer.write_record(cells);
+        let cells: Vec<C> = row.into_iter().collect();
+        let shown: Vec<Cow<'_, str>> = cells.iter().map(|c| printable(c.as_ref(), true)).collect();
+        let _ = writer.write_record(shown.iter().map(|c| c.as_bytes()));
     }
     let _ = writer.flush();
 }
@@ -761,21 +760,13 @@ mod tests {
         let mut streamed = String::from("before\n");
         streamed_table(vec!["number", "status", "title"], made, &mut streamed);
         assert_eq!(streamed, format!("before\n{}", held.table()));
-        let mut csv = String::new();
-        rows_into(
-            Format::Csv,
-            vec!["number", "status", "title"],
-            made,
-            &mut csv,
-        );
-        assert_eq!(csv, held.csv());
-        let mut markdown = String::new();
-        rows_into(
-            Format::Markdown,
-            vec!["number", "status", "title"],
-            made,
-            &mut markdown,
-        );
+        let rendered = |format| {
+            let mut text = String::new();
+            rows_into(format, vec!["number", "status", "title"], made, &mut text);
+            text
+        };
+        assert_eq!(rendered(Format::Csv), held.csv());
+        let markdown = rendered(Format::Markdown);
         assert_eq!(markdown, held.markdown());
         assert_eq!(
             markdown,

@@ -29,31 +29,25 @@ pub struct StandardOutput {
 impl StandardOutput {
     /// Output held whole, for [`StandardOutput::text`].
     pub fn held() -> Self {
-        Self {
-            held: String::new(),
-            to: None,
-            passing: false,
-            error: None,
-        }
+        Self::with(None, false)
     }
 
     /// Output passed on to `to` as it is made.
     pub fn passed_on(to: Box<dyn Write>) -> Self {
-        Self {
-            held: String::new(),
-            to: Some(to),
-            passing: true,
-            error: None,
-        }
+        Self::with(Some(to), true)
     }
 
     /// Output held whole, then written to `to` by
     /// [`StandardOutput::finish`]: for a command that writes the store.
     pub fn held_for(to: Box<dyn Write>) -> Self {
+        Self::with(Some(to), false)
+    }
+
+    fn with(to: Option<Box<dyn Write>>, passing: bool) -> Self {
         Self {
             held: String::new(),
-            to: Some(to),
-            passing: false,
+            to,
+            passing,
             error: None,
         }
     }
@@ -69,10 +63,6 @@ impl StandardOutput {
         if self.passing && self.held.len() >= CHUNK {
             self.pass_on(false);
         }
-    }
-
-    pub fn push(&mut self, c: char) {
-        self.push_str(c.encode_utf8(&mut [0; 4]));
     }
 
     /// Writes what is held up to its last newline (or all of it).
@@ -132,28 +122,38 @@ impl std::fmt::Display for StandardOutput {
     }
 }
 
+/// A writer a test reads back what was written to.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Captured {
+    /// Everything written so far.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+#[cfg(test)]
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    /// A writer the test can read back.
-    #[derive(Clone, Default)]
-    struct Shared(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Shared {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     #[test]
     fn output_is_passed_on_in_whole_lines_made_terminal_safe_and_never_held_whole() {
-        let written = Shared::default();
+        let written = Captured::default();
         let mut out = StandardOutput::passed_on(Box::new(written.clone()));
         let line = "case 1001 \u{1b}]0;title\u{7}\n";
         let lines = 2 * CHUNK / line.len() + 3;
@@ -163,9 +163,9 @@ mod tests {
             assert!(out.held.len() < CHUNK + line.len(), "{}", out.held.len());
         }
         out.push_str("no newline at the end");
-        assert!(!written.0.lock().unwrap().is_empty(), "nothing passed on");
+        assert!(!written.bytes().is_empty(), "nothing passed on");
         out.finish().unwrap();
-        let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        let text = String::from_utf8(written.bytes()).unwrap();
         let safe = "case 1001 \\u{1b}]0;title\\u{7}\n";
         assert_eq!(text, format!("{}no newline at the end", safe.repeat(lines)));
         assert_eq!(out.text(), "");
@@ -173,18 +173,15 @@ mod tests {
 
     #[test]
     fn output_held_for_a_writer_is_written_at_the_end_only() {
-        let written = Shared::default();
+        let written = Captured::default();
         let mut out = StandardOutput::held_for(Box::new(written.clone()));
         let line = format!("{}\u{1b}\n", "x".repeat(99));
         for _ in 0..2 * CHUNK / line.len() {
             out.push_str(&line);
         }
-        assert!(
-            written.0.lock().unwrap().is_empty(),
-            "written before the end"
-        );
+        assert!(written.bytes().is_empty(), "written before the end");
         out.finish().unwrap();
-        let text = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        let text = String::from_utf8(written.bytes()).unwrap();
         let safe = format!("{}\\u{{1b}}\n", "x".repeat(99));
         assert_eq!(text, safe.repeat(2 * CHUNK / line.len()));
     }
