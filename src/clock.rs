@@ -26,7 +26,9 @@ use crate::case::{history_as_of, Case, EscalationStatus, Event, EventKind, Phone
 use crate::policy::{Policy, ResponseStart, SeverityRule};
 
 /// Which clock a reading is of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ClockKind {
     InitialResponse,
     /// The response after a reopen (one per reopen).
@@ -64,7 +66,9 @@ impl ClockKind {
 }
 
 /// Where a clock stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ClockStatus {
     /// Not started yet (a severity 1 case with no phone contact); never met,
     /// whatever else happened.
@@ -88,12 +92,17 @@ impl ClockStatus {
     }
 }
 
-/// One clock of one case at one instant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One clock of one case at one instant. (Serialized for a listing too
+/// large to sort in memory; instants in microseconds, where every instant
+/// of a case is whole seconds.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClockReading {
     pub clock: ClockKind,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
     pub started_at: Option<DateTime<Utc>>,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
     pub due_at: Option<DateTime<Utc>>,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
     pub stopped_at: Option<DateTime<Utc>>,
     pub status: ClockStatus,
     /// The time zone its due time is shown in (the case region's).

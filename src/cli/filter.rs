@@ -342,15 +342,7 @@ impl Order {
         allowed: &[SortField],
         view: impl Fn(&T) -> SortView<'_>,
     ) -> Result<(), CommandError> {
-        if let Some(field) = self.sort {
-            if !allowed.contains(&field) {
-                let names: Vec<String> = allowed.iter().map(|f| f.name()).collect();
-                return Err(CommandError::usage(format!(
-                    "--sort {} is not available here (allowed: {})",
-                    field.name(),
-                    names.join(", ")
-                )));
-            }
+        if let Some(field) = self.allowed_sort(allowed)? {
             rows.sort_by(|a, b| {
                 let ordering = compare(field, &view(a), &view(b));
                 if self.reverse {
@@ -366,6 +358,56 @@ impl Order {
             rows.truncate(limit);
         }
         Ok(())
+    }
+
+    /// The `--sort` field, when this command (sorting by `allowed`) has it.
+    fn allowed_sort(&self, allowed: &[SortField]) -> Result<Option<SortField>, CommandError> {
+        match self.sort {
+            Some(field) if !allowed.contains(&field) => {
+                let names: Vec<String> = allowed.iter().map(|f| f.name()).collect();
+                Err(CommandError::usage(format!(
+                    "--sort {} is not available here (allowed: {})",
+                    field.name(),
+                    names.join(", ")
+                )))
+            }
+            field => Ok(field),
+        }
+    }
+
+    /// The order [`Order::apply`] gives, as a comparison of two rows, for
+    /// rows sorted as they are gathered (an external sort): `own` is the
+    /// command's own order, which must be total (ending with the case
+    /// number and the row's place in its case), so that it stands for the
+    /// order the rows were read in. `--sort` compares first, reversed with
+    /// `--reverse`, and ties keep `own`; `--reverse` alone reverses `own`.
+    /// `--limit` is the reader's: [`Order::limit`].
+    pub fn comparison<T>(
+        &self,
+        allowed: &[SortField],
+        view: impl Fn(&T) -> SortView<'_> + Sync,
+        own: impl Fn(&T, &T) -> Ordering + Sync,
+    ) -> Result<impl Fn(&T, &T) -> Ordering + Sync, CommandError> {
+        let field = self.allowed_sort(allowed)?;
+        let reverse = self.reverse;
+        Ok(move |a: &T, b: &T| match field {
+            Some(field) => {
+                let ordering = compare(field, &view(a), &view(b));
+                if reverse {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+                .then_with(|| own(a, b))
+            }
+            None if reverse => own(b, a),
+            None => own(a, b),
+        })
+    }
+
+    /// How many rows to print: `--limit`, or all.
+    pub fn limit(&self) -> usize {
+        self.limit.unwrap_or(usize::MAX)
     }
 }
 

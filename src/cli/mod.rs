@@ -10,6 +10,7 @@ mod edit;
 mod error;
 mod escalate;
 mod exchange;
+mod external_sort;
 mod filter;
 mod git;
 mod help;
@@ -882,11 +883,11 @@ mod tests {
     /// Output of many chunks passed on to standard output as it is made is
     /// the output held whole (made terminal-safe as `main` makes it), in
     /// every format of every listing.
-    #[test]
-    fn a_listing_passed_on_as_it_is_made_is_the_listing_held_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = dir.path().join("cases");
-        let root = dir.path().display().to_string();
+    /// A store of 2,000 imported cases, one of them (1701) hand-edited
+    /// with a title of terminal controls.
+    fn store_of_2000_imported_cases(dir: &std::path::Path) -> std::path::PathBuf {
+        let store = dir.join("cases");
+        let root = dir.display().to_string();
         assert!(run_in_process(&store, &["init", &root]).starts_with("exit 0"));
         let mut rows =
             String::from("title,account,plan,region,severity,channel,contacts,opened_at\n");
@@ -899,7 +900,7 @@ mod tests {
                 i % 7
             ));
         }
-        let file = dir.path().join("rows.csv");
+        let file = dir.join("rows.csv");
         fs::write(&file, rows).unwrap();
         let imported = run_in_process(
             &store,
@@ -913,6 +914,13 @@ mod tests {
         assert!(text.contains(title), "{text}");
         let edited = text.replace(title, "title: \"hostile \\e]0;title\\a \\u009b2J\"\n");
         fs::write(&hostile, edited).unwrap();
+        store
+    }
+
+    #[test]
+    fn a_listing_passed_on_as_it_is_made_is_the_listing_held_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_of_2000_imported_cases(dir.path());
         for args in [
             &["list"][..],
             &["list", "--format", "json"],
@@ -933,6 +941,36 @@ mod tests {
             assert!(args[0] == "sla" || held.contains("hostile"), "{args:?}");
             assert!(!passed_on.contains('\u{1b}'), "{args:?}");
             assert_eq!(passed_on, output::terminal_safe(&held), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn rows_sorted_through_temporary_files_print_as_rows_sorted_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_of_2000_imported_cases(dir.path());
+        for args in [
+            &["list"][..],
+            &["list", "--reverse", "--format", "json"],
+            &["list", "--sort", "title", "--reverse", "--limit", "1500"],
+            &["list", "--sort", "account", "--format", "csv"],
+            &["sla", "--format", "markdown"],
+            &["sla", "--reverse"],
+            &[
+                "sla", "--sort", "status", "--limit", "1900", "--format", "csv",
+            ],
+            &["sla", "--check", "--since", "3d"],
+            &["sla", "--format", "json"],
+            &["sla", "--status", "breached", "--format", "json"],
+            &["sla", "--sort", "severity", "--reverse", "--format", "json"],
+            &["sla", "--limit", "1999", "--format", "json"],
+        ] {
+            let in_memory = run_in_process(&store, args);
+            // About 25 rows a run: more runs than are merged at once.
+            external_sort::TEST_BUDGET.set(8 << 10);
+            let spilled = run_in_process(&store, args);
+            external_sort::TEST_BUDGET.set(external_sort::BUDGET_BYTES);
+            assert!(in_memory.len() > 100_000, "{args:?}: {in_memory}");
+            assert_eq!(spilled, in_memory, "{args:?}");
         }
     }
 

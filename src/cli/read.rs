@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
+use super::external_sort::{self, ExternalSort};
 use super::filter::{CaseFilter, Order, SortField, SortView};
 use super::output;
 use super::zone::ShownZone;
 use super::{CommandError, Context, Format, Outcome};
-use crate::case::Case;
+use crate::case::{Case, Header};
 use crate::clock::{self, ClockReading};
 use crate::escalation::{self, Escalation};
 use crate::policy::{format_duration, Policy};
@@ -507,16 +508,51 @@ pub fn listed_header(header: &crate::case::Header, text: bool) -> crate::case::H
     }
 }
 
+/// One row of `list`, as it is held and spilled until it is sorted.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct ListedCase {
+    header: Header,
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    opened_at: DateTime<Utc>,
+    labels: Vec<String>,
+}
+
+impl ListedCase {
+    fn weigh(&self) -> usize {
+        header_bytes(&self.header)
+            + self
+                .labels
+                .iter()
+                .map(|label| std::mem::size_of::<String>() + label.len())
+                .sum::<usize>()
+    }
+}
+
 pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandError> {
     let policy = ctx.policy()?;
     let store = ctx.store()?;
     let filter = args.filter.resolve(ctx, &policy)?;
+    // In number order, or that of --sort, however many there are: the rows
+    // are sorted as they are read (an external sort), not held.
+    let compare = args.order.comparison(
+        &SortField::OF_A_CASE,
+        |row: &ListedCase| SortView {
+            header: &row.header,
+            opened_at: row.opened_at,
+            due_at: None,
+            status: None,
+        },
+        |a, b| a.header.number.cmp(&b.header.number),
+    )?;
     // Every file read is decoded in full (and so verified): a broken one
     // stops the listing rather than showing a header its history does not
     // explain. A case from the scan cache was verified when it was cached;
     // its history is decoded only for --escalated and --grep.
-    let mut matching: Vec<(crate::case::Header, DateTime<Utc>, Vec<String>)> =
-        scan(&store, |scanned| {
+    let budget = external_sort::budget();
+    let matching = scan_into(
+        &store,
+        || ExternalSort::new(&compare, ListedCase::weigh, budget),
+        |scanned| {
             if !filter.keeps_header(scanned.header(), scanned.opened_at()) {
                 return Ok(None);
             }
@@ -524,27 +560,22 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             if !filter.keeps_labels(&labels) {
                 return Ok(None);
             }
-            let listed = (
-                listed_header(scanned.header(), true),
-                scanned.opened_at(),
+            let listed = ListedCase {
+                header: listed_header(scanned.header(), true),
+                opened_at: scanned.opened_at(),
                 labels,
-            );
+            };
             if filter.needs_history() && !filter.keeps_case(&scanned.into_case()?) {
                 return Ok(None);
             }
             Ok(Some(listed))
-        })?;
-    args.order.apply(
-        &mut matching,
-        &SortField::OF_A_CASE,
-        |(header, opened_at, _)| SortView {
-            header,
-            opened_at: *opened_at,
-            due_at: None,
-            status: None,
         },
-    )?;
-    let item = |(h, opened_at, labels): &(crate::case::Header, DateTime<Utc>, Vec<String>)| {
+    )?
+    .finish()
+    .map_err(external_sort::failed)?;
+    let rows = || matching.iter().take(args.order.limit());
+    let item = |row: &ListedCase| {
+        let h = &row.header;
         json!({
             "number": h.number,
             "title": h.facts.title,
@@ -554,24 +585,25 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
             "severity": h.severity,
             "state": h.state.as_str(),
             "owner": h.owner,
-            "labels": labels,
-            "opened_at": format_instant(*opened_at),
+            "labels": row.labels,
+            "opened_at": format_instant(row.opened_at),
         })
     };
     match ctx.format() {
         Format::Json => {
-            output::json_array_into(matching.iter().map(item), &mut ctx.out);
+            output::json_array_into(rows().map(|row| item(&row)), &mut ctx.out);
         }
         Format::Csv => {
-            output::json_csv_into(&LIST_FIELDS, matching.iter().map(item), &mut ctx.out);
+            output::json_csv_into(&LIST_FIELDS, rows().map(|row| item(&row)), &mut ctx.out);
         }
         format => {
             let columns = vec![
                 "number", "severity", "plan", "region", "state", "owner", "account", "labels",
                 "title",
             ];
-            let rows = || {
-                matching.iter().map(|(h, _, labels)| {
+            let cells = || {
+                rows().map(|row| {
+                    let h = &row.header;
                     vec![
                         h.number.to_string(),
                         h.severity.to_string(),
@@ -580,18 +612,19 @@ pub fn cmd_list(ctx: &mut Context, args: ListArgs) -> Result<Outcome, CommandErr
                         h.state.to_string(),
                         h.owner.clone().unwrap_or_else(|| "-".into()),
                         h.facts.account.clone(),
-                        if labels.is_empty() {
+                        if row.labels.is_empty() {
                             "-".into()
                         } else {
-                            labels.join(",")
+                            row.labels.join(",")
                         },
                         h.facts.title.clone(),
                     ]
                 })
             };
-            output::rows_into(format, columns, rows, &mut ctx.out);
+            output::rows_into(format, columns, cells, &mut ctx.out);
         }
     }
+    matching.checked().map_err(external_sort::failed)?;
     Ok(Outcome::Success)
 }
 
@@ -627,4 +660,84 @@ where
     let results =
         store.scan(|_, read| read.map_err(CommandError::from).and_then(&map).transpose())?;
     results.into_iter().collect()
+}
+
+/// Where [`scan_into`] puts what a scan keeps, one per run of files on a
+/// thread: `add` one value, `absorb` what the run after this one kept.
+pub trait Gather<T>: Send {
+    fn add(&mut self, kept: T);
+    fn absorb(&mut self, later: Self);
+}
+
+impl<T, C> Gather<T> for ExternalSort<'_, T, C>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send,
+    C: Fn(&T, &T) -> std::cmp::Ordering + Sync,
+{
+    fn add(&mut self, kept: T) {
+        self.push(kept);
+    }
+
+    fn absorb(&mut self, later: Self) {
+        ExternalSort::absorb(self, later);
+    }
+}
+
+/// [`scan`], with what `map` keeps handed to gatherers made by `new` (an
+/// [`ExternalSort`], or several) instead of collected in one vector, so a
+/// scan holds what the gatherers hold. The first unreadable or invalid
+/// file (by number) stops the command, as with [`scan`].
+pub fn scan_into<T, G, N, F>(store: &Store, new: N, map: F) -> Result<G, CommandError>
+where
+    G: Gather<T>,
+    N: Fn() -> G + Sync + Send,
+    F: Fn(Scanned<'_>) -> Result<Option<T>, CommandError> + Sync + Send,
+{
+    let (gathered, error) = store.fold(
+        || (new(), None::<CommandError>),
+        |(mut gathered, error), _, read| {
+            // The files of one run come in number order: after an error,
+            // none is read (none can have an earlier number).
+            if error.is_some() {
+                return (gathered, error);
+            }
+            match read.map_err(CommandError::from).and_then(&map) {
+                Ok(Some(kept)) => gathered.add(kept),
+                Ok(None) => {}
+                Err(error) => return (gathered, Some(error)),
+            }
+            (gathered, None)
+        },
+        |(mut earlier, error), (later, later_error)| {
+            earlier.absorb(later);
+            (earlier, error.or(later_error))
+        },
+    )?;
+    match error {
+        Some(error) => Err(error),
+        None => Ok(gathered),
+    }
+}
+
+/// What a [`Header`] holds besides itself, for an [`ExternalSort`] budget.
+pub fn header_bytes(header: &Header) -> usize {
+    let facts = &header.facts;
+    [
+        &facts.title,
+        &facts.account,
+        &facts.plan,
+        &facts.region,
+        &facts.language,
+        &header.policy_version,
+    ]
+    .iter()
+    .map(|text| text.len())
+    .sum::<usize>()
+        + header.owner.as_ref().map_or(0, String::len)
+        + header
+            .contacts
+            .iter()
+            .map(|c| std::mem::size_of_val(c) + c.name.len() + c.email.len())
+            .sum::<usize>()
+        + header.related.len() * 8
 }

@@ -7,14 +7,19 @@
 //! flags running clocks due within 2 hours (and `--fail-on-risk` fails on
 //! them too); `--as-of` replays the store as it stood at a past instant.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
+use super::external_sort::{self, ExternalSort};
 use super::filter::{CaseFilter, Filter, Order, SortField, SortView};
 use super::output;
 use super::policy::of_case;
 use super::read::{
-    clock_json, clock_name, listed_header, remaining, remaining_seconds, scan, update_intervals,
+    clock_json, clock_name, header_bytes, listed_header, remaining, remaining_seconds, scan_into,
+    update_intervals, Gather,
 };
 use super::{parse_duration_arg, parse_instant, CommandError, Context, Format, Outcome};
 use crate::case::Header;
@@ -99,6 +104,7 @@ fn parse_since(text: &str) -> Result<Since, String> {
 }
 
 /// One clock of one case, as `sla` reports it.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Line {
     reading: ClockReading,
     /// Its update interval, for an escalation-update clock.
@@ -115,6 +121,170 @@ impl Line {
             self.reading.status.as_str()
         }
     }
+
+    /// True when `--check` fails on it for a breach: running past its due,
+    /// or breached in the `--since` window.
+    fn breach_fails(&self, since: Option<DateTime<Utc>>) -> bool {
+        self.reading.is_overdue() || breached_in_window(&self.reading, since)
+    }
+
+    /// True when `--check` fails on it: a breach, or with `--fail-on-risk`
+    /// a clock at risk.
+    fn fails(&self, args: &SlaArgs, since: Option<DateTime<Utc>>) -> bool {
+        self.breach_fails(since) || (args.fail_on_risk && self.at_risk)
+    }
+}
+
+/// A clock line and its case, as `sla` holds it (and spills it) until it
+/// is sorted.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Row {
+    /// The case's, as listed ([`listed_header`]).
+    header: Header,
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    opened_at: DateTime<Utc>,
+    line: Line,
+    /// The line's place among its case's clocks.
+    index: usize,
+}
+
+impl Row {
+    fn weigh(&self) -> usize {
+        header_bytes(&self.header)
+    }
+
+    /// `sla`'s own order: by due time (none last), then case, then the
+    /// clock's place in its case.
+    fn own_order(a: &Row, b: &Row) -> Ordering {
+        let key = |row: &Row| {
+            let due = row.line.reading.due_at;
+            (due.is_none(), due, row.header.number, row.index)
+        };
+        key(a).cmp(&key(b))
+    }
+
+    /// By case, then the clock's place in its case.
+    fn number_order(a: &Row, b: &Row) -> Ordering {
+        (a.header.number, a.index).cmp(&(b.header.number, b.index))
+    }
+}
+
+/// A case and the clock lines of it JSON shows.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct CaseLines {
+    header: Header,
+    lines: Vec<Line>,
+}
+
+impl CaseLines {
+    fn weigh(&self) -> usize {
+        header_bytes(&self.header) + self.lines.len() * std::mem::size_of::<Line>()
+    }
+}
+
+/// A row with its place in the order shown.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Ranked<T> {
+    rank: usize,
+    item: T,
+}
+
+/// A comparison of two rows of one kind.
+type Comparison<T> = fn(&T, &T) -> Ordering;
+
+/// What the scan of `sla` keeps, on one thread: the lines of the open
+/// cases in the order shown, the lines of closed cases `--check --since`
+/// fails on, for JSON of every case the cases, and the figures of the
+/// summary. Each is sorted as it is gathered, in bounded memory.
+struct Gathered<'c, C> {
+    lines: ExternalSort<'c, Row, C>,
+    /// In number order.
+    closed: ExternalSort<'c, Row, Comparison<Row>>,
+    /// In number order: without --status, --sort or --limit JSON lists
+    /// every open case read, with all its lines.
+    cases: Option<ExternalSort<'c, CaseLines, Comparison<CaseLines>>>,
+    counts: Counts,
+}
+
+/// The figures of the summary and the verdict.
+#[derive(Default)]
+struct Counts {
+    /// Open cases read.
+    open_cases: usize,
+    /// Open cases with a line shown.
+    cases_shown: usize,
+    lines: usize,
+    breached: usize,
+    at_risk: usize,
+    /// Lines shown that `--check` fails on for a breach.
+    breaches_failing: usize,
+    /// Lines of closed cases `--check --since` fails on.
+    closed_lines: usize,
+}
+
+impl Counts {
+    /// Counts one line shown.
+    fn line(&mut self, line: &Line, since: Option<DateTime<Utc>>) {
+        self.lines += 1;
+        self.breached += usize::from(line.reading.status == ClockStatus::Breached);
+        self.at_risk += usize::from(line.at_risk);
+        self.breaches_failing += usize::from(line.breach_fails(since));
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.open_cases += other.open_cases;
+        self.cases_shown += other.cases_shown;
+        self.lines += other.lines;
+        self.breached += other.breached;
+        self.at_risk += other.at_risk;
+        self.breaches_failing += other.breaches_failing;
+        self.closed_lines += other.closed_lines;
+    }
+}
+
+/// The gatherer of one thread, with where `sla` is: the `--since` start.
+struct Gatherer<'c, C> {
+    gathered: Gathered<'c, C>,
+    since: Option<DateTime<Utc>>,
+}
+
+impl<C: Fn(&Row, &Row) -> Ordering + Sync> Gather<Looked> for Gatherer<'_, C> {
+    fn add(&mut self, (header, opened_at, lines): Looked) {
+        let gathered = &mut self.gathered;
+        let open = header.state.is_open();
+        if open {
+            gathered.counts.open_cases += 1;
+            gathered.counts.cases_shown += usize::from(!lines.is_empty());
+        }
+        for (index, line) in lines.iter().enumerate() {
+            let row = Row {
+                header: header.clone(),
+                opened_at,
+                line: line.clone(),
+                index,
+            };
+            if open {
+                gathered.counts.line(line, self.since);
+                gathered.lines.push(row);
+            } else {
+                gathered.counts.closed_lines += 1;
+                gathered.closed.push(row);
+            }
+        }
+        if let (true, Some(cases)) = (open, &mut gathered.cases) {
+            cases.push(CaseLines { header, lines });
+        }
+    }
+
+    fn absorb(&mut self, later: Self) {
+        let (gathered, later) = (&mut self.gathered, later.gathered);
+        gathered.lines.absorb(later.lines);
+        gathered.closed.absorb(later.closed);
+        if let (Some(cases), Some(later)) = (&mut gathered.cases, later.cases) {
+            cases.absorb(later);
+        }
+        gathered.counts.add(&later.counts);
+    }
 }
 
 pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError> {
@@ -128,105 +298,95 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
         ));
     }
     let since = args.since.map(|since| since.start(now));
-    // Open cases are listed; a closed one is read only for `--check
-    // --since` (its clocks fail the check, they are not listed).
-    // The closed ones are taken out in place: the open ones, most of a
-    // large store's output, are not copied.
-    let mut per_case = read_lines(&store, &policies, &args, &filter, now, since)?;
-    let closed: Vec<Looked> = per_case
-        .extract_if(.., |(header, ..)| !header.state.is_open())
-        .collect();
-    let mut lines: Vec<(&Header, DateTime<Utc>, &Line)> = per_case
-        .iter()
-        .flat_map(|(header, opened_at, lines)| {
-            lines.iter().map(move |line| (header, *opened_at, line))
-        })
-        .collect();
-    lines.sort_by_key(|(header, _, line)| {
-        (
-            line.reading.due_at.is_none(),
-            line.reading.due_at,
-            header.number,
-        )
-    });
-    args.order.apply(
-        &mut lines,
+    let compare = args.order.comparison(
         &SortField::of_clocks(),
-        |(header, opened_at, line)| SortView {
-            header,
-            opened_at: *opened_at,
-            due_at: line.reading.due_at,
-            status: Some(line.status()),
+        |row: &Row| SortView {
+            header: &row.header,
+            opened_at: row.opened_at,
+            due_at: row.line.reading.due_at,
+            status: Some(row.line.status()),
         },
+        Row::own_order,
     )?;
-    let lines: Vec<(&Header, &Line)> = lines.into_iter().map(|(h, _, l)| (h, l)).collect();
-    // JSON lists the cases (in number order, or in the order of --sort)
-    // with the clocks --status and --limit kept.
-    // The cases listed: every one read, or with --status, --sort or
-    // --limit those of the lines kept.
-    let open_cases = if lists_every_case(&args) {
-        per_case.len()
-    } else {
-        let numbers: std::collections::HashSet<u64> = lines.iter().map(|(h, _)| h.number).collect();
-        numbers.len()
+    // Open cases are listed; a closed one is read only for `--check
+    // --since` (its clocks fail the check, they are not listed). The lines
+    // are sorted as they are read (an external sort), never all held.
+    let by_number: Comparison<Row> = Row::number_order;
+    let by_case_number: Comparison<CaseLines> = |a, b| a.header.number.cmp(&b.header.number);
+    let json_of_every_case = ctx.format() == Format::Json && lists_every_case(&args);
+    let budget = external_sort::budget();
+    let gatherer = || Gatherer {
+        gathered: Gathered {
+            lines: ExternalSort::new(&compare, Row::weigh, budget),
+            closed: ExternalSort::new(&by_number, Row::weigh, budget),
+            cases: json_of_every_case
+                .then(|| ExternalSort::new(&by_case_number, CaseLines::weigh, budget)),
+            counts: Counts::default(),
+        },
+        since,
     };
-    let breached = lines
-        .iter()
-        .filter(|(_, l)| l.reading.status == ClockStatus::Breached)
-        .count();
-    let at_risk = lines.iter().filter(|(_, l)| l.at_risk).count();
-    let failing = failing_lines(&lines, &closed, &args, since);
+    let gathered = read_lines(&store, &policies, &args, &filter, now, since, gatherer)?.gathered;
+    let lines = gathered.lines.finish().map_err(external_sort::failed)?;
+    let closed = gathered.closed.finish().map_err(external_sort::failed)?;
+    let shown = || lines.iter().take(args.order.limit());
+    // With --limit the figures are those of the lines shown.
+    let counts = if args.order.limit.is_some() {
+        let mut counts = Counts {
+            closed_lines: gathered.counts.closed_lines,
+            ..Counts::default()
+        };
+        let mut cases = std::collections::HashSet::new();
+        for row in shown() {
+            counts.line(&row.line, since);
+            cases.insert(row.header.number);
+        }
+        counts.cases_shown = cases.len();
+        counts
+    } else {
+        gathered.counts
+    };
+    // JSON lists the cases (in number order, or in the order of --sort)
+    // with the clocks --status and --limit kept: every open case read, or
+    // with --status, --sort or --limit the cases of the lines shown.
+    let cases = if lists_every_case(&args) {
+        counts.open_cases
+    } else {
+        counts.cases_shown
+    };
     let summary = format!(
-        "{} clock{} on {} open case{} at {}: {breached} breached, {at_risk} at risk",
-        lines.len(),
-        if lines.len() == 1 { "" } else { "s" },
-        open_cases,
-        if open_cases == 1 { "" } else { "s" },
+        "{} clock{} on {} open case{} at {}: {} breached, {} at risk",
+        counts.lines,
+        if counts.lines == 1 { "" } else { "s" },
+        cases,
+        if cases == 1 { "" } else { "s" },
         crate::store::format_instant(now),
+        counts.breached,
+        counts.at_risk,
     );
-    match ctx.format() {
-        Format::Json => print_json(ctx, &cases_of_lines(&per_case, &lines, &args), now),
-        Format::Csv => print_csv(ctx, &lines, now),
-        format => print_table(ctx, format, &lines, &failing, &summary, now),
+    match (ctx.format(), gathered.cases) {
+        (Format::Json, Some(cases)) => {
+            let cases = cases.finish().map_err(external_sort::failed)?;
+            print_json(ctx, cases.iter().map(Cow::into_owned), now);
+            cases.checked().map_err(external_sort::failed)?;
+        }
+        (Format::Json, None) => print_json_of_lines(ctx, shown(), &args, budget, now)?,
+        (Format::Csv, _) => print_csv(ctx, shown(), now),
+        (format, _) => {
+            let breached = counts.breaches_failing + counts.closed_lines > 0;
+            print_table(ctx, format, shown, breached, &summary, now);
+        }
     }
+    lines.checked().map_err(external_sort::failed)?;
     if !args.check {
         return Ok(Outcome::Success);
     }
-    Ok(print_failing(ctx, &failing, now))
-}
-
-/// A case and the clock lines of it that are shown.
-type CaseLines<'a> = (&'a Header, Vec<&'a Line>);
-
-/// The cases JSON lists, each with its shown lines: every listed case in
-/// number order, or with --status, --sort or --limit the cases of the
-/// lines kept, in number order or in the order of --sort.
-fn cases_of_lines<'a>(
-    per_case: &'a [Looked],
-    lines: &[(&'a Header, &'a Line)],
-    args: &SlaArgs,
-) -> Vec<CaseLines<'a>> {
-    let json_cases: Vec<CaseLines<'a>> = if lists_every_case(args) {
-        per_case
-            .iter()
-            .map(|(header, _, lines)| (header, lines.iter().collect()))
-            .collect()
-    } else {
-        let mut cases: Vec<(&Header, Vec<&Line>)> = Vec::new();
-        let mut index: std::collections::HashMap<u64, usize> = Default::default();
-        for (header, line) in lines {
-            let at = *index.entry(header.number).or_insert_with(|| {
-                cases.push((header, Vec::new()));
-                cases.len() - 1
-            });
-            cases[at].1.push(line);
-        }
-        if args.order.sort.is_none() {
-            cases.sort_by_key(|(h, _)| h.number);
-        }
-        cases
-    };
-    json_cases
+    let failing = shown()
+        .filter(|row| row.line.fails(&args, since))
+        .chain(closed.iter());
+    let outcome = print_failing(ctx, failing, now);
+    lines.checked().map_err(external_sort::failed)?;
+    closed.checked().map_err(external_sort::failed)?;
+    Ok(outcome)
 }
 
 /// True when `sla` lists every case it read: without --status, --sort or
@@ -235,35 +395,63 @@ fn lists_every_case(args: &SlaArgs) -> bool {
     args.status.is_empty() && args.order.sort.is_none() && args.order.limit.is_none()
 }
 
-/// What --check fails on: a clock overdue now, one that became breached in
-/// the --since window (on a listed case, then on a case closed since), and
-/// with --fail-on-risk a clock at risk.
-fn failing_lines<'a>(
-    lines: &[(&'a Header, &'a Line)],
-    closed: &'a [Looked],
+/// `sla --format json` with --status, --sort or --limit: the cases of the
+/// lines shown, each with its lines in the order shown; the cases in number
+/// order, or with --sort in the order of their first line. The lines are
+/// sorted by case (and the cases by first line) in bounded memory too.
+fn print_json_of_lines<'a>(
+    ctx: &mut Context,
+    shown: impl Iterator<Item = Cow<'a, Row>>,
     args: &SlaArgs,
-    since: Option<DateTime<Utc>>,
-) -> Vec<(&'a Header, &'a Line)> {
-    lines
-        .iter()
-        .copied()
-        .filter(|(_, l)| {
-            l.reading.is_overdue()
-                || breached_in_window(&l.reading, since)
-                || (args.fail_on_risk && l.at_risk)
-        })
-        .chain(
-            closed
-                .iter()
-                .flat_map(|(header, _, lines)| lines.iter().map(move |line| (header, line))),
-        )
-        .collect()
+    budget: usize,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let by_case: Comparison<Ranked<Row>> =
+        |a, b| (a.item.header.number, a.rank).cmp(&(b.item.header.number, b.rank));
+    let mut sort = ExternalSort::new(&by_case, |row| row.item.weigh(), budget);
+    for (rank, row) in shown.enumerate() {
+        sort.push(Ranked {
+            rank,
+            item: row.into_owned(),
+        });
+    }
+    let by_case = sort.finish().map_err(external_sort::failed)?;
+    let mut rows = by_case.iter().peekable();
+    let cases = std::iter::from_fn(|| {
+        let first = rows.next()?.into_owned();
+        let number = first.item.header.number;
+        let mut case = Ranked {
+            rank: first.rank,
+            item: CaseLines {
+                header: first.item.header,
+                lines: vec![first.item.line],
+            },
+        };
+        while let Some(row) = rows.next_if(|row| row.item.header.number == number) {
+            case.item.lines.push(row.into_owned().item.line);
+        }
+        Some(case)
+    });
+    if args.order.sort.is_none() {
+        print_json(ctx, cases.map(|case| case.item), now);
+    } else {
+        let by_rank: Comparison<Ranked<CaseLines>> = |a, b| a.rank.cmp(&b.rank);
+        let mut sort = ExternalSort::new(&by_rank, |case| case.item.weigh(), budget);
+        for case in cases {
+            sort.push(case);
+        }
+        let by_rank = sort.finish().map_err(external_sort::failed)?;
+        print_json(ctx, by_rank.iter().map(|case| case.into_owned().item), now);
+        by_rank.checked().map_err(external_sort::failed)?;
+    }
+    by_case.checked().map_err(external_sort::failed)
 }
 
 /// `sla --format json`: the cases, each with its clocks.
-fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
-    let items = cases.iter().map(|(h, lines)| {
-        let clocks: Vec<Value> = lines.iter().map(|line| line_json(line, now)).collect();
+fn print_json(ctx: &mut Context, cases: impl Iterator<Item = CaseLines>, now: DateTime<Utc>) {
+    let items = cases.map(|case| {
+        let h = &case.header;
+        let clocks: Vec<Value> = case.lines.iter().map(|line| line_json(line, now)).collect();
         json!({
             "number": h.number,
             "severity": h.severity,
@@ -277,7 +465,7 @@ fn print_json(ctx: &mut Context, cases: &[CaseLines<'_>], now: DateTime<Utc>) {
 }
 
 /// `sla --format csv`: the JSON fields, one row per clock, for machines.
-fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) {
+fn print_csv<'a>(ctx: &mut Context, lines: impl Iterator<Item = Cow<'a, Row>>, now: DateTime<Utc>) {
     let columns = with_case_columns([
         "clock",
         "escalation",
@@ -289,10 +477,10 @@ fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) 
         "at_risk",
         "remaining_seconds",
     ]);
-    let rows = lines.iter().map(|(h, line)| {
-        let r = &line.reading;
+    let rows = lines.map(|row| {
+        let (line, r) = (&row.line, &row.line.reading);
         with_case_cells(
-            h,
+            &row.header,
             [
                 r.clock.as_str().to_string(),
                 output::cell(r.escalation),
@@ -310,21 +498,25 @@ fn print_csv(ctx: &mut Context, lines: &[(&Header, &Line)], now: DateTime<Utc>) 
 }
 
 /// `sla` as a table for people, or as Markdown (a CI step summary) with
-/// the verdict and the summary first.
-fn print_table(
+/// the verdict (`breached`: a line --check fails on for a breach) and the
+/// summary first.
+fn print_table<'a, I>(
     ctx: &mut Context,
     format: Format,
-    lines: &[(&Header, &Line)],
-    failing: &[(&Header, &Line)],
+    lines: impl Fn() -> I,
+    breached: bool,
     summary: &str,
     now: DateTime<Utc>,
-) {
+) where
+    I: Iterator<Item = Cow<'a, Row>>,
+{
     let zone = ctx.zone();
     let columns = with_case_columns(["clock", "status", "due", "remaining"]);
     let rows = || {
-        lines.iter().map(move |(h, line)| {
+        lines().map(move |row| {
+            let line = &row.line;
             with_case_cells(
-                h,
+                &row.header,
                 [
                     clock_name(&line.reading, line.interval),
                     line.status().to_string(),
@@ -337,11 +529,7 @@ fn print_table(
         })
     };
     if format == Format::Markdown {
-        let verdict = if failing.iter().any(|(_, l)| !l.at_risk) {
-            "SLA breached"
-        } else {
-            "SLA met"
-        };
+        let verdict = if breached { "SLA breached" } else { "SLA met" };
         ctx.out.push_str(&format!("### {verdict}\n\n{summary}\n\n"));
         output::markdown_into(&columns, rows(), &mut ctx.out);
     } else {
@@ -352,8 +540,14 @@ fn print_table(
 
 /// `sla --check`: one line per failing clock on standard error; findings
 /// when there is any.
-fn print_failing(ctx: &mut Context, failing: &[(&Header, &Line)], now: DateTime<Utc>) -> Outcome {
-    for (h, line) in failing {
+fn print_failing<'a>(
+    ctx: &mut Context,
+    failing: impl Iterator<Item = Cow<'a, Row>>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let mut outcome = Outcome::Success;
+    for row in failing {
+        let line = &row.line;
         let what = if line.reading.status == ClockStatus::Breached {
             "breached"
         } else {
@@ -361,19 +555,16 @@ fn print_failing(ctx: &mut Context, failing: &[(&Header, &Line)], now: DateTime<
         };
         ctx.err.push_str(&format!(
             "cases: {what}: case {} {} due {} ({})\n",
-            h.number,
+            row.header.number,
             clock_name(&line.reading, line.interval),
             line.reading
                 .due_at
                 .map_or("-".into(), |due| local_time(due, line.reading.time_zone)),
             remaining_text(&line.reading, now),
         ));
+        outcome = Outcome::Findings;
     }
-    if failing.is_empty() {
-        Outcome::Success
-    } else {
-        Outcome::Findings
-    }
+    outcome
 }
 
 /// True when `reading` became breached within the window that starts at
@@ -414,18 +605,20 @@ type Looked = (Header, DateTime<Utc>, Vec<Line>);
 /// and its clock lines; the rest of the case is dropped where it was read.
 /// Without --as-of or --since only open cases count, and the header says
 /// which they are: the others' histories are never decoded. A case opened
-/// after `now` (a past --now) did not exist yet.
-fn read_lines(
+/// after `now` (a past --now) did not exist yet. Each case goes to a
+/// gatherer `new` makes.
+fn read_lines<G: Gather<Looked>>(
     store: &Store,
     policies: &PolicySet,
     args: &SlaArgs,
     filter: &Filter,
     now: DateTime<Utc>,
     since: Option<DateTime<Utc>>,
-) -> Result<Vec<Looked>, CommandError> {
+    new: impl Fn() -> G + Sync + Send,
+) -> Result<G, CommandError> {
     // The title and account are kept only to sort by.
     let text = args.order.sorts_by(&[SortField::Title, SortField::Account]);
-    scan(store, |scanned| {
+    scan_into(store, new, |scanned| {
         if args.as_of.is_none()
             && ((since.is_none() && !scanned.header().state.is_open())
                 || scanned.opened_at() > now
@@ -467,7 +660,7 @@ fn read_lines(
         }
         // An update interval followed by another and met is history, not SLA.
         let superseded = crate::rules::superseded_updates(&readings);
-        let mut lines = readings
+        let lines = readings
             .iter()
             .enumerate()
             .filter(|(index, _)| !superseded[*index])
@@ -485,9 +678,6 @@ fn read_lines(
         if lines.is_empty() && !args.status.is_empty() {
             return Ok(None);
         }
-        // Held until every case is read: no room for lines never pushed (a
-        // filtered collect starts at four).
-        lines.shrink_to_fit();
         Ok(Some((
             listed_header(case.header(), text),
             case.opened_at(),
