@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use super::external_sort::ExternalSort;
 use super::{output, CommandError, Context, Format, Outcome, PolicyUnusable};
 use crate::case::{Case, EventKind};
 use crate::gitops::{Git, Unmerged};
@@ -72,12 +73,25 @@ pub fn cmd_check(ctx: &mut Context, _args: CheckArgs) -> Result<Outcome, Command
     };
     // Every file on all cores, folded into the problems (in number order)
     // and one opening per case: nothing else is kept of a clean file.
+    // The openings are sorted by fingerprint as they are gathered (an
+    // external sort), so a check holds a budget of them, not one per case.
+    let by_fingerprint: fn(&Opening, &Opening) -> std::cmp::Ordering =
+        |a, b| (a.fingerprint(), a.number).cmp(&(b.fingerprint(), b.number));
+    let budget = super::external_sort::budget();
     let (listing, checked) = store.fold_listed(
-        Checked::default,
+        || Checked {
+            problems: Vec::new(),
+            openings: ExternalSort::new(&by_fingerprint, |_| 0, budget),
+        },
         |checked, file, read| checked.add(check_file(&store, &against, file, read)),
         Checked::then,
     )?;
-    problems.extend(duplicate_copies(&store, &checked.openings));
+    let openings = checked
+        .openings
+        .finish()
+        .map_err(super::external_sort::failed)?;
+    problems.extend(duplicate_copies(&store, openings.iter().map(|o| *o)));
+    openings.checked().map_err(super::external_sort::failed)?;
     problems.extend(store_problems(&store, listing.temporaries, listing.strays));
     problems.extend(checked.problems);
     print_problems(ctx, policies.is_some(), listing.case_count, &problems);
@@ -259,44 +273,36 @@ struct FileChecked {
 
 /// What `check` keeps of a scan: the problems of the files, in number
 /// order, and how each case it could read was opened (for the copy
-/// detection), so a check of a large store holds one small [`Opening`] per
-/// case.
-#[derive(Default)]
-struct Checked {
+/// detection), sorted by fingerprint as they are gathered.
+struct Checked<'c, C> {
     problems: Vec<Problem>,
-    /// One vector per run of files folded on one thread, in number order:
-    /// joining two runs links them, where appending would copy every
-    /// opening at each level of the join and leave the freed copies to the
-    /// allocator (peak memory, not time).
-    openings: std::collections::LinkedList<Vec<Opening>>,
+    openings: ExternalSort<'c, Opening, C>,
 }
 
-impl Checked {
+impl<C: Fn(&Opening, &Opening) -> std::cmp::Ordering> Checked<'_, C> {
     /// Adds what one file gave.
-    fn add(mut self, file: FileChecked) -> Checked {
+    fn add(mut self, file: FileChecked) -> Self {
         self.problems.extend(file.problems);
         if let Some(opening) = file.opening {
-            match self.openings.back_mut() {
-                Some(run) => run.push(opening),
-                None => self.openings.push_back(vec![opening]),
-            }
+            self.openings.push(opening);
         }
         self
     }
 
     /// Joins the checks of two runs of files, `self` the earlier.
-    fn then(mut self, mut later: Checked) -> Checked {
+    fn then(mut self, mut later: Self) -> Self {
         self.problems.append(&mut later.problems);
-        self.openings.append(&mut later.openings);
+        self.openings.absorb(later.openings);
         self
     }
 }
 
 /// How a case was opened: a hash of its opening event's instant and actor
 /// (cheap, no allocation: the whole events are compared when two match),
-/// its number, and whether it records a renumber. Sixteen bytes, one per
-/// case of the store (16 MB at 1,000,000 cases): the renumber is the low
-/// bit of the hash's word.
+/// its number, and whether it records a renumber. Sixteen bytes (the
+/// renumber is the low bit of the hash's word), sorted by fingerprint in
+/// bounded memory.
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Opening {
     /// The hash, shifted left one bit, and the renumber bit.
     key: u64,
@@ -338,25 +344,16 @@ impl Opening {
 /// submission is the team's call). Confirmed by reading both files and
 /// comparing the whole opening events: a hash match alone is never
 /// reported.
-fn duplicate_copies(
-    store: &Store,
-    runs: &std::collections::LinkedList<Vec<Opening>>,
-) -> Vec<Problem> {
-    // Only an opening shared with a renumbered case can be a copy: those
-    // few are gathered (the runs are never copied into one vector) and
-    // sorted, so the openings with one fingerprint are neighbours, each
-    // group in number order.
-    let all = || runs.iter().flatten();
-    let renumbered: std::collections::HashSet<u64> = all()
-        .filter(|o| o.renumbered())
-        .map(Opening::fingerprint)
-        .collect();
-    let mut openings: Vec<&Opening> = all()
-        .filter(|o| renumbered.contains(&o.fingerprint()))
-        .collect();
-    openings.sort_unstable_by_key(|o| (o.fingerprint(), o.number));
+fn duplicate_copies(store: &Store, sorted: impl Iterator<Item = Opening>) -> Vec<Problem> {
+    // The openings with one fingerprint are neighbours, each group in
+    // number order; a group is held only while it is looked at.
+    let mut sorted = sorted.peekable();
     let mut problems = Vec::new();
-    for group in openings.chunk_by(|a, b| a.fingerprint() == b.fingerprint()) {
+    while let Some(first) = sorted.next() {
+        let mut group = vec![first];
+        while let Some(next) = sorted.next_if(|o| o.fingerprint() == first.fingerprint()) {
+            group.push(next);
+        }
         if group.len() < 2 || !group.iter().any(|o| o.renumbered()) {
             continue;
         }
