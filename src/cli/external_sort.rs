@@ -65,7 +65,11 @@ pub struct ExternalSort<'c, T, C> {
     compare: &'c C,
     weigh: Weigh<T>,
     budget: usize,
-    held: Vec<T>,
+    /// The rows held, in the vectors they were pushed into: joining two
+    /// gatherers moves their vectors, where appending would copy the rows
+    /// at every level of the join and leave the freed copies to the
+    /// allocator (peak memory at 100,000 cases, not time).
+    held: Vec<Vec<T>>,
     held_bytes: usize,
     runs: Vec<Run>,
     /// The first temporary file that could not be written: the sort fails
@@ -100,7 +104,10 @@ where
 
     pub fn push(&mut self, row: T) {
         self.held_bytes += std::mem::size_of::<T>() + (self.weigh)(&row);
-        self.held.push(row);
+        match self.held.last_mut() {
+            Some(rows) => rows.push(row),
+            None => self.held.push(vec![row]),
+        }
         if self.held_bytes > self.budget {
             self.spill();
         }
@@ -119,14 +126,31 @@ where
         }
     }
 
+    /// What is held, in one vector, sorted.
+    fn take_sorted(&mut self) -> Vec<T> {
+        let mut held = std::mem::take(&mut self.held);
+        self.held_bytes = 0;
+        let mut rows = if held.len() == 1 {
+            held.pop().unwrap_or_default()
+        } else {
+            let mut rows = Vec::with_capacity(held.iter().map(Vec::len).sum());
+            for part in held {
+                rows.extend(part);
+            }
+            rows
+        };
+        rows.sort_by(self.compare);
+        rows
+    }
+
     /// Sorts what is held and writes it out as a run.
     fn spill(&mut self) {
-        let mut rows = std::mem::take(&mut self.held);
-        self.held_bytes = 0;
         if self.failed.is_some() {
+            self.held.clear();
+            self.held_bytes = 0;
             return;
         }
-        rows.sort_by(self.compare);
+        let rows = self.take_sorted();
         match write_run(rows.iter().map(Cow::Borrowed)) {
             Ok(run) => self.runs.push(run),
             Err(error) => self.failed = Some(error),
@@ -136,10 +160,10 @@ where
     /// The rows, sorted: an error when a temporary file could not be
     /// written.
     pub fn finish(mut self) -> io::Result<Sorted<'c, T, C>> {
-        if let Some(error) = self.failed {
+        if let Some(error) = self.failed.take() {
             return Err(error);
         }
-        self.held.sort_by(self.compare);
+        let held = self.take_sorted();
         while self.runs.len() > FAN_IN {
             let longer: Vec<Run> = self.runs.drain(..FAN_IN).collect();
             let failed = RefCell::new(None);
@@ -151,7 +175,7 @@ where
         }
         Ok(Sorted {
             compare: self.compare,
-            held: self.held,
+            held,
             runs: self.runs,
             failed: RefCell::new(None),
         })
