@@ -204,6 +204,8 @@ struct Gathered<'c, C> {
     /// every open case read, with all its lines.
     cases: Option<ExternalSort<'c, CaseLines, Comparison<CaseLines>>>,
     counts: Counts,
+    /// The start of the `--since` window, for the counts.
+    since: Option<DateTime<Utc>>,
 }
 
 /// The figures of the summary and the verdict.
@@ -242,19 +244,12 @@ impl Counts {
     }
 }
 
-/// The gatherer of one thread, with where `sla` is: the `--since` start.
-struct Gatherer<'c, C> {
-    gathered: Gathered<'c, C>,
-    since: Option<DateTime<Utc>>,
-}
-
-impl<C: Fn(&Row, &Row) -> Ordering + Sync> Gather<Looked> for Gatherer<'_, C> {
+impl<C: Fn(&Row, &Row) -> Ordering + Sync> Gather<Looked> for Gathered<'_, C> {
     fn add(&mut self, (header, opened_at, lines): Looked) {
-        let gathered = &mut self.gathered;
         let open = header.state.is_open();
         if open {
-            gathered.counts.open_cases += 1;
-            gathered.counts.cases_shown += usize::from(!lines.is_empty());
+            self.counts.open_cases += 1;
+            self.counts.cases_shown += usize::from(!lines.is_empty());
         }
         for (index, line) in lines.iter().enumerate() {
             let row = Row {
@@ -264,26 +259,25 @@ impl<C: Fn(&Row, &Row) -> Ordering + Sync> Gather<Looked> for Gatherer<'_, C> {
                 index,
             };
             if open {
-                gathered.counts.line(line, self.since);
-                gathered.lines.push(row);
+                self.counts.line(line, self.since);
+                self.lines.push(row);
             } else {
-                gathered.counts.closed_lines += 1;
-                gathered.closed.push(row);
+                self.counts.closed_lines += 1;
+                self.closed.push(row);
             }
         }
-        if let (true, Some(cases)) = (open, &mut gathered.cases) {
+        if let (true, Some(cases)) = (open, &mut self.cases) {
             cases.push(CaseLines { header, lines });
         }
     }
 
     fn absorb(&mut self, later: Self) {
-        let (gathered, later) = (&mut self.gathered, later.gathered);
-        gathered.lines.absorb(later.lines);
-        gathered.closed.absorb(later.closed);
-        if let (Some(cases), Some(later)) = (&mut gathered.cases, later.cases) {
+        self.lines.absorb(later.lines);
+        self.closed.absorb(later.closed);
+        if let (Some(cases), Some(later)) = (&mut self.cases, later.cases) {
             cases.absorb(later);
         }
-        gathered.counts.add(&later.counts);
+        self.counts.add(&later.counts);
     }
 }
 
@@ -315,17 +309,15 @@ pub fn cmd_sla(ctx: &mut Context, args: SlaArgs) -> Result<Outcome, CommandError
     let by_case_number: Comparison<CaseLines> = |a, b| a.header.number.cmp(&b.header.number);
     let json_of_every_case = ctx.format() == Format::Json && lists_every_case(&args);
     let budget = external_sort::budget();
-    let gatherer = || Gatherer {
-        gathered: Gathered {
-            lines: ExternalSort::new(&compare, Row::weigh, budget),
-            closed: ExternalSort::new(&by_number, Row::weigh, budget),
-            cases: json_of_every_case
-                .then(|| ExternalSort::new(&by_case_number, CaseLines::weigh, budget)),
-            counts: Counts::default(),
-        },
+    let gatherer = || Gathered {
+        lines: ExternalSort::new(&compare, Row::weigh, budget),
+        closed: ExternalSort::new(&by_number, Row::weigh, budget),
+        cases: json_of_every_case
+            .then(|| ExternalSort::new(&by_case_number, CaseLines::weigh, budget)),
+        counts: Counts::default(),
         since,
     };
-    let gathered = read_lines(&store, &policies, &args, &filter, now, since, gatherer)?.gathered;
+    let gathered = read_lines(&store, &policies, &args, &filter, now, since, gatherer)?;
     let lines = gathered.lines.finish().map_err(external_sort::failed)?;
     let closed = gathered.closed.finish().map_err(external_sort::failed)?;
     let shown = || lines.iter().take(args.order.limit());
