@@ -18,8 +18,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
-use crate::case::{Case, EventKind, State};
-use crate::clock::{self, ClockError, ClockKind, ClockStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Case, CloseReason, EventKind, Header, State};
+use crate::clock::{self, ClockError, ClockKind, ClockStatus, ResponseTime};
 use crate::escalation::Ending;
 use crate::policy::Policy;
 
@@ -64,18 +66,18 @@ impl Dimension {
         })
     }
 
-    /// The case's values of this dimension: one, `None` for an unowned
-    /// case's owner; for labels each label (a case counts in the group of
-    /// every label it has), `None` for a case without one.
-    fn values_of(self, case: &Case) -> Vec<Option<String>> {
-        let h = case.header();
+    /// The values of this dimension of a case with `header` and the
+    /// labels `labels` gives (asked only for labels): one, `None` for an
+    /// unowned case's owner; for labels each label (a case counts in the
+    /// group of every label it has), `None` for a case without one.
+    fn values_of(self, header: &Header, labels: &dyn Fn() -> Vec<String>) -> Vec<Option<String>> {
         match self {
-            Dimension::Severity => vec![Some(h.severity.to_string())],
-            Dimension::Plan => vec![Some(h.facts.plan.clone())],
-            Dimension::Region => vec![Some(h.facts.region.clone())],
-            Dimension::Owner => vec![h.owner.clone()],
+            Dimension::Severity => vec![Some(header.severity.to_string())],
+            Dimension::Plan => vec![Some(header.facts.plan.clone())],
+            Dimension::Region => vec![Some(header.facts.region.clone())],
+            Dimension::Owner => vec![header.owner.clone()],
             Dimension::Label => {
-                let labels = case.labels();
+                let labels = labels();
                 if labels.is_empty() {
                     vec![None]
                 } else {
@@ -90,10 +92,14 @@ impl Dimension {
 /// values (more than one only when it has several labels). Single-valued
 /// dimensions are pushed onto every group in place, so a case without
 /// labels costs one vector and its values, not a vector per dimension.
-fn groups_of(by: &[Dimension], case: &Case) -> Vec<Vec<Option<String>>> {
+fn groups_of(
+    by: &[Dimension],
+    header: &Header,
+    labels: &dyn Fn() -> Vec<String>,
+) -> Vec<Vec<Option<String>>> {
     let mut groups = vec![Vec::with_capacity(by.len())];
     for dimension in by {
-        let mut values = dimension.values_of(case);
+        let mut values = dimension.values_of(header, labels);
         if values.len() == 1 {
             let value = values.pop().flatten();
             match groups.as_mut_slice() {
@@ -367,6 +373,173 @@ pub fn outcome_order(closing_outcomes: &[String], ended: &BTreeMap<String, usize
     order
 }
 
+/// What a report takes from one case under its policy, whatever the period
+/// it covers: its opening, closings, reopenings and accepted escalations,
+/// its clocks (their instants; the status depends on the instant of the
+/// report and is worked out there), its response times and how its
+/// escalations ended. Computed from a case as it stands, it holds at every
+/// instant from its last event on ([`CaseFacts::holds_at`]), so the scan
+/// cache keeps it beside the case, keyed by the policy it was computed
+/// under: a report of an unchanged store decodes no history and computes
+/// no clock (README, Performance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFacts {
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    opened_at: DateTime<Utc>,
+    /// Its last event: the facts hold from then on.
+    #[serde(with = "chrono::serde::ts_microseconds")]
+    settled_at: DateTime<Utc>,
+    /// In history order.
+    milestones: Vec<(Instant, Milestone)>,
+    /// Every clock ([`clock::clocks`]), in its order.
+    clocks: Vec<ClockFacts>,
+    /// The time to first response; `None` while not responded.
+    first_response: Option<Times>,
+    /// Each next-response clock that started: its start and response time.
+    next_responses: Vec<(Instant, Option<Times>)>,
+    /// Each ended escalation (but by the case closing): when, and its
+    /// outcome's label.
+    escalation_outcomes: Vec<(Instant, String)>,
+}
+
+/// An instant of [`CaseFacts`], in microseconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Instant(#[serde(with = "chrono::serde::ts_microseconds")] DateTime<Utc>);
+
+/// An event a report counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Milestone {
+    Closed(CloseReason),
+    Reopened,
+    EscalationAccepted,
+}
+
+/// A clock of [`CaseFacts`]: what its status at any instant follows from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct ClockFacts {
+    clock: ClockKind,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
+    started_at: Option<DateTime<Utc>>,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
+    due_at: Option<DateTime<Utc>>,
+    #[serde(with = "chrono::serde::ts_microseconds_option")]
+    stopped_at: Option<DateTime<Utc>>,
+}
+
+/// A [`ResponseTime`] in microseconds: wall, business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Times(i64, i64);
+
+impl Times {
+    fn of(time: ResponseTime) -> Option<Times> {
+        Some(Times(
+            time.wall.num_microseconds()?,
+            time.business.num_microseconds()?,
+        ))
+    }
+}
+
+impl From<Times> for ResponseTime {
+    fn from(Times(wall, business): Times) -> ResponseTime {
+        ResponseTime {
+            wall: Duration::microseconds(wall),
+            business: Duration::microseconds(business),
+        }
+    }
+}
+
+impl CaseFacts {
+    /// The facts of `case` under `policy`.
+    pub fn of(case: &Case, policy: &Policy) -> Result<CaseFacts, ClockError> {
+        let history = case.history();
+        let opened_at = case.opened_at();
+        let settled_at = history.last().map_or(opened_at, |event| event.at);
+        let milestones = history
+            .iter()
+            .filter_map(|event| {
+                let milestone = match &event.kind {
+                    EventKind::Closed { reason, .. } => Milestone::Closed(*reason),
+                    EventKind::Reopened { .. } => Milestone::Reopened,
+                    EventKind::EscalationAccepted { .. } => Milestone::EscalationAccepted,
+                    _ => return None,
+                };
+                Some((Instant(event.at), milestone))
+            })
+            .collect();
+        let readings = clock::clocks(case, policy, settled_at)?;
+        let times = |reading: &clock::ClockReading| {
+            clock::response_time(case, policy, settled_at, reading)
+                .map(|time| time.and_then(Times::of))
+        };
+        // `clocks` gives the initial response first.
+        let first_response = readings.first().map(times).transpose()?.flatten();
+        let mut next_responses = Vec::new();
+        for reading in &readings {
+            if let (ClockKind::NextResponse, Some(started)) = (reading.clock, reading.started_at) {
+                next_responses.push((Instant(started), times(reading)?));
+            }
+        }
+        let escalation_outcomes = crate::escalation::escalations(case)
+            .into_iter()
+            .filter_map(|escalation| escalation.ended)
+            .filter(|(_, ending)| *ending != Ending::CaseClosed)
+            .map(|(at, ending)| (Instant(at), ending.label().to_string()))
+            .collect();
+        let clocks = readings
+            .iter()
+            .map(|reading| ClockFacts {
+                clock: reading.clock,
+                started_at: reading.started_at,
+                due_at: reading.due_at,
+                stopped_at: reading.stopped_at,
+            })
+            .collect();
+        Ok(CaseFacts {
+            opened_at,
+            settled_at,
+            milestones,
+            clocks,
+            first_response,
+            next_responses,
+            escalation_outcomes,
+        })
+    }
+
+    /// True when these facts are those of the case as it stood at
+    /// `instant`: nothing happened to it after.
+    pub fn holds_at(&self, instant: DateTime<Utc>) -> bool {
+        self.settled_at <= instant
+    }
+
+    /// True when every instant and time here is one a case can hold (years
+    /// 0000-9999, times not negative): facts read back from a cache that
+    /// were not are not used, as a cached history is not.
+    pub fn is_plausible(&self) -> bool {
+        use chrono::Datelike;
+        let in_range = |t: &DateTime<Utc>| (0..=9999).contains(&t.year());
+        let times_ok =
+            |t: &Option<Times>| t.is_none_or(|Times(wall, business)| wall >= 0 && business >= 0);
+        in_range(&self.opened_at)
+            && in_range(&self.settled_at)
+            && self.milestones.iter().all(|(at, _)| in_range(&at.0))
+            && self.clocks.iter().all(|c| {
+                [c.started_at, c.due_at, c.stopped_at]
+                    .iter()
+                    .flatten()
+                    .all(in_range)
+            })
+            && times_ok(&self.first_response)
+            && self
+                .next_responses
+                .iter()
+                .all(|(at, times)| in_range(&at.0) && times_ok(times))
+            && self
+                .escalation_outcomes
+                .iter()
+                .all(|(at, _)| in_range(&at.0))
+    }
+}
+
 /// The figures of some of the cases: add cases one by one, merge tallies
 /// made in parallel, then [`Tally::finish`]. Nothing here depends on the
 /// order cases are added in.
@@ -400,12 +573,28 @@ impl Tally {
         policy: &Policy,
         request: &ReportRequest,
     ) -> Result<(), ClockError> {
-        let end = request.end();
-        let last = request.last_instant();
-        let Some(case) = stored.view_as_of(last) else {
+        let Some(case) = stored.view_as_of(request.last_instant()) else {
             return Ok(());
         };
-        let opened_at = case.opened_at();
+        let facts = CaseFacts::of(&case, policy)?;
+        self.add_facts(case.header(), &|| case.labels(), &facts, request);
+        Ok(())
+    }
+
+    /// Adds one case by its facts ([`CaseFacts::of`] the case as it stood
+    /// at the end of the period, or of the whole case when it was settled
+    /// by then: [`CaseFacts::holds_at`]), with its header and the labels
+    /// `labels` gives (asked only when grouping by label).
+    pub fn add_facts(
+        &mut self,
+        header: &Header,
+        labels: &dyn Fn() -> Vec<String>,
+        facts: &CaseFacts,
+        request: &ReportRequest,
+    ) {
+        let end = request.end();
+        let last = request.last_instant();
+        let opened_at = facts.opened_at;
         self.earliest_opening = Some(
             self.earliest_opening
                 .map_or(opened_at, |e| e.min(opened_at)),
@@ -413,24 +602,21 @@ impl Tally {
         if request.in_period(opened_at) {
             self.counts.opened += 1;
         }
-        for event in case.history() {
-            if !request.in_period(event.at) {
+        for (at, milestone) in &facts.milestones {
+            if !request.in_period(at.0) {
                 continue;
             }
-            match &event.kind {
-                EventKind::Closed { reason, .. } => match reason {
-                    crate::case::CloseReason::CustomerConfirmed => {
-                        self.counts.closed_customer_confirmed += 1
-                    }
-                    crate::case::CloseReason::NoResponse => self.counts.closed_no_response += 1,
-                },
-                EventKind::Reopened { .. } => self.counts.reopened += 1,
+            match milestone {
+                Milestone::Closed(CloseReason::CustomerConfirmed) => {
+                    self.counts.closed_customer_confirmed += 1
+                }
+                Milestone::Closed(CloseReason::NoResponse) => self.counts.closed_no_response += 1,
+                Milestone::Reopened => self.counts.reopened += 1,
                 // Escalated from the acceptance (SPEC 4), not the request.
-                EventKind::EscalationAccepted { .. } => self.counts.escalated += 1,
-                _ => {}
+                Milestone::EscalationAccepted => self.counts.escalated += 1,
             }
         }
-        let state = case.header().state;
+        let state = header.state;
         if state.is_open() {
             *self.backlog_by_state.entry(state).or_default() += 1;
             let age_days = (end - opened_at).num_days();
@@ -441,11 +627,11 @@ impl Tally {
             self.backlog_by_age[bucket] += 1;
         }
 
-        let groups = groups_of(&request.by, &case);
-        let readings = clock::clocks(&case, policy, last)?;
-        for reading in &readings {
+        let groups = groups_of(&request.by, header, labels);
+        for reading in &facts.clocks {
+            let status = clock::status(reading.due_at, reading.stopped_at, last);
             if let Some(due) = reading.due_at.filter(|due| *due < end) {
-                if reading.status == ClockStatus::Breached {
+                if status == ClockStatus::Breached {
                     self.week(week_start(due)).breaches += 1;
                 }
             }
@@ -457,47 +643,37 @@ impl Tally {
                 });
             if counted {
                 for group in &groups {
-                    self.attainment_of(reading.clock, group).add(reading.status);
+                    self.attainment_of(reading.clock, group).add(status);
                 }
                 // The total counts each clock once, whatever its groups.
                 if !request.by.is_empty() {
-                    self.attainment_of(reading.clock, &[]).add(reading.status);
+                    self.attainment_of(reading.clock, &[]).add(status);
                 }
             }
         }
         if request.in_period(opened_at) {
-            // `clocks` gives the initial response first for a case opened by `last`.
-            if let Some(initial) = readings.first() {
-                let times = clock::response_time(&case, policy, last, initial)?;
-                self.first_responses.add(times);
+            self.first_responses
+                .add(facts.first_response.map(ResponseTime::from));
+        }
+        for (started, times) in &facts.next_responses {
+            if request.in_period(started.0) {
+                self.next_responses.add(times.map(ResponseTime::from));
             }
         }
-        let next_responses = readings.iter().filter(|r| {
-            r.clock == ClockKind::NextResponse && r.started_at.is_some_and(|t| request.in_period(t))
-        });
-        for reading in next_responses {
-            let times = clock::response_time(&case, policy, last, reading)?;
-            self.next_responses.add(times);
-        }
-        for escalation in crate::escalation::escalations(&case) {
-            if let Some((at, ending)) = &escalation.ended {
-                if request.in_period(*at) && *ending != Ending::CaseClosed {
-                    *self
-                        .escalation_outcomes
-                        .entry(ending.label().to_string())
-                        .or_default() += 1;
-                }
+        for (at, outcome) in &facts.escalation_outcomes {
+            if request.in_period(at.0) {
+                *self.escalation_outcomes.entry(outcome.clone()).or_default() += 1;
             }
         }
         // Open or closed at the end of each week from its opening (or the
         // trend's start): walk the closures and reopenings alongside the weeks.
-        let toggles: Vec<(DateTime<Utc>, bool)> = case
-            .history()
+        let toggles: Vec<(DateTime<Utc>, bool)> = facts
+            .milestones
             .iter()
-            .filter_map(|event| match event.kind {
-                EventKind::Closed { .. } => Some((event.at, false)),
-                EventKind::Reopened { .. } => Some((event.at, true)),
-                _ => None,
+            .filter_map(|(at, milestone)| match milestone {
+                Milestone::Closed(_) => Some((at.0, false)),
+                Milestone::Reopened => Some((at.0, true)),
+                Milestone::EscalationAccepted => None,
             })
             .collect();
         let from = opened_at
@@ -523,7 +699,6 @@ impl Tally {
             }
             start += Duration::weeks(1);
         }
-        Ok(())
     }
 
     /// The attainment of `clock` in `group`. The group is copied only the
@@ -699,6 +874,35 @@ mod tests {
         assert_eq!(repeated.percentile(50), Some(Duration::minutes(5)));
         assert_eq!(repeated.percentile(90), Some(Duration::minutes(9)));
         assert_eq!(minutes(&[]).percentile(50), None);
+    }
+
+    #[test]
+    fn facts_hold_from_the_last_event_and_only_with_instants_a_case_can_hold() {
+        let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
+        let facts = CaseFacts::of(&case, &Policy::default_policy()).unwrap();
+        let last = case.history().last().unwrap().at;
+        assert!(facts.holds_at(last) && facts.holds_at(last + Duration::days(400)));
+        assert!(!facts.holds_at(last - Duration::seconds(1)));
+        assert!(facts.is_plausible());
+        use chrono::TimeZone;
+        let far = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+        let forged = [
+            CaseFacts {
+                opened_at: far,
+                ..facts.clone()
+            },
+            CaseFacts {
+                first_response: Some(Times(-1, 0)),
+                ..facts.clone()
+            },
+            CaseFacts {
+                escalation_outcomes: vec![(Instant(far), "timeline".into())],
+                ..facts.clone()
+            },
+        ];
+        for forged in forged {
+            assert!(!forged.is_plausible(), "{forged:?}");
+        }
     }
 
     #[test]

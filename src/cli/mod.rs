@@ -793,8 +793,19 @@ mod tests {
         to: Option<stdout::Captured>,
     ) -> String {
         let policy = concat!(env!("CARGO_MANIFEST_DIR"), "/policy.yaml");
+        run_in_process_under(store, std::path::Path::new(policy), args, to)
+    }
+
+    /// [`run_in_process_to`] under the policy file `policy`.
+    fn run_in_process_under(
+        store: &std::path::Path,
+        policy: &std::path::Path,
+        args: &[&str],
+        to: Option<stdout::Captured>,
+    ) -> String {
+        let policy = policy.display().to_string();
         let store = store.display().to_string();
-        let mut argv = vec!["cases", "--store", &store, "--policy", policy];
+        let mut argv = vec!["cases", "--store", &store, "--policy", &policy];
         argv.extend(["--now", "2026-11-27T15:00:00Z"]);
         argv.extend(args);
         let cli = Cli::try_parse_from(argv).unwrap();
@@ -819,12 +830,9 @@ mod tests {
         format!("{ended}\n--- stdout\n{}--- stderr\n{}", ctx.out, ctx.err)
     }
 
-    /// Every scanning command prints the same from the scan cache as from
-    /// the files.
-    #[test]
-    fn scanning_commands_print_the_same_from_the_cache_as_from_the_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = dir.path().join("cases");
+    /// A copy of the sample store in `dir` (`<dir>/cases`).
+    fn copy_of_the_sample_store(dir: &std::path::Path) -> std::path::PathBuf {
+        let store = dir.join("cases");
         let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cases");
         // The sample store is <NNN>/<number>.yaml.
         for directory in fs::read_dir(&sample).unwrap() {
@@ -839,6 +847,82 @@ mod tests {
                 fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
             }
         }
+        store
+    }
+
+    /// A report from the facts the cache keeps is the report from the
+    /// files: under the policy they were computed under, and after that
+    /// policy is edited (they are computed again), as of an instant before
+    /// some cases' last events (the histories are read), with a what-if
+    /// policy, by label and owner.
+    #[test]
+    fn a_report_from_cached_facts_is_the_report_from_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = copy_of_the_sample_store(dir.path());
+        let policy = dir.path().join("policy.yaml");
+        let what_if = dir.path().join("what-if.yaml");
+        let original = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/policy.yaml"));
+        let original = original.unwrap();
+        let from = "response_targets: {basic: 8h, plus: 4h, premium: 2h}";
+        assert!(original.contains(from), "the sample policy changed");
+        let stricter = original.replacen(
+            from,
+            "response_targets: {basic: 1h, plus: 1h, premium: 1h}",
+            1,
+        );
+        fs::write(&policy, &original).unwrap();
+        fs::write(&what_if, &stricter).unwrap();
+        let what_if = what_if.display().to_string();
+        let requests: [&[&str]; 5] = [
+            &["report", "--format", "json"],
+            &["report", "--by", "label,owner", "--format", "csv"],
+            &[
+                "report",
+                "--as-of",
+                "2026-11-20T12:00:00Z",
+                "--format",
+                "json",
+            ],
+            &["report", "--since", "2026-11-16", "--until", "2026-11-22"],
+            &["report", "--what-if", &what_if, "--format", "json"],
+        ];
+        let run = |args: &[&str]| run_in_process_under(&store, &policy, args, None);
+        let from_files = |args: &[&str]| {
+            let mut all = vec!["--no-cache"];
+            all.extend(args);
+            run(&all)
+        };
+        let all_as_from_files = |policy_text: &str, when: &str| {
+            fs::write(&policy, policy_text).unwrap();
+            for args in requests {
+                let expected = from_files(args);
+                assert!(expected.starts_with("exit 0"), "{args:?}: {expected}");
+                assert_eq!(run(args), expected, "{args:?} ({when})");
+            }
+        };
+        fs::write(&policy, &original).unwrap();
+        run(requests[0]); // the cache, without facts
+        run(requests[0]); // the facts
+        all_as_from_files(&original, "facts under the policy");
+        // Facts computed under the original policy are in the cache: after
+        // an edit they are not used (and are computed again), nor those
+        // computed under the edit when it is undone.
+        all_as_from_files(&stricter, "facts under the policy before its edit");
+        all_as_from_files(&stricter, "facts under the edited policy");
+        all_as_from_files(&original, "facts under the edit, undone");
+        // The edit changes the report (so the facts' key had to change).
+        fs::write(&policy, &original).unwrap();
+        let before = from_files(requests[0]);
+        fs::write(&policy, &stricter).unwrap();
+        assert_ne!(from_files(requests[0]), before);
+    }
+
+    /// Every scanning command prints the same from the scan cache as from
+    /// the files.
+    #[test]
+    fn scanning_commands_print_the_same_from_the_cache_as_from_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = copy_of_the_sample_store(dir.path());
         let cache = store.join(crate::store::cache::CACHE_FILE);
         let commands: [&[&str]; 12] = [
             &["list", "--format", "json"],
@@ -860,23 +944,33 @@ mod tests {
             &["sweep", "--dry-run"],
             &["status", "--account", "Acme Corp", "--format", "json"],
         ];
+        let stamp = |args: &[&str]| {
+            let metadata =
+                fs::metadata(&cache).unwrap_or_else(|e| panic!("{args:?}: no cache: {e}"));
+            (metadata.modified().unwrap(), metadata.len())
+        };
         for args in commands {
             let _ = fs::remove_file(&cache);
             let from_files = run_in_process(&store, args);
-            let cached = fs::metadata(&cache).unwrap_or_else(|e| panic!("{args:?}: no cache: {e}"));
+            let cached = stamp(args);
             let from_cache = run_in_process(&store, args);
-            // Every entry was reused and none added: the cache was not rewritten.
-            let after = fs::metadata(&cache).unwrap();
-            assert_eq!(
-                (cached.modified().unwrap(), cached.len()),
-                (after.modified().unwrap(), after.len()),
-                "{args:?}"
-            );
+            let after_first = stamp(args);
+            let from_facts = run_in_process(&store, args);
+            // Every entry was reused and none added: the cache was not
+            // rewritten. But the first report from the cache adds its facts
+            // of every case (larger), which the next one reads.
+            if args[0] == "report" {
+                assert!(after_first.1 > cached.1, "{args:?}: no facts added");
+            } else {
+                assert_eq!(cached, after_first, "{args:?}");
+            }
+            assert_eq!(after_first, stamp(args), "{args:?}");
             assert!(
                 !from_files.contains("--- stdout\n---"),
                 "{args:?} printed nothing"
             );
             assert_eq!(from_cache, from_files, "{args:?}");
+            assert_eq!(from_facts, from_files, "{args:?}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! side; `--format html` draws them on one self-contained page (the
 //! site's report page, `site::report_page`).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
 use crate::report::{
-    Attainment, Dimension, Percentiles, Report, ReportRequest, ResponseTimes, Tally,
+    Attainment, CaseFacts, Dimension, Percentiles, Report, ReportRequest, ResponseTimes, Tally,
 };
 use crate::site::report_page::ReportView;
 use crate::store::{format_instant, Scanned};
@@ -113,6 +114,7 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     // One pass over the store on all cores, tallying under both policies.
     let other_policy = what_if.as_ref().map(|(_, p)| p);
+    let keys = FactsKeys::default();
     let (current, other, error) = store.fold(
         || {
             (
@@ -123,16 +125,8 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
         },
         |(mut mine, mut theirs, mut error), file, read| {
             if error.is_none() {
-                let case = read.and_then(Scanned::into_case);
-                let added = case.map_err(CommandError::from).and_then(|case| {
-                    // Each case under its own version: editing the policy
-                    // never rewrites last quarter's figures.
-                    mine.add(&case, super::policy::of_case(&policies, &case)?, &request)?;
-                    if let (Some(tally), Some(other_policy)) = (theirs.as_mut(), other_policy) {
-                        tally.add(&case, other_policy, &request)?;
-                    }
-                    Ok(())
-                });
+                let theirs = theirs.as_mut().zip(other_policy);
+                let added = tally_case(&mut mine, theirs, read, &policies, &keys, &request);
                 error = added.err().map(|e| (file.number, e));
             }
             (mine, theirs, error)
@@ -176,6 +170,88 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     };
     ctx.out.push_str(&text);
     Ok(Outcome::Success)
+}
+
+/// Adds one scanned case to `mine` (under its own policy version: editing
+/// the policy never rewrites last quarter's figures) and to `theirs` (the
+/// `--what-if` tally and policy). A case served from the scan cache with
+/// its facts, computed under the same policy and still holding at the end
+/// of the period, is added from them without decoding its history; one
+/// without is computed and its facts offered to the cache for the next
+/// report.
+fn tally_case(
+    mine: &mut Tally,
+    theirs: Option<(&mut Tally, &Policy)>,
+    read: Result<Scanned<'_>, crate::store::StoreError>,
+    policies: &crate::policy::PolicySet,
+    keys: &FactsKeys,
+    request: &ReportRequest,
+) -> Result<(), CommandError> {
+    let scanned = read?;
+    let header = scanned.header();
+    let policy = policies.for_case(header.number, &header.policy_version)?;
+    let last = request.last_instant();
+    let derived = scanned.derived().filter(|_| theirs.is_none());
+    let key = derived.map(|_| keys.of(policy));
+    if let Some(facts) = derived
+        .zip(key)
+        .and_then(|(derived, key)| cached_facts(derived.bytes, key))
+        .filter(|facts| facts.holds_at(last))
+    {
+        mine.add_facts(header, &|| scanned.labels(), &facts, request);
+        return Ok(());
+    }
+    let case = scanned.into_case()?;
+    if let Some(view) = case.view_as_of(last) {
+        let facts = CaseFacts::of(&view, policy)?;
+        mine.add_facts(view.header(), &|| view.labels(), &facts, request);
+        // Facts of the whole case hold at any later instant too.
+        if let (Some(derived), Some(key), Cow::Borrowed(_)) = (derived, key, &view) {
+            if let Ok(bytes) = postcard::to_allocvec(&(key, &facts)) {
+                derived.offer(bytes);
+            }
+        }
+    }
+    if let Some((tally, other_policy)) = theirs {
+        tally.add(&case, other_policy, request)?;
+    }
+    Ok(())
+}
+
+/// The facts a cache kept beside a case, if they were computed under the
+/// policy of `key` and hold what a case can.
+fn cached_facts(bytes: &[u8], key: u64) -> Option<CaseFacts> {
+    let (cached_key, rest): (u64, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
+    if cached_key != key {
+        return None;
+    }
+    let facts: CaseFacts = postcard::from_bytes(rest).ok()?;
+    facts.is_plausible().then_some(facts)
+}
+
+/// The key of the facts computed under each policy version: a hash of the
+/// whole policy as read, so facts computed under a version whose file was
+/// edited since are computed again. Worked out once per policy of a scan.
+#[derive(Default)]
+struct FactsKeys(std::sync::Mutex<Vec<(usize, u64)>>);
+
+impl FactsKeys {
+    fn of(&self, policy: &Policy) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let address = std::ptr::from_ref(policy) as usize;
+        let mut known = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, key)) = known.iter().find(|(a, _)| *a == address) {
+            return *key;
+        }
+        let mut hasher = DefaultHasher::new();
+        format!("{policy:?}").hash(&mut hasher);
+        let key = hasher.finish();
+        known.push((address, key));
+        key
+    }
 }
 
 fn percent_text(attainment: Option<&Attainment>) -> String {
@@ -555,4 +631,31 @@ fn report_json(
             .into();
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_facts_are_used_only_under_their_key_and_when_a_case_could_hold_them() {
+        let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
+        let policy = Policy::default_policy();
+        let facts = CaseFacts::of(&case, &policy).unwrap();
+        let bytes = postcard::to_allocvec(&(7u64, &facts)).unwrap();
+        assert_eq!(cached_facts(&bytes, 7), Some(facts.clone()));
+        assert_eq!(cached_facts(&bytes, 8), None, "another policy's");
+        assert_eq!(
+            cached_facts(&bytes[..bytes.len() - 1], 7),
+            None,
+            "truncated"
+        );
+        assert_eq!(cached_facts(&[], 7), None, "none derived");
+        // Keys are the same for the same policy, different for an edit.
+        let keys = FactsKeys::default();
+        let mut edited = policy.clone();
+        edited.reopen_window += chrono::Duration::days(1);
+        assert_eq!(keys.of(&policy), keys.of(&policy.clone()));
+        assert_ne!(keys.of(&policy), keys.of(&edited));
+    }
 }

@@ -85,9 +85,18 @@ fn remove_stale_temporaries(root: &Path) {
 
 /// The first line of a cache file: its format, bumped whenever the cached
 /// form of a case or the file's layout changes (v007: chunks per directory
-/// and an index), and the version of `cases` that wrote it, since a new
-/// version may verify cases differently.
-const FORMAT: &[u8] = concat!("cases-cache-v007 ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+/// and an index; v008: what commands derived from each case), and the
+/// build of `cases` that wrote it (its version and a hash of its sources,
+/// `build.rs`), since another build may verify cases differently or derive
+/// other figures from them: a cache written by any other build is rebuilt.
+const FORMAT: &[u8] = concat!(
+    "cases-cache-v008 ",
+    env!("CARGO_PKG_VERSION"),
+    " ",
+    env!("CASES_SOURCE_HASH"),
+    "\n"
+)
+.as_bytes();
 
 /// Files modified this recently before a scan are not cached (nanoseconds).
 pub const RACY_WINDOW: i128 = 2_000_000_000;
@@ -142,9 +151,10 @@ impl Stamp {
     }
 }
 
-/// One cached case as written: its number, its file's stamp, and the case
+/// One cached case as written: its number, its file's stamp, the case
 /// postcard-encoded in two parts, the header (with the opening instant)
-/// and the history, each decoded only when a scan needs it.
+/// and the history, each decoded only when a scan needs it, and what a
+/// command derived from the case ([`Derived`]; empty when none did).
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
     number: u64,
@@ -153,6 +163,8 @@ struct Entry<'a> {
     header: &'a [u8],
     #[serde(borrow)]
     history: &'a [u8],
+    #[serde(borrow)]
+    derived: &'a [u8],
 }
 
 impl Entry<'_> {
@@ -186,9 +198,36 @@ pub struct CachedCase<'a> {
     /// Cleared when the history turns out not to decode, so that the next
     /// cache drops the entry.
     reused: &'a Cell<bool>,
+    derived: Derived<'a>,
 }
 
-impl CachedCase<'_> {
+/// What a command derived from a cached case and keeps beside it, in the
+/// command's own encoding (`report`'s facts of a case, keyed by the policy
+/// they were computed under): dropped with the entry when the case file
+/// changes, so it is only ever what the command computed from this
+/// version of the case. A command that derived something else offers it
+/// for the next cache.
+#[derive(Debug, Clone, Copy)]
+pub struct Derived<'a> {
+    /// As the cache has it; empty when nothing was derived.
+    pub bytes: &'a [u8],
+    offered: &'a RefCell<Option<Vec<u8>>>,
+}
+
+impl Derived<'_> {
+    /// Keeps `bytes` beside the case in the next cache, instead of what it
+    /// has.
+    pub fn offer(&self, bytes: Vec<u8>) {
+        *self.offered.borrow_mut() = Some(bytes);
+    }
+}
+
+impl<'a> CachedCase<'a> {
+    /// What a command derived from the case ([`Derived`]).
+    pub fn derived(&self) -> Derived<'a> {
+        self.derived
+    }
+
     /// The whole case; `None` if its history does not decode or holds what
     /// no case file can (which a checksummed cache only gives when it was
     /// tampered with). It was verified when it was cached: replaying it
@@ -251,6 +290,7 @@ struct Located {
     stamp: Stamp,
     header: Range<usize>,
     history: Range<usize>,
+    derived: Range<usize>,
 }
 
 /// The next cache file as it is written: a temporary file beside the
@@ -331,6 +371,17 @@ struct Progress {
     visited: usize,
 }
 
+/// Buffers of finished directories ([`ScanCache::give_back`]).
+#[derive(Default)]
+struct Spare {
+    buffers: Vec<Vec<u8>>,
+    located: Vec<Vec<Located>>,
+}
+
+/// The most buffers of each kind kept: a directory being scanned on each
+/// core holds one or two.
+const SPARE_BUFFERS: usize = 4;
+
 /// The scan cache of one scan: the old cache's index, and the next cache
 /// that scan writes. Each case directory is scanned through its own
 /// [`DirectoryCache`] ([`ScanCache::directory`]), handed back with
@@ -344,6 +395,8 @@ pub struct ScanCache {
     started_ns: i128,
     old: Option<OldCache>,
     progress: Mutex<Progress>,
+    /// Buffers finished directories left, for the next ones.
+    spare: Mutex<Spare>,
     /// The largest read from the cache file so far, in bytes (the test
     /// that scans never read the whole cache).
     #[cfg(test)]
@@ -375,6 +428,7 @@ impl ScanCache {
                 changed: false,
                 visited: 0,
             }),
+            spare: Mutex::default(),
             #[cfg(test)]
             largest_read: Default::default(),
         };
@@ -393,6 +447,7 @@ impl ScanCache {
                 changed: false,
                 visited: 0,
             }),
+            spare: Mutex::default(),
             #[cfg(test)]
             largest_read: Default::default(),
         }
@@ -410,6 +465,7 @@ impl ScanCache {
             buffer: Vec::new(),
             located: Vec::new(),
             reused: Vec::new(),
+            offered: Vec::new(),
             fresh: RefCell::new(Vec::new()),
             expected_bytes: cases.saturating_mul(ENTRY_BYTES_EXPECTED),
         };
@@ -421,8 +477,10 @@ impl ScanCache {
         };
         directory.listed = true;
         let info = old.chunks[position];
-        if let Some((buffer, located)) = self.read_chunk(&old.file, &info) {
+        let (buffer, located) = self.take_spare();
+        if let Some((buffer, located)) = self.read_chunk(&old.file, &info, buffer, located) {
             directory.reused = located.iter().map(|_| Cell::new(false)).collect();
+            directory.offered = located.iter().map(|_| RefCell::new(None)).collect();
             directory.buffer = buffer;
             directory.located = located;
             directory.old = Some(info);
@@ -431,66 +489,133 @@ impl ScanCache {
     }
 
     /// The bytes of the chunk `info` of the old cache and where its
-    /// entries are, if its checksum holds and every entry decodes.
-    fn read_chunk(&self, file: &fs::File, info: &ChunkInfo) -> Option<(Vec<u8>, Vec<Located>)> {
-        let buffer = self.read_at(file, info.offset, info.length)?;
+    /// entries are, if its checksum holds and every entry decodes, read
+    /// into `buffer` and `located` (emptied first).
+    fn read_chunk(
+        &self,
+        file: &fs::File,
+        info: &ChunkInfo,
+        buffer: Vec<u8>,
+        located: Vec<Located>,
+    ) -> Option<(Vec<u8>, Vec<Located>)> {
+        let buffer = self.read_at(file, info.offset, info.length, buffer)?;
         if crc32fast::hash(&buffer) != info.crc {
             return None;
         }
-        let located = locate_entries(&buffer)?;
+        let located = locate_entries(&buffer, located)?;
         Some((buffer, located))
     }
 
-    /// `length` bytes of the old cache file at `offset`.
-    fn read_at(&self, file: &fs::File, offset: u64, length: u64) -> Option<Vec<u8>> {
+    /// `length` bytes of the old cache file at `offset`, in `buffer`.
+    fn read_at(
+        &self,
+        file: &fs::File,
+        offset: u64,
+        length: u64,
+        mut buffer: Vec<u8>,
+    ) -> Option<Vec<u8>> {
         #[cfg(test)]
         self.largest_read
             .fetch_max(length, std::sync::atomic::Ordering::Relaxed);
-        let mut buffer = vec![0; usize::try_from(length).ok()?];
+        buffer.clear();
+        buffer.resize(usize::try_from(length).ok()?, 0);
         read_exact_at(file, offset, &mut buffer).ok()?;
         Some(buffer)
     }
 
+    /// A buffer for a chunk and a vector for its entries' places, as a
+    /// finished directory left them (or new).
+    fn take_spare(&self) -> (Vec<u8>, Vec<Located>) {
+        let Ok(mut spare) = self.spare.lock() else {
+            return Default::default();
+        };
+        (
+            spare.buffers.pop().unwrap_or_default(),
+            spare.located.pop().unwrap_or_default(),
+        )
+    }
+
+    /// Keeps what a finished directory allocated for the next one: the
+    /// allocator returns freed memory to the system at once (`main.rs`),
+    /// so a new buffer for every directory was faulted in and zeroed by
+    /// the kernel again (a tenth of a cached scan).
+    fn give_back(&self, buffers: [Vec<u8>; 2], located: Vec<Located>) {
+        let Ok(mut spare) = self.spare.lock() else {
+            return;
+        };
+        for buffer in buffers {
+            if buffer.capacity() > 0 && spare.buffers.len() < SPARE_BUFFERS {
+                spare.buffers.push(buffer);
+            }
+        }
+        if located.capacity() > 0 && spare.located.len() < SPARE_BUFFERS {
+            spare.located.push(located);
+        }
+    }
+
     /// Takes back the cache of a directory whose scan is done: its chunk
     /// goes to the next cache as it was, or rebuilt from the entries still
-    /// valid and those read from files.
-    pub fn finish(&self, directory: DirectoryCache) {
+    /// valid and those read from files; its buffers are kept for the next
+    /// directory.
+    pub fn finish(&self, mut directory: DirectoryCache) {
+        let chunk = self.pass_on(&mut directory);
+        let buffer = std::mem::take(&mut directory.buffer);
+        self.give_back([buffer, chunk], directory.located);
+    }
+
+    /// Writes the chunk of `directory` to the next cache if one is being
+    /// written ([`ScanCache::finish`]); returns the buffer of a chunk it
+    /// rebuilt (empty if none).
+    fn pass_on(&self, directory: &mut DirectoryCache) -> Vec<u8> {
         if self.path.is_none() {
-            return; // disabled
+            return Vec::new(); // disabled
         }
         let dropped = directory.reused.iter().any(|reused| !reused.get())
             || (directory.listed && directory.old.is_none());
-        let mut chunk = directory.fresh.into_inner();
-        let changed = dropped || !chunk.is_empty();
+        let derived = directory
+            .offered
+            .iter()
+            .any(|offered| offered.borrow().is_some());
+        let mut chunk = directory.fresh.take();
+        let changed = dropped || derived || !chunk.is_empty();
         if changed {
-            for (located, reused) in directory.located.iter().zip(&directory.reused) {
+            let entries = directory.located.iter().zip(&directory.reused);
+            for ((located, reused), offered) in entries.zip(&directory.offered) {
                 if reused.get() {
+                    let offered = offered.borrow();
                     let entry = Entry {
                         number: located.number,
                         stamp: located.stamp,
                         header: &directory.buffer[located.header.clone()],
                         history: &directory.buffer[located.history.clone()],
+                        derived: offered
+                            .as_deref()
+                            .unwrap_or(&directory.buffer[located.derived.clone()]),
                     };
                     if entry.write_to(&mut chunk).is_err() {
-                        return self.fail();
+                        self.fail();
+                        return chunk;
                     }
                 }
             }
         }
         let Ok(mut progress) = self.progress.lock() else {
-            return;
+            return chunk;
         };
         let progress = &mut *progress;
         progress.visited += usize::from(directory.listed);
         progress.changed |= changed;
         if !changed {
             let Some(info) = directory.old else {
-                return; // nothing cached for this directory, before or now
+                return chunk; // nothing cached for this directory, before or now
             };
             match progress.next {
-                Next::Unstarted => return progress.untouched.push(info),
-                Next::Failed => return,
-                Next::Writing(_) => chunk = directory.buffer,
+                Next::Unstarted => {
+                    progress.untouched.push(info);
+                    return chunk;
+                }
+                Next::Failed => return chunk,
+                Next::Writing(_) => chunk = std::mem::take(&mut directory.buffer),
             }
         } else if let (Some(path), Next::Unstarted) = (&self.path, &progress.next) {
             progress.next = match NextFile::start(path) {
@@ -503,6 +628,7 @@ impl ScanCache {
                 progress.next = Next::Failed;
             }
         }
+        chunk
     }
 
     /// Gives up the next cache (the store goes uncached this time).
@@ -553,7 +679,7 @@ impl ScanCache {
                 let bytes = self
                     .old
                     .as_ref()
-                    .and_then(|old| self.read_chunk(&old.file, info))
+                    .and_then(|old| self.read_chunk(&old.file, info, Vec::new(), Vec::new()))
                     .ok_or_else(|| std::io::Error::other("the old cache changed"))?
                     .0;
                 next.write_chunk(info.thousand, &bytes)?;
@@ -584,6 +710,9 @@ pub struct DirectoryCache {
     located: Vec<Located>,
     /// Which entries of `located` were still valid and used (same order).
     reused: Vec<Cell<bool>>,
+    /// What a command derived from each entry's case for the next cache
+    /// (same order; `None`: the entry's own is kept).
+    offered: Vec<RefCell<Option<Vec<u8>>>>,
     fresh: RefCell<Vec<u8>>,
     /// What `fresh` is given at once when the first case is put: grown by
     /// doubling instead, each directory's chunk left freed blocks of every
@@ -620,6 +749,10 @@ impl DirectoryCache {
             labels: cached.labels,
             history: &self.buffer[located.history.clone()],
             reused,
+            derived: Derived {
+                bytes: &self.buffer[located.derived.clone()],
+                offered: &self.offered[position],
+            },
         })
     }
 
@@ -647,6 +780,7 @@ impl DirectoryCache {
             stamp,
             header: &header,
             history: &history,
+            derived: &[],
         };
         let mut fresh = self.fresh.borrow_mut();
         if fresh.capacity() == 0 {
@@ -703,13 +837,13 @@ fn read_index(file: fs::File, length: u64) -> Option<OldCache> {
 
 /// Where each entry of a chunk is: postcard-encoded entries one after
 /// another (in no particular order). `None` if one does not decode.
-fn locate_entries(bytes: &[u8]) -> Option<Vec<Located>> {
+fn locate_entries(bytes: &[u8], mut located: Vec<Located>) -> Option<Vec<Located>> {
     let base = bytes.as_ptr() as usize;
     let range_of = |part: &[u8]| {
         let start = part.as_ptr() as usize - base;
         start..start + part.len()
     };
-    let mut located = Vec::new();
+    located.clear();
     let mut rest = bytes;
     while !rest.is_empty() {
         let (entry, after): (Entry, &[u8]) = postcard::take_from_bytes(rest).ok()?;
@@ -718,6 +852,7 @@ fn locate_entries(bytes: &[u8]) -> Option<Vec<Located>> {
             stamp: entry.stamp,
             header: range_of(entry.header),
             history: range_of(entry.history),
+            derived: range_of(entry.derived),
         });
         rest = after;
     }
@@ -779,7 +914,7 @@ mod tests {
         })
         .unwrap();
         let history = postcard::to_allocvec(case.history()).unwrap();
-        assert_eq!(&FORMAT[..17], b"cases-cache-v007 ");
+        assert_eq!(&FORMAT[..17], b"cases-cache-v008 ");
         assert_eq!(
             (header.len(), fingerprint(&header)),
             (102, 824240681638494074),
@@ -992,9 +1127,80 @@ mod tests {
     fn cached_numbers(store: &Store) -> Vec<u64> {
         cached_chunks(store)
             .iter()
-            .flat_map(|(_, bytes)| locate_entries(bytes).unwrap())
+            .flat_map(|(_, bytes)| locate_entries(bytes, Vec::new()).unwrap())
             .map(|e| e.number)
             .collect()
+    }
+
+    /// One scan of `store` through the cache that offers `offer(number,
+    /// what the cache had derived)` for each cached case where it gives
+    /// something; returns what each case had derived (`None`: read from
+    /// its file).
+    fn scan_deriving(
+        store: &Store,
+        offer: impl Fn(u64, &[u8]) -> Option<Vec<u8>>,
+    ) -> Vec<(u64, Option<Vec<u8>>)> {
+        let cache = later(store.root());
+        let listing = store.list_files().unwrap();
+        let directory = cache.directory(1, listing.cases.len());
+        let mut seen = Vec::new();
+        for file in &listing.cases {
+            let scanned = crate::store::read_listed(&directory, file).unwrap();
+            let derived = scanned.derived();
+            if let Some(derived) = derived {
+                if let Some(bytes) = offer(file.number, derived.bytes) {
+                    derived.offer(bytes);
+                }
+            }
+            seen.push((file.number, derived.map(|d| d.bytes.to_vec())));
+        }
+        cache.finish(directory);
+        cache.save();
+        seen
+    }
+
+    #[test]
+    fn what_a_command_derived_stays_beside_its_case_until_the_file_changes() {
+        let (_dir, store) = store_with_two_cases();
+        let none = |_: u64, _: &[u8]| None;
+        // Read from the files; then cached, nothing derived yet: offered.
+        assert_eq!(
+            scan_deriving(&store, none),
+            vec![(1001, None), (1002, None)]
+        );
+        let offered = scan_deriving(&store, |number, _| {
+            Some(format!("of {number}").into_bytes())
+        });
+        assert_eq!(offered, vec![(1001, Some(vec![])), (1002, Some(vec![]))]);
+        let of = |text: &str| Some(text.as_bytes().to_vec());
+        assert_eq!(
+            scan_deriving(&store, none),
+            vec![(1001, of("of 1001")), (1002, of("of 1002"))]
+        );
+        // Another scan rewrites the chunk (1003 added): kept. One replaces
+        // what 1002 had: the new bytes are kept.
+        store.write(&case(1003, "Third")).unwrap();
+        let replaced = scan_deriving(&store, |number, _| {
+            (number == 1002).then(|| b"new".to_vec())
+        });
+        assert_eq!(
+            replaced,
+            vec![(1001, of("of 1001")), (1002, of("of 1002")), (1003, None)]
+        );
+        // 1001's file changes: what was derived from it is gone with its entry.
+        store.write(&case(1001, "Fifth")).unwrap();
+        assert_eq!(
+            scan_deriving(&store, none),
+            vec![(1001, None), (1002, of("new")), (1003, Some(vec![]))]
+        );
+        assert_eq!(
+            scan_deriving(&store, none),
+            vec![
+                (1001, Some(vec![])),
+                (1002, of("new")),
+                (1003, Some(vec![]))
+            ]
+        );
     }
 
     #[test]
@@ -1076,7 +1282,7 @@ mod tests {
         let mut next = NextFile::start(&path).unwrap();
         for (thousand, bytes) in chunks {
             let mut out = Vec::new();
-            for located in locate_entries(&bytes).unwrap() {
+            for located in locate_entries(&bytes, Vec::new()).unwrap() {
                 let mut header = bytes[located.header].to_vec();
                 let mut history = bytes[located.history].to_vec();
                 change(located.number, &mut header, &mut history);
@@ -1085,6 +1291,7 @@ mod tests {
                     stamp: located.stamp,
                     header: &header,
                     history: &history,
+                    derived: &bytes[located.derived],
                 };
                 out.extend(postcard::to_allocvec(&entry).unwrap());
             }

@@ -29,7 +29,7 @@ pub enum Scanned<'a> {
     },
 }
 
-impl Scanned<'_> {
+impl<'a> Scanned<'a> {
     pub fn header(&self) -> &Header {
         match self {
             Scanned::Read(case) => case.header(),
@@ -50,6 +50,15 @@ impl Scanned<'_> {
         match self {
             Scanned::Read(case) => case.labels(),
             Scanned::Cached { entry, .. } => entry.labels.clone(),
+        }
+    }
+
+    /// What a command derived from the cached case ([`cache::Derived`]);
+    /// `None` for a case read from its file, which has none yet.
+    pub fn derived(&self) -> Option<cache::Derived<'a>> {
+        match self {
+            Scanned::Read(_) => None,
+            Scanned::Cached { entry, .. } => Some(entry.derived()),
         }
     }
 
