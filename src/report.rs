@@ -512,13 +512,19 @@ impl CaseFacts {
     }
 
     /// True when every instant and time here is one a case can hold (years
-    /// 0000-9999, times not negative): facts read back from a cache that
-    /// were not are not used, as a cached history is not.
+    /// 0000-9999; times not negative, nor longer than that span): facts
+    /// read back from a cache that are not are not used, as a cached
+    /// history is not.
     pub fn is_plausible(&self) -> bool {
         use chrono::Datelike;
         let in_range = |t: &DateTime<Utc>| (0..=9999).contains(&t.year());
-        let times_ok =
-            |t: &Option<Times>| t.is_none_or(|Times(wall, business)| wall >= 0 && business >= 0);
+        // No longer than from year 0000 to 9999.
+        let longest = 10_000 * 366 * 86_400 * 1_000_000_i64;
+        let times_ok = |t: &Option<Times>| {
+            t.is_none_or(|Times(wall, business)| {
+                (0..=longest).contains(&wall) && (0..=longest).contains(&business)
+            })
+        };
         in_range(&self.opened_at)
             && in_range(&self.settled_at)
             && self.milestones.iter().all(|(at, _)| in_range(&at.0))
@@ -893,6 +899,10 @@ mod tests {
             },
             CaseFacts {
                 first_response: Some(Times(-1, 0)),
+                ..facts.clone()
+            },
+            CaseFacts {
+                next_responses: vec![(Instant(last), Some(Times(0, i64::MAX)))],
                 ..facts.clone()
             },
             CaseFacts {
