@@ -378,12 +378,12 @@ pub fn outcome_order(closing_outcomes: &[String], ended: &BTreeMap<String, usize
 /// its clocks (their instants; the status depends on the instant of the
 /// report and is worked out there), its response times and how its
 /// escalations ended. Computed from a case as it stands, it holds at every
-/// instant from its last event on ([`CaseFacts::holds_at`]), so the scan
+/// instant from its last event on ([`ReportedCase::holds_at`]), so the scan
 /// cache keeps it beside the case, keyed by the policy it was computed
 /// under: a report of an unchanged store decodes no history and computes
 /// no clock (README, Performance).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseFacts {
+pub struct ReportedCase {
     #[serde(with = "chrono::serde::ts_microseconds")]
     opened_at: DateTime<Utc>,
     /// Its last event: the facts hold from then on.
@@ -402,7 +402,7 @@ pub struct CaseFacts {
     escalation_outcomes: Vec<(Instant, String)>,
 }
 
-/// An instant of [`CaseFacts`], in microseconds since the epoch.
+/// An instant of [`ReportedCase`], in microseconds since the epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Instant(#[serde(with = "chrono::serde::ts_microseconds")] DateTime<Utc>);
 
@@ -414,7 +414,7 @@ enum Milestone {
     EscalationAccepted,
 }
 
-/// A clock of [`CaseFacts`]: what its status at any instant follows from.
+/// A clock of [`ReportedCase`]: what its status at any instant follows from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct ClockFacts {
     clock: ClockKind,
@@ -448,9 +448,9 @@ impl From<Times> for ResponseTime {
     }
 }
 
-impl CaseFacts {
+impl ReportedCase {
     /// The facts of `case` under `policy`.
-    pub fn of(case: &Case, policy: &Policy) -> Result<CaseFacts, ClockError> {
+    pub fn of(case: &Case, policy: &Policy) -> Result<ReportedCase, ClockError> {
         let history = case.history();
         let opened_at = case.opened_at();
         let settled_at = history.last().map_or(opened_at, |event| event.at);
@@ -494,7 +494,7 @@ impl CaseFacts {
                 stopped_at: reading.stopped_at,
             })
             .collect();
-        Ok(CaseFacts {
+        Ok(ReportedCase {
             opened_at,
             settled_at,
             milestones,
@@ -582,20 +582,20 @@ impl Tally {
         let Some(case) = stored.view_as_of(request.last_instant()) else {
             return Ok(());
         };
-        let facts = CaseFacts::of(&case, policy)?;
+        let facts = ReportedCase::of(&case, policy)?;
         self.add_facts(case.header(), &|| case.labels(), &facts, request);
         Ok(())
     }
 
-    /// Adds one case by its facts ([`CaseFacts::of`] the case as it stood
+    /// Adds one case by its facts ([`ReportedCase::of`] the case as it stood
     /// at the end of the period, or of the whole case when it was settled
-    /// by then: [`CaseFacts::holds_at`]), with its header and the labels
+    /// by then: [`ReportedCase::holds_at`]), with its header and the labels
     /// `labels` gives (asked only when grouping by label).
     pub fn add_facts(
         &mut self,
         header: &Header,
         labels: &dyn Fn() -> Vec<String>,
-        facts: &CaseFacts,
+        facts: &ReportedCase,
         request: &ReportRequest,
     ) {
         let end = request.end();
@@ -885,7 +885,7 @@ mod tests {
     #[test]
     fn facts_hold_from_the_last_event_and_only_with_instants_a_case_can_hold() {
         let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
-        let facts = CaseFacts::of(&case, &Policy::default_policy()).unwrap();
+        let facts = ReportedCase::of(&case, &Policy::default_policy()).unwrap();
         let last = case.history().last().unwrap().at;
         assert!(facts.holds_at(last) && facts.holds_at(last + Duration::days(400)));
         assert!(!facts.holds_at(last - Duration::seconds(1)));
@@ -893,19 +893,19 @@ mod tests {
         use chrono::TimeZone;
         let far = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
         let forged = [
-            CaseFacts {
+            ReportedCase {
                 opened_at: far,
                 ..facts.clone()
             },
-            CaseFacts {
+            ReportedCase {
                 first_response: Some(Times(-1, 0)),
                 ..facts.clone()
             },
-            CaseFacts {
+            ReportedCase {
                 next_responses: vec![(Instant(last), Some(Times(0, i64::MAX)))],
                 ..facts.clone()
             },
-            CaseFacts {
+            ReportedCase {
                 escalation_outcomes: vec![(Instant(far), "timeline".into())],
                 ..facts.clone()
             },

@@ -16,7 +16,7 @@ use super::{parse_instant, CommandError, Context, Format, Outcome};
 use crate::clock::ClockKind;
 use crate::policy::{format_duration, Policy};
 use crate::report::{
-    Attainment, CaseFacts, Dimension, Percentiles, Report, ReportRequest, ResponseTimes, Tally,
+    Attainment, Dimension, Percentiles, Report, ReportRequest, ReportedCase, ResponseTimes, Tally,
 };
 use crate::site::report_page::ReportView;
 use crate::store::{format_instant, Scanned};
@@ -203,7 +203,7 @@ fn tally_case(
     }
     let case = scanned.into_case()?;
     if let Some(view) = case.view_as_of(last) {
-        let facts = CaseFacts::of(&view, policy)?;
+        let facts = ReportedCase::of(&view, policy)?;
         mine.add_facts(view.header(), &|| view.labels(), &facts, request);
         // Facts of the whole case hold at any later instant too.
         if let (Some(derived), Some(key), Cow::Borrowed(_)) = (derived, key, &view) {
@@ -220,12 +220,12 @@ fn tally_case(
 
 /// The facts a cache kept beside a case, if they were computed under the
 /// policy of `key` and hold what a case can.
-fn cached_facts(bytes: &[u8], key: u64) -> Option<CaseFacts> {
+fn cached_facts(bytes: &[u8], key: u64) -> Option<ReportedCase> {
     let (cached_key, rest): (u64, &[u8]) = postcard::take_from_bytes(bytes).ok()?;
     if cached_key != key {
         return None;
     }
-    let facts: CaseFacts = postcard::from_bytes(rest).ok()?;
+    let facts: ReportedCase = postcard::from_bytes(rest).ok()?;
     facts.is_plausible().then_some(facts)
 }
 
@@ -641,7 +641,7 @@ mod tests {
     fn cached_facts_are_used_only_under_their_key_and_when_a_case_could_hold_them() {
         let case = crate::store::codec::tests::case_with("Search is slow", "Looking into it.");
         let policy = Policy::default_policy();
-        let facts = CaseFacts::of(&case, &policy).unwrap();
+        let facts = ReportedCase::of(&case, &policy).unwrap();
         let bytes = postcard::to_allocvec(&(7u64, &facts)).unwrap();
         assert_eq!(cached_facts(&bytes, 7), Some(facts.clone()));
         assert_eq!(cached_facts(&bytes, 8), None, "another policy's");
