@@ -512,12 +512,15 @@ impl ReportedCase {
     }
 
     /// True when every instant and time here is one a case can hold (years
-    /// 0000-9999; times not negative, nor longer than that span): facts
-    /// read back from a cache that are not are not used, as a cached
-    /// history is not.
+    /// 0000-9999, a due instant up to 19999; times not negative, nor longer
+    /// than that span): facts read back from a cache that are not are not
+    /// used, as a cached history is not.
     pub fn is_plausible(&self) -> bool {
         use chrono::Datelike;
         let in_range = |t: &DateTime<Utc>| (0..=9999).contains(&t.year());
+        // A clock started by year 9999 may be due after it (a case opened
+        // on 9999-12-31 is due in 10000), never thousands of years later.
+        let due_in_range = |t: &DateTime<Utc>| (0..=19_999).contains(&t.year());
         // No longer than from year 0000 to 9999.
         let longest = 10_000 * 366 * 86_400 * 1_000_000_i64;
         let times_ok = |t: &Option<Times>| {
@@ -529,10 +532,8 @@ impl ReportedCase {
             && in_range(&self.settled_at)
             && self.milestones.iter().all(|(at, _)| in_range(&at.0))
             && self.clocks.iter().all(|c| {
-                [c.started_at, c.due_at, c.stopped_at]
-                    .iter()
-                    .flatten()
-                    .all(in_range)
+                [c.started_at, c.stopped_at].iter().flatten().all(in_range)
+                    && c.due_at.as_ref().is_none_or(due_in_range)
             })
             && times_ok(&self.first_response)
             && self
@@ -913,6 +914,19 @@ mod tests {
         for forged in forged {
             assert!(!forged.is_plausible(), "{forged:?}");
         }
+        // A clock due after 9999 (a case opened on 9999-12-31) is one a
+        // case can have; one due in 20000 is not.
+        let due_in = |year| ReportedCase {
+            clocks: vec![ClockFacts {
+                clock: ClockKind::InitialResponse,
+                started_at: Some(last),
+                due_at: Some(Utc.with_ymd_and_hms(year, 1, 3, 0, 0, 0).unwrap()),
+                stopped_at: None,
+            }],
+            ..facts.clone()
+        };
+        assert!(due_in(10000).is_plausible());
+        assert!(!due_in(20000).is_plausible());
     }
 
     #[test]

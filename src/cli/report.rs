@@ -178,7 +178,8 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
 /// its facts, computed under the same policy and still holding at the end
 /// of the period, is added from them without decoding its history; one
 /// without is computed and its facts offered to the cache for the next
-/// report.
+/// report. With `--what-if` every case is decoded (the other policy's
+/// figures need its history), and facts are neither read nor offered.
 fn tally_case(
     mine: &mut Tally,
     theirs: Option<(&mut Tally, &Policy)>,
