@@ -20,7 +20,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CloseReason, EventKind, Header, State};
+use crate::case::{Case, CloseReason, EventKind, Header, State, CASE_YEARS};
 use crate::clock::{self, ClockError, ClockKind, ClockStatus, ResponseTime};
 use crate::escalation::Ending;
 use crate::policy::Policy;
@@ -516,13 +516,14 @@ impl ReportedCase {
     /// than that span): facts read back from a cache that are not are not
     /// used, as a cached history is not.
     pub fn is_plausible(&self) -> bool {
-        use chrono::Datelike;
-        let in_range = |t: &DateTime<Utc>| (0..=9999).contains(&t.year());
+        let in_range = |t: &DateTime<Utc>| crate::case::in_case_years(*t);
+        // The span of the years a case can have instants in.
+        let span = i64::from(CASE_YEARS.end() - CASE_YEARS.start() + 1);
         // A clock started by year 9999 may be due after it (a case opened
-        // on 9999-12-31 is due in 10000), never thousands of years later.
-        let due_in_range = |t: &DateTime<Utc>| (0..=19_999).contains(&t.year());
-        // No longer than from year 0000 to 9999.
-        let longest = 10_000 * 366 * 86_400 * 1_000_000_i64;
+        // on 9999-12-31 is due in 10000), never a span later.
+        let due_years = *CASE_YEARS.start()..=CASE_YEARS.end() + 10_000;
+        let due_in_range = |t: &DateTime<Utc>| due_years.contains(&t.year());
+        let longest = span * 366 * 86_400 * 1_000_000;
         let times_ok = |t: &Option<Times>| {
             t.is_none_or(|Times(wall, business)| {
                 (0..=longest).contains(&wall) && (0..=longest).contains(&business)

@@ -515,6 +515,17 @@ impl Case {
     }
 }
 
+/// The years (in UTC) an instant of a case falls in: a case file writes
+/// each instant as `YYYY-MM-DDTHH:MM:SSZ` (the whole rule, with whole
+/// seconds and no leap second, is `store::codec::recordable_instant`).
+pub const CASE_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// True for an instant in [`CASE_YEARS`].
+pub fn in_case_years(t: DateTime<Utc>) -> bool {
+    use chrono::Datelike;
+    CASE_YEARS.contains(&t.year())
+}
+
 /// The events of `history` recorded at or before `instant`.
 pub fn history_as_of(history: &[Event], instant: DateTime<Utc>) -> &[Event] {
     let end = history.partition_point(|event| event.at <= instant);

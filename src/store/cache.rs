@@ -39,7 +39,8 @@ use serde::{Deserialize, Serialize};
 use chrono::{DateTime, Utc};
 
 use super::safe_open::{self, Kind};
-use crate::case::{Case, Event, Header};
+// An instant outside these years in a cache was not written by a scan.
+use crate::case::{in_case_years, Case, Event, Header};
 
 /// The cache file's name at the store's root.
 pub const CACHE_FILE: &str = ".cache";
@@ -239,7 +240,7 @@ impl<'a> CachedCase<'a> {
                 history
                     .first()
                     .is_some_and(|first| first.at == self.opened_at)
-                    && history.iter().all(|event| in_file_range(event.at))
+                    && history.iter().all(|event| in_case_years(event.at))
             })
             .map(|history| Case::from_verified(self.header, history));
         if case.is_none() {
@@ -247,13 +248,6 @@ impl<'a> CachedCase<'a> {
         }
         case
     }
-}
-
-/// True for an instant a case file can hold (years 0000-9999): anything
-/// else in a cache was not written by a scan.
-fn in_file_range(t: DateTime<Utc>) -> bool {
-    use chrono::Datelike;
-    (0..=9999).contains(&t.year())
 }
 
 /// Where one case directory's chunk is in a cache file.
@@ -464,8 +458,7 @@ impl ScanCache {
             old: None,
             buffer: Vec::new(),
             located: Vec::new(),
-            reused: Vec::new(),
-            offered: Vec::new(),
+            uses: Vec::new(),
             fresh: RefCell::new(Vec::new()),
             expected_bytes: cases.saturating_mul(ENTRY_BYTES_EXPECTED),
         };
@@ -479,8 +472,7 @@ impl ScanCache {
         let info = old.chunks[position];
         let (buffer, located) = self.take_spare();
         if let Some((buffer, located)) = self.read_chunk(&old.file, &info, buffer, located) {
-            directory.reused = located.iter().map(|_| Cell::new(false)).collect();
-            directory.offered = located.iter().map(|_| RefCell::new(None)).collect();
+            directory.uses = located.iter().map(|_| EntryUse::default()).collect();
             directory.buffer = buffer;
             directory.located = located;
             directory.old = Some(info);
@@ -571,19 +563,15 @@ impl ScanCache {
         if self.path.is_none() {
             return Vec::new(); // disabled
         }
-        let dropped = directory.reused.iter().any(|reused| !reused.get())
+        let dropped = directory.uses.iter().any(|used| !used.reused.get())
             || (directory.listed && directory.old.is_none());
-        let derived = directory
-            .offered
-            .iter()
-            .any(|offered| offered.borrow().is_some());
+        let derived = (directory.uses.iter()).any(|used| used.offered.borrow().is_some());
         let mut chunk = directory.fresh.take();
         let changed = dropped || derived || !chunk.is_empty();
         if changed {
-            let entries = directory.located.iter().zip(&directory.reused);
-            for ((located, reused), offered) in entries.zip(&directory.offered) {
-                if reused.get() {
-                    let offered = offered.borrow();
+            for (located, used) in directory.located.iter().zip(&directory.uses) {
+                if used.reused.get() {
+                    let offered = used.offered.borrow();
                     let entry = Entry {
                         number: located.number,
                         stamp: located.stamp,
@@ -709,17 +697,24 @@ pub struct DirectoryCache {
     buffer: Vec<u8>,
     /// The entries of `buffer`, ordered by number.
     located: Vec<Located>,
-    /// Which entries of `located` were still valid and used (same order).
-    reused: Vec<Cell<bool>>,
-    /// What a command derived from each entry's case for the next cache
-    /// (same order; `None`: the entry's own is kept).
-    offered: Vec<RefCell<Option<Vec<u8>>>>,
+    /// What the scan did with each entry of `located` (same order).
+    uses: Vec<EntryUse>,
     fresh: RefCell<Vec<u8>>,
     /// What `fresh` is given at once when the first case is put: grown by
     /// doubling instead, each directory's chunk left freed blocks of every
     /// size that the allocator kept (a fresh scan of 100,000 cases peaked
     /// at 74 MB instead of 33 MB).
     expected_bytes: usize,
+}
+
+/// What a scan did with one entry of its directory's old chunk.
+#[derive(Default)]
+struct EntryUse {
+    /// It was still valid and served: it goes to the next cache.
+    reused: Cell<bool>,
+    /// What a command derived from its case for the next cache (`None`:
+    /// the entry's own is kept).
+    offered: RefCell<Option<Vec<u8>>>,
 }
 
 /// About what a cached case takes (479 bytes on average in the synthetic
@@ -739,20 +734,20 @@ impl DirectoryCache {
         }
         let cached: CachedHeader =
             postcard::from_bytes(&self.buffer[located.header.clone()]).ok()?;
-        if cached.header.number != number || !in_file_range(cached.opened_at) {
+        if cached.header.number != number || !in_case_years(cached.opened_at) {
             return None;
         }
-        let reused = &self.reused[position];
-        reused.set(true);
+        let used = &self.uses[position];
+        used.reused.set(true);
         Some(CachedCase {
             header: cached.header,
             opened_at: cached.opened_at,
             labels: cached.labels,
             history: &self.buffer[located.history.clone()],
-            reused,
+            reused: &used.reused,
             derived: Derived {
                 bytes: &self.buffer[located.derived.clone()],
-                offered: &self.offered[position],
+                offered: &used.offered,
             },
         })
     }

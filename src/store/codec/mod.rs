@@ -294,11 +294,10 @@ fn instant(text: &str) -> Result<DateTime<Utc>, String> {
 /// second (`23:59:60`), which business-time arithmetic cannot place. `t`
 /// is before truncation to seconds.
 pub fn recordable_instant(t: DateTime<Utc>) -> Result<(), String> {
-    use chrono::Datelike;
     if t.timestamp_subsec_nanos() >= 1_000_000_000 {
         return Err("a leap second (:60) is not an instant cases can record".into());
     }
-    if !(0..=9999).contains(&t.year()) {
+    if !crate::case::in_case_years(t) {
         return Err(format!(
             "{} in UTC is outside the years 0000-9999 a case file can hold",
             t.format("%Y-%m-%dT%H:%M:%SZ")
