@@ -38,8 +38,8 @@ fn tune_the_allocator() {
 /// as one byte of it was touched, so the peak of a scan was its steady
 /// memory plus whichever huge pages happened to be touched at once, and
 /// grew with the length of the run. Off, at the same speed (README,
-/// Performance: a fresh `queue` of 1,000,000 cases 24-33 → 14 MiB, cached
-/// 28 → 12 MiB; 100,000 cases the same). mimalloc reads its own switch
+/// Performance: at 1,000,000 cases a fresh `queue` 32 → 17 MiB, cached
+/// 29 → 15 MiB, as at 100,000). mimalloc reads its own switch
 /// (`allow_thp`) before `main`, so the process asks the kernel itself.
 #[cfg(target_os = "linux")]
 fn keep_off_huge_pages() {

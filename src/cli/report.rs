@@ -54,7 +54,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     use chrono::Datelike;
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .ok()
-        .filter(|date| (0..=9999).contains(&date.year()) && text.len() == 10)
+        .filter(|date| crate::case::CASE_YEARS.contains(&date.year()) && text.len() == 10)
 }
 
 pub(super) fn parse_bound_start(text: &str) -> Result<DateTime<Utc>, String> {
@@ -114,7 +114,7 @@ pub fn cmd_report(ctx: &mut Context, args: ReportArgs) -> Result<Outcome, Comman
     let what_if = args.what_if.as_deref().map(read_what_if).transpose()?;
     // One pass over the store on all cores, tallying under both policies.
     let other_policy = what_if.as_ref().map(|(_, p)| p);
-    let keys = FactsKeys::default();
+    let keys = FactsKeys::new(policies.current());
     let (current, other, error) = store.fold(
         || {
             (
@@ -232,26 +232,41 @@ fn cached_facts(bytes: &[u8], key: u64) -> Option<ReportedCase> {
 
 /// The key of the facts computed under each policy version: a hash of the
 /// whole policy as read, so facts computed under a version whose file was
-/// edited since are computed again. Worked out once per policy of a scan.
-#[derive(Default)]
-struct FactsKeys(std::sync::Mutex<Vec<(usize, u64)>>);
+/// edited since are computed again. Worked out once per policy of a scan:
+/// the current one's up front (most cases are under it, and a scan asks on
+/// every core), earlier versions' on their first case.
+struct FactsKeys<'p> {
+    current: (&'p Policy, u64),
+    earlier: std::sync::Mutex<Vec<(usize, u64)>>,
+}
 
-impl FactsKeys {
+impl<'p> FactsKeys<'p> {
+    fn new(current: &'p Policy) -> FactsKeys<'p> {
+        FactsKeys {
+            current: (current, Self::hash(current)),
+            earlier: Default::default(),
+        }
+    }
+
     fn of(&self, policy: &Policy) -> u64 {
-        use std::hash::{DefaultHasher, Hash, Hasher};
+        if std::ptr::eq(policy, self.current.0) {
+            return self.current.1;
+        }
         let address = std::ptr::from_ref(policy) as usize;
-        let mut known = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut known = (self.earlier.lock()).unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, key)) = known.iter().find(|(a, _)| *a == address) {
             return *key;
         }
-        let mut hasher = DefaultHasher::new();
-        format!("{policy:?}").hash(&mut hasher);
-        let key = hasher.finish();
+        let key = Self::hash(policy);
         known.push((address, key));
         key
+    }
+
+    fn hash(policy: &Policy) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        format!("{policy:?}").hash(&mut hasher);
+        hasher.finish()
     }
 }
 
@@ -653,7 +668,7 @@ mod tests {
         );
         assert_eq!(cached_facts(&[], 7), None, "none derived");
         // Keys are the same for the same policy, different for an edit.
-        let keys = FactsKeys::default();
+        let keys = FactsKeys::new(&policy);
         let mut edited = policy.clone();
         edited.reopen_window += chrono::Duration::days(1);
         // Parsed twice: a key must not depend on anything but the policy
